@@ -1,0 +1,62 @@
+//! Every error bordersim reports, in one place.
+
+use std::path::PathBuf;
+
+/// What went wrong, with enough context to fix it. Input errors (exit code 2) name the file
+/// and the line and column or key; internal failures exit with code 1.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The scenario file could not be read.
+    #[error("{path}: cannot read scenario: {reason}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why, in words.
+        reason: String,
+    },
+    /// The file is not valid TOML, or a value has the wrong type or an unknown key.
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+    /// The TOML is well-formed but a value is not allowed.
+    #[error("{path}:{location}{key}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// `line:column: ` when the key could be found in the file, else empty.
+        location: String,
+        /// Dotted key path, e.g. `ports.horgos.stages.gate.servers`.
+        key: String,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+    /// A command-line value is not allowed.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing results failed.
+    #[error("cannot write {path}: {reason}")]
+    Output {
+        /// The file or directory.
+        path: PathBuf,
+        /// Why, in words.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// The process exit code for this error: 2 for bad input or usage, 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Read { .. } | Error::Syntax { .. } | Error::Invalid { .. } | Error::Usage(_) => 2,
+            Error::Output { .. } => 1,
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! The scalar results of one replication, measured after the warm-up.
+
+use super::sim::Simulation;
+use super::spec::StageKind;
+use super::state::WaitStats;
+use crate::policy::ClearancePolicy;
+use crate::stats::{Histogram, Tally};
+
+/// What a metric belongs to. Indices refer to the model spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    /// A whole port, all modes together.
+    Port,
+    /// One mode at a port (mode index).
+    Flow(usize),
+    /// One stage, all modes together (stage index).
+    Stage(usize),
+    /// One stage, one mode (stage index, mode index).
+    StageMode(usize, usize),
+    /// The port's driver pool (pool index).
+    Pool(usize),
+}
+
+/// The name of one result: a port, a scope inside it and a metric name with its unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MetricKey {
+    /// Port index.
+    pub port: usize,
+    /// What inside the port.
+    pub scope: Scope,
+    /// Metric name, e.g. `wait_mean_min`.
+    pub name: &'static str,
+}
+
+/// Areas of every time-weighted level at the end of the warm-up, so post-warm-up averages
+/// are differences of areas.
+#[derive(Debug, Clone, Default)]
+pub struct WarmSnapshot {
+    time: f64,
+    queue: Vec<f64>,
+    busy: Vec<f64>,
+    avail: Vec<f64>,
+    open: Vec<f64>,
+    occupancy: Vec<f64>,
+    pools: Vec<f64>,
+    ports: Vec<f64>,
+}
+
+impl WarmSnapshot {
+    /// Records the areas at time `t`.
+    pub fn take<P: ClearancePolicy>(sim: &Simulation<'_, P>, t: f64) -> Self {
+        Self {
+            time: t,
+            queue: sim.stages.iter().map(|s| s.queue_tw.area_at(t)).collect(),
+            busy: sim.stages.iter().map(|s| s.busy_tw.area_at(t)).collect(),
+            avail: sim.stages.iter().map(|s| s.avail_tw.area_at(t)).collect(),
+            open: sim.stages.iter().map(|s| s.open_tw.area_at(t)).collect(),
+            occupancy: sim.stages.iter().map(|s| s.occupancy_tw.area_at(t)).collect(),
+            pools: sim.pools.iter().map(|p| p.busy_tw.area_at(t)).collect(),
+            ports: sim.ports.iter().map(|p| p.in_system.area_at(t)).collect(),
+        }
+    }
+
+    fn get(v: &[f64], i: usize) -> f64 {
+        v.get(i).copied().unwrap_or(0.0)
+    }
+}
+
+/// Named values of one replication, in a fixed order for a given model.
+pub type Metrics = Vec<(MetricKey, Option<f64>)>;
+
+fn ratio(a: f64, b: f64) -> Option<f64> {
+    (b > 0.0).then(|| a / b)
+}
+
+fn push_tis(out: &mut Metrics, port: usize, scope: Scope, tally: &Tally, hist: &Histogram) {
+    let key = |name| MetricKey { port, scope, name };
+    out.push((key("time_in_system_mean_min"), tally.mean()));
+    out.push((key("time_in_system_p50_min"), hist.quantile(0.50)));
+    out.push((key("time_in_system_p90_min"), hist.quantile(0.90)));
+    out.push((key("time_in_system_p95_min"), hist.quantile(0.95)));
+    out.push((key("time_in_system_p99_min"), hist.quantile(0.99)));
+    out.push((key("time_in_system_max_min"), tally.max()));
+}
+
+fn push_waits(out: &mut Metrics, port: usize, scope: Scope, w: &WaitStats, full: bool) {
+    let key = |name| MetricKey { port, scope, name };
+    out.push((key("served"), Some(w.wait.count() as f64)));
+    out.push((key("wait_mean_min"), w.wait.mean()));
+    out.push((key("p_wait"), ratio(w.waited as f64, w.wait.count() as f64)));
+    out.push((key("wait_p95_min"), w.hist.quantile(0.95)));
+    if full {
+        out.push((key("wait_p50_min"), w.hist.quantile(0.50)));
+        out.push((key("wait_p90_min"), w.hist.quantile(0.90)));
+        out.push((key("wait_p99_min"), w.hist.quantile(0.99)));
+        out.push((key("wait_max_min"), w.wait.max()));
+    }
+}
+
+impl<P: ClearancePolicy> Simulation<'_, P> {
+    /// Every scalar result of the replication, measured from the warm-up to the horizon.
+    /// Call after `run`.
+    pub fn metrics(&self) -> Metrics {
+        let spec = self.spec;
+        let end = spec.horizon;
+        let w = &self.warm;
+        let window = end - w.time;
+        let days = window / 1440.0;
+        let mut out = Metrics::new();
+        for port in 0..spec.ports.len() {
+            let pk = |name| MetricKey {
+                port,
+                scope: Scope::Port,
+                name,
+            };
+            // Port totals over all modes.
+            let (mut arr, mut done, mut veh, mut turned, mut admitted) = (0u64, 0u64, 0u64, 0u64, 0u64);
+            let mut tis = Tally::default();
+            let mut hist = Histogram::default();
+            for (f, fs) in spec.flows.iter().zip(&self.flows).filter(|(f, _)| f.port == port) {
+                let _ = f;
+                arr += fs.arrived.0;
+                done += fs.completed.0;
+                veh += fs.completed.1;
+                turned += fs.turned_away.0;
+                admitted += fs.arrived.0 - fs.turned_away.0;
+                tis.merge(&fs.time_in_system);
+                hist.merge(&fs.tis_hist);
+            }
+            out.push((pk("arrivals"), Some(arr as f64)));
+            out.push((pk("completed"), Some(done as f64)));
+            out.push((pk("consignments_per_day"), ratio(done as f64, days)));
+            out.push((pk("vehicles_per_day"), ratio(veh as f64, days)));
+            out.push((pk("turned_away"), Some(turned as f64)));
+            out.push((pk("turned_away_fraction"), ratio(turned as f64, arr as f64)));
+            out.push((pk("admitted_per_min"), ratio(admitted as f64, window)));
+            let in_sys = self.ports[port].in_system.area_at(end) - WarmSnapshot::get(&w.ports, port);
+            out.push((pk("in_system_mean"), ratio(in_sys, window)));
+            out.push((pk("in_system_max"), Some(self.ports[port].in_system.max())));
+            push_tis(&mut out, port, Scope::Port, &tis, &hist);
+
+            for (fi, (f, fs)) in spec.flows.iter().zip(&self.flows).enumerate().filter(|(_, (f, _))| f.port == port) {
+                let _ = fi;
+                let scope = Scope::Flow(f.mode);
+                let key = |name| MetricKey { port, scope, name };
+                out.push((key("arrivals"), Some(fs.arrived.0 as f64)));
+                out.push((key("arrival_vehicles"), Some(fs.arrived.1 as f64)));
+                out.push((key("completed"), Some(fs.completed.0 as f64)));
+                out.push((key("completed_vehicles"), Some(fs.completed.1 as f64)));
+                out.push((key("consignments_per_day"), ratio(fs.completed.0 as f64, days)));
+                out.push((key("vehicles_per_day"), ratio(fs.completed.1 as f64, days)));
+                out.push((key("turned_away"), Some(fs.turned_away.0 as f64)));
+                out.push((key("turned_away_vehicles"), Some(fs.turned_away.1 as f64)));
+                out.push((key("turned_away_fraction"), ratio(fs.turned_away.0 as f64, fs.arrived.0 as f64)));
+                push_tis(&mut out, port, scope, &fs.time_in_system, &fs.tis_hist);
+                out.push((key("run_arrived"), Some(fs.total_arrived as f64)));
+                out.push((key("run_completed"), Some(fs.total_completed as f64)));
+                out.push((key("run_inside_at_end"), Some(fs.inside as f64)));
+                out.push((key("run_turned_away"), Some(fs.total_turned_away as f64)));
+            }
+
+            for (s, (ss, st)) in spec.stages.iter().zip(&self.stages).enumerate().filter(|(_, (ss, _))| ss.port == port) {
+                let scope = Scope::Stage(s);
+                let key = |name| MetricKey { port, scope, name };
+                let mut all = WaitStats::default();
+                st.waits.iter().for_each(|m| all.merge(m));
+                push_waits(&mut out, port, scope, &all, true);
+                out.push((key("entered"), Some(st.entered as f64)));
+                let area = |tw: &crate::stats::TimeWeighted, v: &[f64]| tw.area_at(end) - WarmSnapshot::get(v, s);
+                out.push((key("queue_mean"), ratio(area(&st.queue_tw, &w.queue), window)));
+                out.push((key("queue_max"), Some(st.queue_tw.max())));
+                out.push((key("in_stage_mean"), ratio(area(&st.occupancy_tw, &w.occupancy), window)));
+                out.push((key("in_stage_max"), Some(st.occupancy_tw.max())));
+                out.push((key("stay_mean_min"), st.stay.mean()));
+                out.push((key("blocked"), Some(st.blocked as f64)));
+                out.push((key("turned_away"), Some(st.turned_away as f64)));
+                if ss.kind == StageKind::Servers {
+                    let busy = area(&st.busy_tw, &w.busy);
+                    out.push((key("busy_mean"), ratio(busy, window)));
+                    out.push((key("servers_open_mean"), ratio(area(&st.open_tw, &w.open), window)));
+                    out.push((key("utilization"), ratio(busy, area(&st.avail_tw, &w.avail))));
+                }
+                for (m, ws) in st.waits.iter().enumerate() {
+                    if spec.flows.iter().any(|f| f.port == port && f.mode == m) {
+                        push_waits(&mut out, port, Scope::StageMode(s, m), ws, false);
+                    }
+                }
+            }
+
+            if let Some(pool) = spec.ports[port].pool {
+                let scope = Scope::Pool(pool);
+                let key = |name| MetricKey { port, scope, name };
+                let size = f64::from(spec.pools[pool].size);
+                let busy = self.pools[pool].busy_tw.area_at(end) - WarmSnapshot::get(&w.pools, pool);
+                out.push((key("drivers"), Some(size)));
+                out.push((key("drivers_busy_mean"), ratio(busy, window)));
+                out.push((key("drivers_busy_max"), Some(self.pools[pool].busy_tw.max())));
+                out.push((key("utilization"), ratio(busy, window * size)));
+                out.push((key("trips"), Some(self.pools[pool].trips as f64)));
+            }
+        }
+        out
+    }
+}

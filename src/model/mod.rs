@@ -1,0 +1,29 @@
+//! The clearance model: ports, stages, lanes, schedules, consignments and drivers, built on
+//! the event engine. Clearance times come from a [`crate::policy::ClearancePolicy`]; the
+//! model only moves consignments and keeps streamed statistics.
+//!
+//! Rules worth knowing (README has the full list):
+//! - A stage that is full turns a consignment away when it is the first stage of the
+//!   consignment's route (the port entrance), and otherwise blocks it upstream: it keeps its
+//!   server or place in the previous stage until room frees (blocking after service).
+//! - When a lane closes, a consignment in service there finishes (overtime); the lane then
+//!   stays closed.
+//! - A self-driving vehicle takes a driver at a `driver` stage and keeps it until it has
+//!   left the port and been delivered to the transit lot; the driver is free again after
+//!   the return trip.
+
+pub mod arrivals;
+pub mod consignment;
+pub mod metrics;
+pub mod queue;
+pub mod schedule;
+pub mod series;
+pub mod sim;
+pub mod spec;
+pub mod state;
+
+pub use metrics::{MetricKey, Metrics, Scope};
+pub use schedule::Schedule;
+pub use series::{SeriesDef, SeriesKind, SeriesRecorder};
+pub use sim::{Event, Simulation};
+pub use spec::*;

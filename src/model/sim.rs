@@ -1,0 +1,484 @@
+//! One replication of the clearance model on the event engine.
+
+use super::arrivals::ArrivalGen;
+use super::consignment::{Consignment, Slab};
+use super::series::SeriesRecorder;
+use super::spec::{MAX_ROUTE, ModelSpec, RouteStep, StageKind};
+use super::state::{FlowState, PoolState, PortState, StageState};
+use crate::engine::{self, Calendar, Process, Time};
+use crate::policy::{ClearancePolicy, ClearanceRequest};
+use crate::random::{StreamRng, stream};
+use rand::Rng;
+
+/// Events of the clearance model. Small and `Copy` so the calendar moves plain bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// Write one time-series row.
+    Report,
+    /// End of the warm-up: statistics restart.
+    WarmupEnd,
+    /// A stage's open-server count changes (index of the stage).
+    Schedule(u32),
+    /// A consignment finishes its clearance or dwell (consignment id).
+    Done(u32),
+    /// A driver of pool (index) is back and free.
+    DriverFree(u32),
+    /// The next consignment of a flow (index) arrives.
+    Arrival(u32),
+}
+
+impl Event {
+    /// Tie-break among simultaneous events: bookkeeping first, then lanes opening, then
+    /// completions (which free servers), then arrivals, so an arrival at the exact moment a
+    /// lane frees up finds it free.
+    fn priority(self) -> u8 {
+        match self {
+            Event::Report | Event::WarmupEnd => 0,
+            Event::Schedule(_) => 1,
+            Event::Done(_) | Event::DriverFree(_) => 2,
+            Event::Arrival(_) => 3,
+        }
+    }
+}
+
+/// Random streams of one replication, one per source.
+struct Streams {
+    arrivals: Vec<StreamRng>,
+    vehicles: Vec<StreamRng>,
+    routes: Vec<StreamRng>,
+    clearance: Vec<StreamRng>,
+    drivers: Vec<StreamRng>,
+}
+
+impl Streams {
+    fn new(spec: &ModelSpec, seed: u64, rep: u64) -> Self {
+        let flow_name = |f: &super::spec::FlowSpec| {
+            format!("{}/{}", spec.ports[f.port].name, spec.modes[f.mode].name)
+        };
+        Self {
+            arrivals: spec.flows.iter().map(|f| stream(seed, rep, &format!("arrivals/{}", flow_name(f)))).collect(),
+            vehicles: spec.flows.iter().map(|f| stream(seed, rep, &format!("vehicles/{}", flow_name(f)))).collect(),
+            routes: spec.flows.iter().map(|f| stream(seed, rep, &format!("route/{}", flow_name(f)))).collect(),
+            clearance: spec
+                .stages
+                .iter()
+                .map(|s| stream(seed, rep, &format!("clearance/{}/{}", spec.ports[s.port].name, s.name)))
+                .collect(),
+            drivers: spec
+                .pools
+                .iter()
+                .map(|p| stream(seed, rep, &format!("drivers/{}", spec.ports[p.port].name)))
+                .collect(),
+        }
+    }
+}
+
+/// The clearance model of every port in a scenario, for one replication.
+pub struct Simulation<'a, P> {
+    pub(super) spec: &'a ModelSpec,
+    policy: P,
+    streams: Streams,
+    gens: Vec<ArrivalGen>,
+    cons: Slab,
+    pub(super) stages: Vec<StageState>,
+    pub(super) flows: Vec<FlowState>,
+    pub(super) pools: Vec<PoolState>,
+    pub(super) ports: Vec<PortState>,
+    /// Areas of every time-weighted level at the end of the warm-up.
+    pub(super) warm: super::metrics::WarmSnapshot,
+    series: SeriesRecorder,
+    next_report: Time,
+    /// Events handled, for speed measurements.
+    pub events: u64,
+}
+
+impl<'a, P: ClearancePolicy> Simulation<'a, P> {
+    /// A model at time zero, ready to run replication `rep` with `seed`.
+    pub fn new(spec: &'a ModelSpec, policy: P, seed: u64, rep: u64) -> Self {
+        let modes = spec.modes.len();
+        let classes = spec.flows.iter().map(|f| usize::from(f.class) + 1).max().unwrap_or(1);
+        let stages = spec
+            .stages
+            .iter()
+            .map(|s| {
+                let open = match s.kind {
+                    StageKind::Servers => s.schedule.at(spec.start.minute_of_week(0.0)),
+                    StageKind::Dwell | StageKind::Driver { .. } => u32::MAX,
+                };
+                let c = if s.priority { classes } else { 1 };
+                StageState::new(c, modes, open, s.capacity.unwrap_or(u32::MAX))
+            })
+            .collect();
+        let mut pools: Vec<PoolState> = spec
+            .pools
+            .iter()
+            .map(|p| PoolState {
+                free: p.size,
+                ..PoolState::default()
+            })
+            .collect();
+        for (i, s) in spec.stages.iter().enumerate() {
+            if let StageKind::Driver { pool } = s.kind {
+                pools[pool].stages.push(i);
+            }
+        }
+        let mut sim = Self {
+            spec,
+            policy,
+            streams: Streams::new(spec, seed, rep),
+            gens: spec.flows.iter().map(|f| ArrivalGen::new(&f.arrivals)).collect(),
+            cons: Slab::default(),
+            stages,
+            flows: vec![FlowState::default(); spec.flows.len()],
+            pools,
+            ports: vec![PortState::default(); spec.ports.len()],
+            warm: super::metrics::WarmSnapshot::default(),
+            series: SeriesRecorder::new(spec),
+            next_report: 0.0,
+            events: 0,
+        };
+        for st in &mut sim.stages {
+            if st.open != u32::MAX {
+                st.open_tw.set(0.0, f64::from(st.open));
+                st.touch_avail(0.0);
+            }
+        }
+        sim
+    }
+
+    /// Runs the replication to the horizon. Returns the recorded time series.
+    pub fn run(&mut self) -> &SeriesRecorder {
+        let spec = self.spec;
+        let mut cal = Calendar::with_capacity(1024);
+        for (f, g) in self.gens.iter_mut().enumerate() {
+            if let Some(t) = g.next(&spec.start, 0.0, spec.horizon, &mut self.streams.arrivals[f]) {
+                cal.schedule(t, Event::Arrival(0).priority(), Event::Arrival(f as u32));
+            }
+        }
+        for (i, s) in spec.stages.iter().enumerate() {
+            if let Some(dt) = s.schedule.minutes_to_next_change(spec.start.minute_of_week(0.0))
+                && s.kind == StageKind::Servers
+            {
+                cal.schedule(f64::from(dt), 1, Event::Schedule(i as u32));
+            }
+        }
+        if spec.warmup > 0.0 {
+            cal.schedule(spec.warmup, 0, Event::WarmupEnd);
+        }
+        self.next_report = spec.report_interval.min(spec.horizon);
+        cal.schedule(self.next_report, 0, Event::Report);
+        let (n, _) = engine::run(self, &mut cal, spec.horizon);
+        self.events = n;
+        &self.series
+    }
+
+    /// Draws the consignment's route at arrival.
+    fn draw_route(&mut self, flow: usize) -> ([u16; MAX_ROUTE], u8) {
+        let mut path = [0u16; MAX_ROUTE];
+        let mut len = 0usize;
+        let rng = &mut self.streams.routes[flow];
+        for step in &self.spec.flows[flow].route {
+            let stage = match step {
+                RouteStep::Always(s) => Some(*s),
+                RouteStep::Maybe(s, p) => (rng.random::<f64>() < *p).then_some(*s),
+                RouteStep::Choose(options) => {
+                    let u: f64 = rng.random();
+                    let i = options.partition_point(|&(_, c)| c <= u).min(options.len() - 1);
+                    Some(options[i].0)
+                }
+            };
+            if let Some(s) = stage {
+                path[len] = s as u16;
+                len += 1;
+            }
+        }
+        (path, len as u8)
+    }
+
+    fn on_arrival(&mut self, now: Time, flow: usize, cal: &mut Calendar<Event>) {
+        let spec = self.spec;
+        if let Some(t) = self.gens[flow].next(&spec.start, now, spec.horizon, &mut self.streams.arrivals[flow]) {
+            cal.schedule(t, Event::Arrival(0).priority(), Event::Arrival(flow as u32));
+        }
+        let f = &spec.flows[flow];
+        let vehicles = spec.modes[f.mode].vehicles.sample(&mut self.streams.vehicles[flow]).round().max(1.0) as u32;
+        let (path, len) = self.draw_route(flow);
+        let measuring = now >= spec.warmup;
+        let fs = &mut self.flows[flow];
+        fs.total_arrived += 1;
+        if measuring {
+            fs.arrived.0 += 1;
+            fs.arrived.1 += u64::from(vehicles);
+        }
+        if len == 0 {
+            // Every stage skipped: cleared on arrival.
+            fs.total_completed += 1;
+            fs.total_completed_vehicles += u64::from(vehicles);
+            if measuring {
+                fs.completed.0 += 1;
+                fs.completed.1 += u64::from(vehicles);
+                fs.time_in_system.add(0.0);
+                fs.tis_hist.add(0.0);
+            }
+            return;
+        }
+        let first = usize::from(path[0]);
+        if !self.stages[first].has_room() {
+            fs.total_turned_away += 1;
+            if measuring {
+                fs.turned_away.0 += 1;
+                fs.turned_away.1 += u64::from(vehicles);
+                self.stages[first].turned_away += 1;
+            }
+            return;
+        }
+        fs.inside += 1;
+        self.ports[f.port].in_system.add(now, 1.0);
+        let id = self.cons.insert(Consignment {
+            flow: flow as u32,
+            vehicles,
+            arrived: now,
+            ready: now,
+            entered: now,
+            path,
+            len,
+            pos: 0,
+            class: f.class,
+            has_driver: false,
+            in_service: false,
+        });
+        self.enter(now, id, first, cal);
+    }
+
+    /// Puts consignment `id` into stage `s` (room has been checked) and serves it if it can.
+    fn enter(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
+        let c = &mut self.cons[id];
+        c.entered = now;
+        c.in_service = false;
+        let class = c.class;
+        let st = &mut self.stages[s];
+        st.occupancy += 1;
+        st.occupancy_tw.set(now, f64::from(st.occupancy));
+        st.queue.push(id, class);
+        st.queue_tw.set(now, f64::from(st.queue.len()));
+        if now >= self.spec.warmup {
+            st.entered += 1;
+        }
+        self.dispatch(now, s, cal);
+    }
+
+    /// Starts service for as many waiting consignments as the stage has free servers (or
+    /// its pool has free drivers).
+    fn dispatch(&mut self, now: Time, s: usize, cal: &mut Calendar<Event>) {
+        loop {
+            let st = &self.stages[s];
+            if st.queue.is_empty() {
+                return;
+            }
+            let free = match self.spec.stages[s].kind {
+                StageKind::Driver { pool } => self.pools[pool].free > 0,
+                StageKind::Servers | StageKind::Dwell => st.busy < st.open,
+            };
+            if !free {
+                return;
+            }
+            let st = &mut self.stages[s];
+            let Some(id) = st.queue.pop() else { return };
+            st.queue_tw.set(now, f64::from(st.queue.len()));
+            st.busy += 1;
+            st.busy_tw.set(now, f64::from(st.busy));
+            st.touch_avail(now);
+            self.start(now, id, s, cal);
+        }
+    }
+
+    /// Begins the clearance of `id` at stage `s`.
+    fn start(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
+        let spec = self.spec;
+        let c = &mut self.cons[id];
+        c.in_service = true;
+        let wait = now - c.ready;
+        let flow = &spec.flows[c.flow as usize];
+        let measuring = now >= spec.warmup;
+        if measuring {
+            self.stages[s].waits[flow.mode].add(wait);
+        }
+        match spec.stages[s].kind {
+            StageKind::Driver { pool } => {
+                let p = &mut self.pools[pool];
+                p.free -= 1;
+                p.busy_tw.set(now, f64::from(spec.pools[pool].size - p.free));
+                if measuring {
+                    p.trips += 1;
+                }
+                c.has_driver = true;
+                // Picking up a driver takes no time: move on at once.
+                self.advance(now, id, cal);
+            }
+            StageKind::Servers | StageKind::Dwell => {
+                let st = &self.stages[s];
+                let req = ClearanceRequest {
+                    stage: s,
+                    mode: flow.mode,
+                    port: flow.port,
+                    vehicles: c.vehicles,
+                    class: c.class,
+                    now,
+                    queue_len: st.queue.len(),
+                    busy: st.busy,
+                };
+                let t = self.policy.clearance_time(&req, &mut self.streams.clearance[s]);
+                let t = if t.is_finite() && t > 0.0 { t } else { 0.0 };
+                cal.schedule(now + t, Event::Done(0).priority(), Event::Done(id));
+            }
+        }
+    }
+
+    /// `id` has finished at its current stage: move it on, block it, or let it depart.
+    fn advance(&mut self, now: Time, id: u32, cal: &mut Calendar<Event>) {
+        let c = &mut self.cons[id];
+        c.ready = now;
+        let here = c.stage();
+        match c.next_stage() {
+            None => self.depart(now, id, here, cal),
+            Some(next) => {
+                let st = &mut self.stages[next];
+                if st.has_room() && st.blocked_in.is_empty() {
+                    self.cons[id].pos += 1;
+                    self.enter(now, id, next, cal);
+                    self.leave(now, id, here, cal);
+                } else {
+                    st.blocked_in.push_back(id);
+                    if now >= self.spec.warmup {
+                        st.blocked += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// `id` leaves stage `s`, freeing its server and place; consignments blocked upstream
+    /// of `s` move in, and the queue is served.
+    fn leave(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
+        let entered = self.cons[id].entered;
+        let st = &mut self.stages[s];
+        st.occupancy -= 1;
+        st.occupancy_tw.set(now, f64::from(st.occupancy));
+        st.busy -= 1;
+        st.busy_tw.set(now, f64::from(st.busy));
+        st.touch_avail(now);
+        if now >= self.spec.warmup {
+            st.stay.add(now - entered);
+        }
+        while self.stages[s].has_room() {
+            let Some(b) = self.stages[s].blocked_in.pop_front() else { break };
+            let from = self.cons[b].stage();
+            self.cons[b].pos += 1;
+            self.enter(now, b, s, cal);
+            self.leave(now, b, from, cal);
+        }
+        self.dispatch(now, s, cal);
+    }
+
+    /// `id` has cleared its last stage and leaves the port.
+    fn depart(&mut self, now: Time, id: u32, here: usize, cal: &mut Calendar<Event>) {
+        let spec = self.spec;
+        let c = self.cons[id];
+        let flow = &spec.flows[c.flow as usize];
+        let fs = &mut self.flows[c.flow as usize];
+        fs.total_completed += 1;
+        fs.total_completed_vehicles += u64::from(c.vehicles);
+        fs.inside -= 1;
+        if now >= spec.warmup {
+            fs.completed.0 += 1;
+            fs.completed.1 += u64::from(c.vehicles);
+            fs.time_in_system.add(now - c.arrived);
+            fs.tis_hist.add(now - c.arrived);
+        }
+        self.ports[flow.port].in_system.add(now, -1.0);
+        if c.has_driver {
+            // The driver delivers the vehicle to the transit lot, then comes back.
+            let pool = spec.ports[flow.port].pool.expect("validated: a port with a driver stage has a pool");
+            let p = &spec.pools[pool];
+            let rng = &mut self.streams.drivers[pool];
+            let away = p.to_transit_lot.sample(rng) + p.return_trip.sample(rng);
+            cal.schedule(now + away, Event::DriverFree(0).priority(), Event::DriverFree(pool as u32));
+        }
+        self.leave(now, id, here, cal);
+        self.cons.remove(id);
+    }
+
+    fn on_schedule(&mut self, now: Time, s: usize, cal: &mut Calendar<Event>) {
+        let spec = self.spec;
+        let mow = spec.start.minute_of_week(now);
+        let sched = &spec.stages[s].schedule;
+        let st = &mut self.stages[s];
+        st.open = sched.at(mow);
+        st.open_tw.set(now, f64::from(st.open));
+        st.touch_avail(now);
+        if let Some(dt) = sched.minutes_to_next_change(mow) {
+            cal.schedule(now + f64::from(dt), 1, Event::Schedule(s as u32));
+        }
+        // A closing lane keeps its consignment until it is done (overtime); an opening lane
+        // takes the next in line.
+        self.dispatch(now, s, cal);
+    }
+
+    fn on_driver_free(&mut self, now: Time, pool: usize, cal: &mut Calendar<Event>) {
+        let p = &mut self.pools[pool];
+        p.free += 1;
+        p.busy_tw.set(now, f64::from(self.spec.pools[pool].size - p.free));
+        for i in 0..self.pools[pool].stages.len() {
+            let s = self.pools[pool].stages[i];
+            self.dispatch(now, s, cal);
+        }
+    }
+
+    fn on_report(&mut self, now: Time, cal: &mut Calendar<Event>) {
+        let mut series = std::mem::take(&mut self.series);
+        series.record(self, now);
+        self.series = series;
+        if now < self.spec.horizon {
+            self.next_report = (self.next_report + self.spec.report_interval).min(self.spec.horizon);
+            cal.schedule(self.next_report, 0, Event::Report);
+        }
+    }
+
+    fn on_warmup_end(&mut self, now: Time) {
+        self.warm = super::metrics::WarmSnapshot::take(self, now);
+        for st in &mut self.stages {
+            st.waits.iter_mut().for_each(|w| w.clear());
+            st.stay = Default::default();
+            st.queue_tw.reset_max();
+            st.occupancy_tw.reset_max();
+            st.busy_tw.reset_max();
+        }
+        for p in &mut self.pools {
+            p.busy_tw.reset_max();
+        }
+        for p in &mut self.ports {
+            p.in_system.reset_max();
+        }
+    }
+
+    /// Consignments inside the ports now.
+    pub fn inside(&self) -> usize {
+        self.cons.len()
+    }
+}
+
+impl<P: ClearancePolicy> Process for Simulation<'_, P> {
+    type Event = Event;
+
+    #[inline]
+    fn handle(&mut self, now: Time, event: Event, cal: &mut Calendar<Event>) {
+        match event {
+            Event::Arrival(f) => self.on_arrival(now, f as usize, cal),
+            Event::Done(id) => self.advance(now, id, cal),
+            Event::DriverFree(p) => self.on_driver_free(now, p as usize, cal),
+            Event::Schedule(s) => self.on_schedule(now, s as usize, cal),
+            Event::Report => self.on_report(now, cal),
+            Event::WarmupEnd => self.on_warmup_end(now),
+        }
+    }
+}

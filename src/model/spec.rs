@@ -1,0 +1,173 @@
+//! The resolved model: every name turned into an index, every rate into minutes, ready to
+//! simulate. The scenario layer builds it from TOML; a library user may build it by hand.
+
+use super::schedule::Schedule;
+use crate::engine::StartInstant;
+use crate::random::Dist;
+
+/// Longest route a consignment can take, in stages. Routes are drawn at arrival and kept in
+/// the consignment, so this bounds its size.
+pub const MAX_ROUTE: usize = 16;
+
+/// Everything one replication needs.
+#[derive(Debug, Clone)]
+pub struct ModelSpec {
+    /// Human-readable scenario name, carried into outputs.
+    pub name: String,
+    /// Calendar instant of simulation time zero.
+    pub start: StartInstant,
+    /// Length of a replication, minutes.
+    pub horizon: f64,
+    /// Statistics before this time (minutes) are discarded.
+    pub warmup: f64,
+    /// Width of one time-series row, minutes.
+    pub report_interval: f64,
+    /// Ports, in scenario order.
+    pub ports: Vec<PortSpec>,
+    /// Export modes.
+    pub modes: Vec<ModeSpec>,
+    /// Stages of every port.
+    pub stages: Vec<StageSpec>,
+    /// Arrival flows, one per (port, mode).
+    pub flows: Vec<FlowSpec>,
+    /// Driver pools, at most one per port.
+    pub pools: Vec<DriverPoolSpec>,
+}
+
+/// A border port.
+#[derive(Debug, Clone)]
+pub struct PortSpec {
+    /// Name used in outputs.
+    pub name: String,
+    /// Its driver pool (index into `ModelSpec::pools`), if it has self-driving exports.
+    pub pool: Option<usize>,
+}
+
+/// How consignments of a mode are made up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModeKind {
+    /// A car carrier with several vehicles, cleared as one consignment.
+    CageTruck,
+    /// One vehicle driven across by a hired driver from the port's pool.
+    SelfDriving,
+    /// Anything else: a plain customer, as in textbook queues.
+    Generic,
+}
+
+impl ModeKind {
+    /// The word used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModeKind::CageTruck => "cage_truck",
+            ModeKind::SelfDriving => "self_driving",
+            ModeKind::Generic => "generic",
+        }
+    }
+}
+
+/// An export mode.
+#[derive(Debug, Clone)]
+pub struct ModeSpec {
+    /// Name used in outputs.
+    pub name: String,
+    /// What a consignment of this mode is.
+    pub kind: ModeKind,
+    /// Vehicles per consignment (rounded, at least 1).
+    pub vehicles: Dist,
+}
+
+/// What a stage does with a consignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageKind {
+    /// A pool of servers (lanes, booths, officer teams), one consignment each, with a queue.
+    Servers,
+    /// A delay with no server limit: document processing, waiting for release.
+    Dwell,
+    /// Waiting for a free driver from pool `pool`; the driver stays with the vehicle.
+    Driver {
+        /// Index into `ModelSpec::pools`.
+        pool: usize,
+    },
+}
+
+/// One clearance stage of a port.
+#[derive(Debug, Clone)]
+pub struct StageSpec {
+    /// Name used in outputs.
+    pub name: String,
+    /// Index of the port it belongs to.
+    pub port: usize,
+    /// Servers, dwell or driver queue.
+    pub kind: StageKind,
+    /// Servers open over the week (only for `Servers`).
+    pub schedule: Schedule,
+    /// Most consignments in the stage (queue plus service); `None` is unlimited.
+    pub capacity: Option<u32>,
+    /// Serve lower priority classes first (FIFO within a class) instead of plain FIFO.
+    pub priority: bool,
+}
+
+/// How arrivals of a flow are generated.
+#[derive(Debug, Clone)]
+pub enum ArrivalSpec {
+    /// Non-homogeneous Poisson: `rate` per minute times the hour-of-day, day-of-week and
+    /// month-of-year factors (each normalised to a mean of 1).
+    Poisson {
+        /// Mean arrivals per minute.
+        rate: f64,
+        /// Factor per hour of day (24).
+        hour: [f64; 24],
+        /// Factor per day of week, Monday first (7).
+        weekday: [f64; 7],
+        /// Factor per month, January first (12).
+        month: [f64; 12],
+    },
+    /// One arrival every `every` minutes, the first at `first`.
+    Fixed {
+        /// Interval, minutes.
+        every: f64,
+        /// Time of the first arrival, minutes.
+        first: f64,
+    },
+    /// Arrivals at exactly these times (sorted, minutes).
+    List(Vec<f64>),
+}
+
+/// One step of a route.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RouteStep {
+    /// Always visit this stage.
+    Always(usize),
+    /// Visit with this probability, otherwise skip.
+    Maybe(usize, f64),
+    /// Visit exactly one of these stages, with cumulative probabilities ending at 1.
+    Choose(Vec<(usize, f64)>),
+}
+
+/// Consignments of one mode arriving at one port.
+#[derive(Debug, Clone)]
+pub struct FlowSpec {
+    /// Port index.
+    pub port: usize,
+    /// Mode index.
+    pub mode: usize,
+    /// Arrival process.
+    pub arrivals: ArrivalSpec,
+    /// Priority class (0 first) at stages that use priority.
+    pub class: u8,
+    /// Stages in order.
+    pub route: Vec<RouteStep>,
+}
+
+/// The hired drivers of a port's self-driving exports.
+#[derive(Debug, Clone)]
+pub struct DriverPoolSpec {
+    /// Port index.
+    pub port: usize,
+    /// Number of drivers.
+    pub size: u32,
+    /// Minutes from leaving the port's last stage to handing the vehicle over at the transit lot.
+    pub to_transit_lot: Dist,
+    /// Minutes for the driver to come back and be ready for the next vehicle.
+    pub return_trip: Dist,
+}

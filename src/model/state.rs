@@ -1,0 +1,162 @@
+//! Run-time state and streamed statistics of stages, flows, driver pools and ports.
+
+use super::queue::ClassQueue;
+use crate::stats::{Histogram, Tally, TimeWeighted};
+use std::collections::VecDeque;
+
+/// Waits observed at one stage for one mode.
+#[derive(Debug, Clone, Default)]
+pub struct WaitStats {
+    /// Wait before service starts, minutes.
+    pub wait: Tally,
+    /// Same waits, for quantiles.
+    pub hist: Histogram,
+    /// How many of them waited at all (wait > 0), for P(wait).
+    pub waited: u64,
+}
+
+impl WaitStats {
+    /// Records one wait.
+    #[inline]
+    pub fn add(&mut self, w: f64) {
+        self.wait.add(w);
+        self.hist.add(w);
+        if w > 0.0 {
+            self.waited += 1;
+        }
+    }
+
+    /// Warm-up deletion.
+    pub fn clear(&mut self) {
+        self.wait = Tally::default();
+        self.hist.clear();
+        self.waited = 0;
+    }
+
+    /// Folds another mode's waits in, for the stage total.
+    pub fn merge(&mut self, o: &WaitStats) {
+        self.wait.merge(&o.wait);
+        self.hist.merge(&o.hist);
+        self.waited += o.waited;
+    }
+}
+
+/// A stage during a run.
+#[derive(Debug, Clone)]
+pub struct StageState {
+    /// Waiting consignments.
+    pub queue: ClassQueue,
+    /// Consignments that finished upstream and wait for room here (blocking after service).
+    pub blocked_in: VecDeque<u32>,
+    /// Servers open now (u32::MAX for a dwell).
+    pub open: u32,
+    /// Consignments in service, or finished and blocked, here.
+    pub busy: u32,
+    /// Consignments in the stage (queue plus service).
+    pub occupancy: u32,
+    /// Room in the stage (u32::MAX when unlimited).
+    pub capacity: u32,
+    /// Queue length over time.
+    pub queue_tw: TimeWeighted,
+    /// Busy servers over time.
+    pub busy_tw: TimeWeighted,
+    /// Servers available over time: open, or busy in overtime after a lane closed.
+    pub avail_tw: TimeWeighted,
+    /// Open servers over time (the schedule).
+    pub open_tw: TimeWeighted,
+    /// Consignments in the stage over time.
+    pub occupancy_tw: TimeWeighted,
+    /// Waits per mode.
+    pub waits: Vec<WaitStats>,
+    /// Time from entering to leaving the stage, minutes.
+    pub stay: Tally,
+    /// Consignments entering since the warm-up.
+    pub entered: u64,
+    /// Consignments that could not enter at once because the stage was full and waited upstream.
+    pub blocked: u64,
+    /// Consignments turned away at the port entrance because this stage was full.
+    pub turned_away: u64,
+}
+
+impl StageState {
+    /// An idle stage.
+    pub fn new(classes: usize, modes: usize, open: u32, capacity: u32) -> Self {
+        Self {
+            queue: ClassQueue::new(classes),
+            blocked_in: VecDeque::new(),
+            open,
+            busy: 0,
+            occupancy: 0,
+            capacity,
+            queue_tw: TimeWeighted::default(),
+            busy_tw: TimeWeighted::default(),
+            avail_tw: TimeWeighted::default(),
+            open_tw: TimeWeighted::default(),
+            occupancy_tw: TimeWeighted::default(),
+            waits: vec![WaitStats::default(); modes],
+            stay: Tally::default(),
+            entered: 0,
+            blocked: 0,
+            turned_away: 0,
+        }
+    }
+
+    /// True when one more consignment fits.
+    #[inline]
+    pub fn has_room(&self) -> bool {
+        self.occupancy < self.capacity
+    }
+
+    /// Updates the available-servers level after `open` or `busy` changed.
+    #[inline]
+    pub fn touch_avail(&mut self, now: f64) {
+        if self.open != u32::MAX {
+            self.avail_tw.set(now, f64::from(self.open.max(self.busy)));
+        }
+    }
+}
+
+/// A flow (port and mode) during a run.
+#[derive(Debug, Clone, Default)]
+pub struct FlowState {
+    /// Arrivals since the warm-up (consignments, vehicles).
+    pub arrived: (u64, u64),
+    /// Turned away since the warm-up.
+    pub turned_away: (u64, u64),
+    /// Completed (left the port's last stage) since the warm-up.
+    pub completed: (u64, u64),
+    /// Time in system of completions since the warm-up, minutes.
+    pub time_in_system: Tally,
+    /// Same, for quantiles.
+    pub tis_hist: Histogram,
+    /// Whole-run counts (warm-up included), for conservation checks and time series.
+    pub total_arrived: u64,
+    /// Whole-run completions.
+    pub total_completed: u64,
+    /// Whole-run vehicles completed.
+    pub total_completed_vehicles: u64,
+    /// Whole-run turned away.
+    pub total_turned_away: u64,
+    /// Consignments of this flow inside the port now.
+    pub inside: u64,
+}
+
+/// A driver pool during a run.
+#[derive(Debug, Clone, Default)]
+pub struct PoolState {
+    /// Drivers free now.
+    pub free: u32,
+    /// Drivers busy over time.
+    pub busy_tw: TimeWeighted,
+    /// Trips started since the warm-up.
+    pub trips: u64,
+    /// Stages that wait for this pool.
+    pub stages: Vec<usize>,
+}
+
+/// A port during a run.
+#[derive(Debug, Clone, Default)]
+pub struct PortState {
+    /// Consignments inside over time (for Little's law).
+    pub in_system: TimeWeighted,
+}

@@ -1,0 +1,11 @@
+//! Generic streaming accumulators. Nothing here knows about ports: the model feeds them.
+
+pub mod estimate;
+pub mod histogram;
+pub mod tally;
+pub mod time_weighted;
+
+pub use estimate::{Estimate, t975};
+pub use histogram::Histogram;
+pub use tally::Tally;
+pub use time_weighted::TimeWeighted;
