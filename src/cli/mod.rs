@@ -1,1 +1,65 @@
+//! The command line: arguments are turned into a ready-to-use configuration (every file
+//! read and validated) before any simulation starts, then the command runs.
 
+pub mod args;
+mod config;
+
+pub use args::{Cli, Command};
+pub use config::RunConfig;
+
+use crate::error::Error;
+use crate::experiment::run_replications;
+use crate::report;
+use std::io::Write;
+
+/// Runs a parsed command line and returns the process exit code: 0 on success, 2 on bad
+/// input or usage, 1 on an internal failure. Errors are printed to standard error.
+pub fn run(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Command::Run(a) => RunConfig::from_args(&a).and_then(|c| run_command(&c)),
+        Command::Check(a) => crate::scenario::load(&a.scenario).map(|sc| {
+            print!("{}", crate::scenario::describe::describe(&sc));
+            println!("OK: the scenario is valid.");
+        }),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// `bordersim run` with a resolved configuration.
+pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
+    let sc = &cfg.scenario;
+    let started = std::time::Instant::now();
+    let exp = run_replications(&sc.spec, &sc.policy, sc.seed, sc.replications, |_| {});
+    let elapsed = started.elapsed();
+    let mut out = std::io::stdout().lock();
+    let _ = write!(out, "{}", report::table::summary_table(&sc.spec, &exp));
+    if let Some(dir) = &cfg.out {
+        let info = report::json::RunInfo {
+            file: sc.path.display().to_string(),
+            description: sc.description.clone(),
+        };
+        let written = report::write_run(dir, &sc.spec, &exp, &info)?;
+        if !cfg.quiet {
+            let _ = writeln!(out);
+            for p in written {
+                let _ = writeln!(out, "wrote {}", p.display());
+            }
+        }
+    }
+    if !cfg.quiet {
+        let _ = writeln!(
+            out,
+            "{} events in {:.3} s ({:.1} M events/s)",
+            exp.events,
+            elapsed.as_secs_f64(),
+            exp.events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6
+        );
+    }
+    Ok(())
+}

@@ -1,1 +1,29 @@
+//! Outputs: the printed summary table, summary.json and timeseries.csv, all written
+//! atomically.
 
+pub mod atomic;
+pub mod csv;
+pub mod json;
+pub mod names;
+pub mod table;
+
+use crate::error::Error;
+use crate::experiment::Experiment;
+use crate::model::ModelSpec;
+use std::path::{Path, PathBuf};
+
+/// Writes summary.json and timeseries.csv into `dir`; returns the paths written.
+pub fn write_run(dir: &Path, spec: &ModelSpec, exp: &Experiment, info: &json::RunInfo) -> Result<Vec<PathBuf>, Error> {
+    atomic::ensure_dir(dir)?;
+    let summary = json::summary(spec, exp, info);
+    let mut text = serde_json::to_string_pretty(&summary).map_err(|e| Error::Output {
+        path: dir.join("summary.json"),
+        reason: e.to_string(),
+    })?;
+    text.push('\n');
+    let csv = csv::timeseries(spec, &exp.series);
+    let (j, c) = (dir.join("summary.json"), dir.join("timeseries.csv"));
+    atomic::write_atomic(&c, csv.as_bytes())?;
+    atomic::write_atomic(&j, text.as_bytes())?;
+    Ok(vec![j, c])
+}

@@ -1,1 +1,167 @@
+//! Scenario files: reading TOML, validating it, and turning it into a model.
+//!
+//! Every error names the file and the line and column of the offending key (or its key
+//! path when it has no place in the file, such as a missing key).
 
+pub mod build;
+pub mod describe;
+pub mod dist;
+pub mod format;
+pub mod locate;
+
+pub use build::{Built, Invalid, KeyPath};
+
+use crate::error::Error;
+use crate::model::ModelSpec;
+use crate::policy::DistributionPolicy;
+use std::path::{Path, PathBuf};
+
+/// A validated scenario, ready to run.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// The model.
+    pub spec: ModelSpec,
+    /// The baseline clearance policy (a distribution per stage and mode).
+    pub policy: DistributionPolicy,
+    /// Clearance distributions as written, `[stage][mode]`, for `check`.
+    pub clearance_text: Vec<Vec<Option<String>>>,
+    /// Seed from the file.
+    pub seed: u64,
+    /// Replications from the file.
+    pub replications: u32,
+    /// Free-text description from the file.
+    pub description: Option<String>,
+}
+
+/// Largest scenario file read, bytes: a scenario is a page of settings, not a data set.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Command-line settings that replace the file's values before validation, so they are
+/// checked by the same rules.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Overrides {
+    /// Replaces `simulation.seed`.
+    pub seed: Option<u64>,
+    /// Replaces `simulation.replications`.
+    pub replications: Option<u32>,
+    /// Replaces `simulation.horizon_days`.
+    pub horizon_days: Option<f64>,
+}
+
+/// Reads and validates the scenario at `path`.
+pub fn load(path: &Path) -> Result<Scenario, Error> {
+    load_with(path, Overrides::default())
+}
+
+/// Reads the scenario at `path`, applies `overrides`, and validates the result.
+pub fn load_with(path: &Path, overrides: Overrides) -> Result<Scenario, Error> {
+    let read_err = |reason: String| Error::Read {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| read_err(io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err(read_err("it is a directory; give a .toml scenario file".into()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(read_err(format!("the file is {} bytes, more than the {MAX_FILE_BYTES} allowed", meta.len())));
+    }
+    let bytes = std::fs::read(path).map_err(|e| read_err(io_reason(&e)))?;
+    let src = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let off = e.utf8_error().valid_up_to();
+            let valid = std::str::from_utf8(&e.as_bytes()[..off]).unwrap_or("");
+            let (line, column) = locate::line_col(valid, off);
+            return Err(Error::Syntax {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: "the file is not valid UTF-8 text; save it as UTF-8".into(),
+            });
+        }
+    };
+    parse_with(&src, path, overrides)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Validates scenario text `src`; `path` is only used in messages.
+pub fn parse_str(src: &str, path: &Path) -> Result<Scenario, Error> {
+    parse_with(src, path, Overrides::default())
+}
+
+/// Validates scenario text `src` after applying `overrides`.
+pub fn parse_with(src: &str, path: &Path, overrides: Overrides) -> Result<Scenario, Error> {
+    if src.trim().is_empty() {
+        return Err(Error::Syntax {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: "the scenario is empty: it needs at least [simulation] with horizon_days, [modes.NAME] and [ports.NAME]"
+                .into(),
+        });
+    }
+    let mut file: format::ScenarioFile = toml::from_str(src).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |s| locate::line_col(src, s.start));
+        Error::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: e.message().trim().replace('\n', " "),
+        }
+    })?;
+    let flag = |key: &str| match key {
+        "seed" => overrides.seed.map(|_| "--seed"),
+        "replications" => overrides.replications.map(|_| "--replications"),
+        "horizon_days" => overrides.horizon_days.map(|_| "--days"),
+        _ => None,
+    };
+    if let Some(v) = overrides.seed {
+        file.simulation.seed = v;
+    }
+    if let Some(v) = overrides.replications {
+        file.simulation.replications = v;
+    }
+    if let Some(v) = overrides.horizon_days {
+        file.simulation.horizon_days = v;
+    }
+    let built = build::build(&file).map_err(|inv| {
+        // A problem with a value given on the command line is reported against the flag.
+        match inv.path.0.as_slice() {
+            [sim, key] if sim == "simulation" => match flag(key) {
+                Some(f) => Error::Usage(format!("{f}: {}", inv.message)),
+                None => invalid(src, path, inv),
+            },
+            _ => invalid(src, path, inv),
+        }
+    })?;
+    Ok(Scenario {
+        path: path.to_path_buf(),
+        spec: built.spec,
+        policy: built.policy,
+        clearance_text: built.clearance_text,
+        seed: built.seed,
+        replications: built.replications,
+        description: built.description,
+    })
+}
+
+/// Locates a validation failure in the source and turns it into an [`Error`].
+pub fn invalid(src: &str, path: &Path, inv: Invalid) -> Error {
+    let location = locate::locate_nearest(src, &inv.path.0).map_or(String::new(), |(l, c)| format!("{l}:{c}: "));
+    Error::Invalid {
+        path: path.to_path_buf(),
+        location,
+        key: inv.path.0.join("."),
+        message: inv.message,
+    }
+}

@@ -1,0 +1,116 @@
+//! Running and summarising independent replications.
+
+use crate::model::{MetricKey, Metrics, ModelSpec, SeriesDef, Simulation};
+use crate::policy::ClearancePolicy;
+use crate::stats::{Estimate, Tally};
+
+/// What one replication produced.
+#[derive(Debug, Clone)]
+pub struct ReplicationOutcome {
+    /// Scalar results.
+    pub metrics: Metrics,
+    /// Time-series interval end times.
+    pub ends: Vec<f64>,
+    /// Time-series values, row-major.
+    pub values: Vec<f64>,
+    /// Events handled.
+    pub events: u64,
+    /// Consignments still inside when the run stopped.
+    pub inside_at_end: usize,
+}
+
+/// Runs replication `rep` (0-based) of `spec` with `policy` and `seed`.
+pub fn run_replication<P: ClearancePolicy>(spec: &ModelSpec, policy: P, seed: u64, rep: u64) -> ReplicationOutcome {
+    let mut sim = Simulation::new(spec, policy, seed, rep);
+    let series = sim.run();
+    let (ends, values) = (series.ends.clone(), series.values.clone());
+    ReplicationOutcome {
+        metrics: sim.metrics(),
+        ends,
+        values,
+        events: sim.events,
+        inside_at_end: sim.inside(),
+    }
+}
+
+/// Per-cell summary of the time series over replications.
+#[derive(Debug, Clone)]
+pub struct SeriesSummary {
+    /// The series layout.
+    pub defs: Vec<SeriesDef>,
+    /// Interval end times, minutes.
+    pub ends: Vec<f64>,
+    /// `cells[row * defs.len() + series]`.
+    pub cells: Vec<Tally>,
+}
+
+/// The summary of all replications of one model.
+#[derive(Debug, Clone)]
+pub struct Experiment {
+    /// Seed of the run.
+    pub seed: u64,
+    /// Number of replications.
+    pub replications: u32,
+    /// Each metric over replications (`None` when no replication observed it).
+    pub metrics: Vec<(MetricKey, Option<Estimate>)>,
+    /// Per-replication values of each metric, in replication order (for paired comparisons).
+    pub per_replication: Vec<Vec<Option<f64>>>,
+    /// The time series over replications.
+    pub series: SeriesSummary,
+    /// Events handled over all replications.
+    pub events: u64,
+}
+
+/// Runs `replications` replications. Replication k always uses stream set k of `seed`, so a
+/// result does not depend on how many replications run or in what order they finish.
+pub fn run_replications<P: ClearancePolicy + Clone>(
+    spec: &ModelSpec,
+    policy: &P,
+    seed: u64,
+    replications: u32,
+    mut progress: impl FnMut(u32),
+) -> Experiment {
+    let defs = crate::model::series::series_defs(spec);
+    let mut keys: Vec<MetricKey> = Vec::new();
+    let mut per_rep: Vec<Vec<Option<f64>>> = Vec::new();
+    let mut cells: Vec<Tally> = Vec::new();
+    let mut ends = Vec::new();
+    let mut events = 0;
+    for rep in 0..replications {
+        let out = run_replication(spec, policy.clone(), seed, u64::from(rep));
+        if rep == 0 {
+            keys = out.metrics.iter().map(|(k, _)| *k).collect();
+            per_rep = vec![Vec::with_capacity(replications as usize); keys.len()];
+            cells = vec![Tally::default(); out.values.len()];
+            ends = out.ends.clone();
+        }
+        for (i, (_, v)) in out.metrics.iter().enumerate() {
+            per_rep[i].push(*v);
+        }
+        for (c, v) in cells.iter_mut().zip(&out.values) {
+            c.add(*v);
+        }
+        events += out.events;
+        progress(rep + 1);
+    }
+    let metrics = keys
+        .iter()
+        .zip(&per_rep)
+        .map(|(k, vals)| (*k, Estimate::from_values(vals.iter().copied())))
+        .collect();
+    Experiment {
+        seed,
+        replications,
+        metrics,
+        per_replication: per_rep,
+        series: SeriesSummary { defs, ends, cells },
+        events,
+    }
+}
+
+impl Experiment {
+    /// The estimate of one metric, if it exists and was observed.
+    pub fn get(&self, key: &MetricKey) -> Option<&Estimate> {
+        self.metrics.iter().find(|(k, _)| k == key).and_then(|(_, e)| e.as_ref())
+    }
+}

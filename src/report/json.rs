@@ -1,0 +1,66 @@
+//! summary.json: every metric with its mean and 95 % confidence interval over replications.
+
+use crate::experiment::Experiment;
+use crate::model::{ModelSpec, Scope};
+use crate::stats::Estimate;
+use serde_json::{Map, Value, json};
+
+/// Run settings recorded with the results, so a file can be traced to its inputs.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    /// Scenario file as given.
+    pub file: String,
+    /// Free-text description.
+    pub description: Option<String>,
+}
+
+fn estimate(e: &Option<Estimate>) -> Value {
+    match e {
+        None => Value::Null,
+        Some(e) => json!({ "mean": e.mean, "ci95": e.ci95, "se": e.se, "min": e.min, "max": e.max, "n": e.n }),
+    }
+}
+
+fn obj<'a>(parent: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
+    let v = parent.entry(key.to_string()).or_insert_with(|| Value::Object(Map::new()));
+    match v {
+        Value::Object(m) => m,
+        _ => unreachable!("summary nodes are objects"),
+    }
+}
+
+/// Builds the summary document. Layout:
+/// `ports.PORT.totals.METRIC`, `ports.PORT.modes.MODE.METRIC`,
+/// `ports.PORT.stages.STAGE.METRIC`, `ports.PORT.stages.STAGE.by_mode.MODE.METRIC`,
+/// `ports.PORT.drivers.METRIC`; each METRIC is `{mean, ci95, se, min, max, n}` or null.
+pub fn summary(spec: &ModelSpec, exp: &Experiment, info: &RunInfo) -> Value {
+    let mut ports = Map::new();
+    for (key, est) in &exp.metrics {
+        let port = obj(&mut ports, &spec.ports[key.port].name);
+        let node = match key.scope {
+            Scope::Port => obj(port, "totals"),
+            Scope::Flow(m) => obj(obj(port, "modes"), &spec.modes[m].name),
+            Scope::Stage(s) => obj(obj(port, "stages"), &spec.stages[s].name),
+            Scope::StageMode(s, m) => obj(obj(obj(obj(port, "stages"), &spec.stages[s].name), "by_mode"), &spec.modes[m].name),
+            Scope::Pool(_) => obj(port, "drivers"),
+        };
+        node.insert(key.name.to_string(), estimate(est));
+    }
+    json!({
+        "bordersim_version": env!("CARGO_PKG_VERSION"),
+        "scenario": {
+            "name": spec.name,
+            "file": info.file,
+            "description": info.description,
+            "start": spec.start.format(0.0),
+            "horizon_days": spec.horizon / 1440.0,
+            "warmup_days": spec.warmup / 1440.0,
+            "report_interval_min": spec.report_interval,
+            "seed": exp.seed,
+            "replications": exp.replications,
+            "time_unit": "minutes",
+            "confidence": "95% Student-t interval over replications: mean ± ci95",
+        },
+        "ports": ports,
+    })
+}

@@ -1,0 +1,121 @@
+//! `bordersim check`: the resolved model in plain words, so a planner can see what the
+//! file actually says before running it.
+
+use super::Scenario;
+use crate::model::{ArrivalSpec, ModeKind, RouteStep, StageKind};
+use std::fmt::Write;
+
+fn minutes(m: f64) -> String {
+    if m >= 1440.0 {
+        format!("{:.1} days", m / 1440.0)
+    } else if m >= 120.0 {
+        format!("{:.1} h", m / 60.0)
+    } else {
+        format!("{m:.1} min")
+    }
+}
+
+/// A multi-line description of the scenario.
+pub fn describe(sc: &Scenario) -> String {
+    let s = &sc.spec;
+    let mut o = String::new();
+    let _ = writeln!(o, "Scenario: {} ({})", s.name, sc.path.display());
+    if let Some(d) = &sc.description {
+        let _ = writeln!(o, "  {d}");
+    }
+    let _ = writeln!(
+        o,
+        "Runs {} replication(s) of {} days from {}, discarding the first {} days; seed {}; one time-series row every {}.",
+        sc.replications,
+        s.horizon / 1440.0,
+        s.start.format(0.0),
+        s.warmup / 1440.0,
+        sc.seed,
+        minutes(s.report_interval)
+    );
+    let _ = writeln!(o, "Modes:");
+    for m in &s.modes {
+        let what = match m.kind {
+            ModeKind::CageTruck => format!("car carrier, {:.2} vehicles per consignment on average", m.vehicles.mean()),
+            ModeKind::SelfDriving => "one vehicle driven by a hired driver".into(),
+            ModeKind::Generic => format!("{:.2} vehicle(s) per consignment", m.vehicles.mean()),
+        };
+        let _ = writeln!(o, "  {} ({}): {what}", m.name, m.kind.as_str());
+    }
+    for (pi, p) in s.ports.iter().enumerate() {
+        let _ = writeln!(o, "Port {}:", p.name);
+        for (si, st) in s.stages.iter().enumerate().filter(|(_, st)| st.port == pi) {
+            let kind = match st.kind {
+                StageKind::Servers if st.schedule.is_constant() => {
+                    format!("{} server(s) around the clock", st.schedule.max())
+                }
+                StageKind::Servers => format!(
+                    "servers on a weekly schedule: {} at most, {:.2} on average",
+                    st.schedule.max(),
+                    st.schedule.mean()
+                ),
+                StageKind::Dwell => "dwell, no server limit".into(),
+                StageKind::Driver { pool } => format!("waits for one of {} drivers", s.pools[pool].size),
+            };
+            let cap = match st.capacity {
+                Some(c) => format!("; room for {c}"),
+                None => String::new(),
+            };
+            let disc = if st.priority { "; priority classes" } else { "" };
+            let _ = writeln!(o, "  stage {}: {kind}{cap}{disc}", st.name);
+            if !matches!(st.kind, StageKind::Driver { .. }) {
+                for (mi, m) in s.modes.iter().enumerate() {
+                    if let Some(t) = &sc.clearance_text[si][mi] {
+                        let mean = sc.policy.dist(si, mi).mean();
+                        let _ = writeln!(o, "    clearance for {}: {t} min (mean {})", m.name, minutes(mean));
+                    }
+                }
+            }
+        }
+        for f in s.flows.iter().filter(|f| f.port == pi) {
+            let m = &s.modes[f.mode];
+            let arr = match &f.arrivals {
+                ArrivalSpec::Poisson { rate, .. } => format!(
+                    "Poisson, {:.1} consignments/day on average ({:.1} vehicles/day)",
+                    rate * 1440.0,
+                    rate * 1440.0 * m.vehicles.mean()
+                ),
+                ArrivalSpec::Fixed { every, first } => format!("one every {} from {}", minutes(*every), minutes(*first)),
+                ArrivalSpec::List(v) => format!("{} listed arrivals", v.len()),
+            };
+            let route: Vec<String> = f
+                .route
+                .iter()
+                .map(|step| match step {
+                    RouteStep::Always(i) => s.stages[*i].name.clone(),
+                    RouteStep::Maybe(i, p) => format!("{} ({:.0}%)", s.stages[*i].name, p * 100.0),
+                    RouteStep::Choose(v) => {
+                        let mut prev = 0.0;
+                        let parts: Vec<String> = v
+                            .iter()
+                            .map(|(i, c)| {
+                                let p = c - prev;
+                                prev = *c;
+                                format!("{} {:.0}%", s.stages[*i].name, p * 100.0)
+                            })
+                            .collect();
+                        format!("one of [{}]", parts.join(" | "))
+                    }
+                })
+                .collect();
+            let _ = writeln!(o, "  flow {}: {arr}; priority class {}", m.name, f.class);
+            let _ = writeln!(o, "    route: {}", route.join(" -> "));
+        }
+        if let Some(pool) = p.pool {
+            let d = &s.pools[pool];
+            let _ = writeln!(
+                o,
+                "  drivers: {}, each away {} to the transit lot plus {} back (means)",
+                d.size,
+                minutes(d.to_transit_lot.mean()),
+                minutes(d.return_trip.mean())
+            );
+        }
+    }
+    o
+}

@@ -1,0 +1,296 @@
+//! The scenario file as written by a planner: serde structures mirroring the TOML.
+//!
+//! Unknown keys are rejected (`deny_unknown_fields`) so a misspelt key is an error, not a
+//! silently ignored setting. All durations are minutes; rates say their unit in the key.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A whole scenario file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Run settings.
+    pub simulation: SimulationSection,
+    /// Export modes by name.
+    #[serde(default)]
+    pub modes: BTreeMap<String, ModeSection>,
+    /// Ports by name.
+    #[serde(default)]
+    pub ports: BTreeMap<String, PortSection>,
+}
+
+/// `[simulation]`: horizon, warm-up, seed, replications.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationSection {
+    /// Scenario title for outputs.
+    pub name: Option<String>,
+    /// Free text carried into outputs.
+    pub description: Option<String>,
+    /// Calendar start, "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM".
+    pub start: Option<String>,
+    /// Length of each replication, days.
+    pub horizon_days: f64,
+    /// Discarded start-up period, days.
+    #[serde(default)]
+    pub warmup_days: f64,
+    /// Seed of every random stream.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Independent replications.
+    #[serde(default = "default_replications")]
+    pub replications: u32,
+    /// Width of one time-series row, minutes.
+    #[serde(default = "default_interval")]
+    pub report_interval_min: f64,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+fn default_replications() -> u32 {
+    10
+}
+fn default_interval() -> f64 {
+    60.0
+}
+
+/// `[modes.NAME]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModeSection {
+    /// "cage_truck", "self_driving" or "generic".
+    pub kind: String,
+    /// Vehicles per consignment (cage trucks).
+    pub vehicles: Option<DistSpec>,
+    /// Free text.
+    pub description: Option<String>,
+}
+
+/// `[ports.NAME]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortSection {
+    /// Free text.
+    pub description: Option<String>,
+    /// Stages by name.
+    #[serde(default)]
+    pub stages: BTreeMap<String, StageSection>,
+    /// Arrival flows by mode name.
+    #[serde(default)]
+    pub flows: BTreeMap<String, FlowSection>,
+    /// The hired-driver pool for self-driving exports.
+    pub drivers: Option<DriversSection>,
+}
+
+/// `[ports.P.stages.NAME]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageSection {
+    /// "servers", "dwell" or "driver".
+    pub kind: String,
+    /// Servers open when no schedule window applies.
+    pub servers: Option<u32>,
+    /// Weekly windows overriding `servers`.
+    #[serde(default)]
+    pub schedule: Vec<WindowSection>,
+    /// Most consignments in the stage, queue included.
+    pub capacity: Option<u32>,
+    /// "fifo" (default) or "priority".
+    pub discipline: Option<String>,
+    /// Clearance (or dwell) time, minutes.
+    pub clearance: Option<DistSpec>,
+    /// Per-mode clearance times overriding `clearance`.
+    #[serde(default)]
+    pub clearance_by_mode: BTreeMap<String, DistSpec>,
+    /// Free text.
+    pub description: Option<String>,
+}
+
+/// One schedule window: `{ days = "mon-fri", from = "08:00", to = "20:00", servers = 10 }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowSection {
+    /// "all", "mon-fri", "sat", or a list of day names.
+    #[serde(default = "all_days")]
+    pub days: Days,
+    /// Start "HH:MM".
+    pub from: String,
+    /// End "HH:MM" (may be "24:00"; earlier than `from` wraps past midnight).
+    pub to: String,
+    /// Servers open in the window.
+    pub servers: u32,
+}
+
+fn all_days() -> Days {
+    Days::One("all".into())
+}
+
+/// A day range or a list of days.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged, expecting = "a day range like \"mon-fri\" or \"all\", or a list like [\"sat\", \"sun\"]")]
+pub enum Days {
+    /// "all", "mon-fri", "sat".
+    One(String),
+    /// ["sat", "sun"].
+    List(Vec<String>),
+}
+
+/// `[ports.P.flows.MODE]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowSection {
+    /// Poisson arrival rate.
+    pub rate: Option<RateSection>,
+    /// Fixed interval between arrivals, minutes.
+    pub every_min: Option<f64>,
+    /// First fixed-interval arrival, minutes.
+    pub first_at_min: Option<f64>,
+    /// Explicit arrival times, minutes from the start.
+    pub times_min: Option<Vec<f64>>,
+    /// 24 relative factors, normalised to mean 1.
+    pub hour_of_day: Option<Vec<f64>>,
+    /// 7 relative factors, Monday first.
+    pub day_of_week: Option<Vec<f64>>,
+    /// 12 relative factors, January first.
+    pub month_of_year: Option<Vec<f64>>,
+    /// Priority class, 0 served first where a stage uses priority.
+    #[serde(default)]
+    pub priority: u8,
+    /// Stages in order.
+    pub route: Vec<RouteStepSection>,
+}
+
+/// `rate = { per_hour = 40 }`: exactly one key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateSection {
+    /// Consignments per hour.
+    pub per_hour: Option<f64>,
+    /// Consignments per day.
+    pub per_day: Option<f64>,
+    /// Vehicles per year (divided by the mean vehicles per consignment).
+    pub vehicles_per_year: Option<f64>,
+}
+
+/// A route step: a stage name, or a table for optional and alternative stages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a stage name, { stage = \"NAME\", probability = P }, or { choose = [{ stage = \"A\", probability = P }, ...] }"
+)]
+pub enum RouteStepSection {
+    /// Always visit.
+    Stage(String),
+    /// Optional or alternative.
+    Step(StepTable),
+}
+
+/// The table form of a route step.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepTable {
+    /// Stage visited with `probability`.
+    pub stage: Option<String>,
+    /// Probability of the visit.
+    pub probability: Option<f64>,
+    /// Alternatives, one of which is visited.
+    pub choose: Option<Vec<Branch>>,
+}
+
+/// One alternative of a `choose` step.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Branch {
+    /// Stage name.
+    pub stage: String,
+    /// Probability of this branch.
+    pub probability: f64,
+}
+
+/// `[ports.P.drivers]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DriversSection {
+    /// Drivers in the pool.
+    pub count: u32,
+    /// Minutes from leaving the port to handing over at the transit lot.
+    pub to_transit_lot: DistSpec,
+    /// Minutes for the driver to come back.
+    pub return_trip: DistSpec,
+}
+
+/// A distribution: `{ dist = "exponential", mean = 20 }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DistSpec {
+    /// `value`.
+    Constant {
+        /// The value.
+        value: f64,
+    },
+    /// `mean`.
+    Exponential {
+        /// Mean.
+        mean: f64,
+    },
+    /// `min`, `max`.
+    Uniform {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// `min`, `mode`, `max`.
+    Triangular {
+        /// Lower bound.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// `mean`, `sd`, truncated at zero.
+    Normal {
+        /// Mean before truncation.
+        mean: f64,
+        /// Standard deviation before truncation.
+        sd: f64,
+    },
+    /// `mean`, `cv`.
+    Lognormal {
+        /// Mean.
+        mean: f64,
+        /// Coefficient of variation.
+        cv: f64,
+    },
+    /// `shape`, `scale`.
+    Gamma {
+        /// Shape k.
+        shape: f64,
+        /// Scale theta.
+        scale: f64,
+    },
+    /// `shape`, `scale`.
+    Weibull {
+        /// Shape k.
+        shape: f64,
+        /// Scale lambda.
+        scale: f64,
+    },
+    /// `k`, `mean`.
+    Erlang {
+        /// Number of phases.
+        k: u32,
+        /// Overall mean.
+        mean: f64,
+    },
+    /// `values`, optional `weights`.
+    Empirical {
+        /// Possible values.
+        values: Vec<f64>,
+        /// Relative weights (equal if omitted).
+        weights: Option<Vec<f64>>,
+    },
+}
