@@ -259,36 +259,46 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         let st = &mut self.stages[s];
         st.occupancy += 1;
         st.occupancy_tw.set(now, f64::from(st.occupancy));
-        st.queue.push(id, class);
-        st.queue_tw.set(now, f64::from(st.queue.len()));
         if now >= self.spec.warmup {
             st.entered += 1;
         }
-        self.dispatch(now, s, cal);
+        if st.queue.is_empty() && self.has_free_server(s) {
+            // Straight into service: the queue never holds it, not even for an instant.
+            self.begin(now, id, s, cal);
+        } else {
+            let st = &mut self.stages[s];
+            st.queue.push(id, class);
+            st.queue_tw.set(now, f64::from(st.queue.len()));
+        }
+    }
+
+    /// True when stage `s` could start one more clearance now.
+    #[inline]
+    fn has_free_server(&self, s: usize) -> bool {
+        match self.spec.stages[s].kind {
+            StageKind::Driver { pool } => self.pools[pool].free > 0,
+            StageKind::Servers | StageKind::Dwell => self.stages[s].busy < self.stages[s].open,
+        }
+    }
+
+    /// Takes a server for `id` at `s` and starts its clearance.
+    #[inline]
+    fn begin(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
+        let st = &mut self.stages[s];
+        st.busy += 1;
+        st.busy_tw.set(now, f64::from(st.busy));
+        st.touch_avail(now);
+        self.start(now, id, s, cal);
     }
 
     /// Starts service for as many waiting consignments as the stage has free servers (or
     /// its pool has free drivers).
     fn dispatch(&mut self, now: Time, s: usize, cal: &mut Calendar<Event>) {
-        loop {
-            let st = &self.stages[s];
-            if st.queue.is_empty() {
-                return;
-            }
-            let free = match self.spec.stages[s].kind {
-                StageKind::Driver { pool } => self.pools[pool].free > 0,
-                StageKind::Servers | StageKind::Dwell => st.busy < st.open,
-            };
-            if !free {
-                return;
-            }
+        while !self.stages[s].queue.is_empty() && self.has_free_server(s) {
             let st = &mut self.stages[s];
             let Some(id) = st.queue.pop() else { return };
             st.queue_tw.set(now, f64::from(st.queue.len()));
-            st.busy += 1;
-            st.busy_tw.set(now, f64::from(st.busy));
-            st.touch_avail(now);
-            self.start(now, id, s, cal);
+            self.begin(now, id, s, cal);
         }
     }
 

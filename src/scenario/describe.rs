@@ -65,6 +65,17 @@ pub fn describe(sc: &Scenario) -> String {
             let _ = writeln!(o, "  stage {}: {kind}{cap}{disc}", st.name);
             if !matches!(st.kind, StageKind::Driver { .. }) {
                 for (mi, m) in s.modes.iter().enumerate() {
+                    let passes = s.flows.iter().any(|f| {
+                        f.port == pi
+                            && f.mode == mi
+                            && f.route.iter().any(|step| match step {
+                                RouteStep::Always(x) | RouteStep::Maybe(x, _) => *x == si,
+                                RouteStep::Choose(v) => v.iter().any(|(x, _)| *x == si),
+                            })
+                    });
+                    if !passes {
+                        continue;
+                    }
                     if let Some(t) = &sc.clearance_text[si][mi] {
                         let mean = sc.policy.dist(si, mi).mean();
                         let _ = writeln!(o, "    clearance for {}: {t} min (mean {})", m.name, minutes(mean));
