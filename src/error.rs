@@ -27,11 +27,11 @@ pub enum Error {
         message: String,
     },
     /// The TOML is well-formed but a value is not allowed.
-    #[error("{path}:{location}{key}: {message}")]
+    #[error("{path}:{location} {key}: {message}")]
     Invalid {
         /// The file.
         path: PathBuf,
-        /// `line:column: ` when the key could be found in the file, else empty.
+        /// `line:column:` when the key could be found in the file, else empty.
         location: String,
         /// Dotted key path, e.g. `ports.horgos.stages.gate.servers`.
         key: String,

@@ -5,6 +5,7 @@
 //! (clearance times) → `model` (ports, stages, consignments, drivers) → `scenario` (TOML to
 //! model) → `experiment` (replications) → `report` (files, tables) → `cli`.
 
+pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod experiment;
@@ -14,6 +15,5 @@ pub mod random;
 pub mod report;
 pub mod scenario;
 pub mod stats;
-pub mod cli;
 
 pub use error::Error;

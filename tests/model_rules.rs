@@ -68,7 +68,10 @@ route = ["a", "b"]
     assert_eq!(one(&exp, Scope::Stage(1), "wait_max_min"), 20.0);
     assert!(one(&exp, Scope::Stage(1), "blocked") >= 46.0);
     assert_eq!(one(&exp, Scope::Port, "turned_away"), 0.0);
-    assert!(one(&exp, Scope::Stage(0), "utilization") > 0.99, "blocked time holds lane A");
+    assert!(
+        one(&exp, Scope::Stage(0), "utilization") > 0.99,
+        "blocked time holds lane A"
+    );
 
     // Entrance with room for 1 and 15-min service, arrivals every 10 min over 1000 min:
     // arrivals at 0, 10, ..., 1000 (101); every second one finds it full.
@@ -185,12 +188,20 @@ route = ["lane"]
     let exp = run(&sc);
     let s = &exp.series;
     let col = s.defs.iter().position(|d| d.metric == "arrivals").unwrap();
-    let daily: Vec<f64> = (0..s.ends.len()).map(|r| s.cells[r * s.defs.len() + col].mean().unwrap()).collect();
+    let daily: Vec<f64> = (0..s.ends.len())
+        .map(|r| s.cells[r * s.defs.len() + col].mean().unwrap())
+        .collect();
     assert_eq!(daily.len(), 14);
     assert_eq!(daily[6], 0.0);
     assert_eq!(daily[13], 0.0);
     // Other days: mean rate 100/day spread over 6 days -> 116.7 a day.
-    let weekdays: f64 = daily.iter().enumerate().filter(|(i, _)| i % 7 != 6).map(|(_, v)| v).sum::<f64>() / 12.0;
+    let weekdays: f64 = daily
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 7 != 6)
+        .map(|(_, v)| v)
+        .sum::<f64>()
+        / 12.0;
     assert!((weekdays - 116.7).abs() < 4.0 * (116.7f64 / 12.0).sqrt(), "{weekdays}");
 }
 

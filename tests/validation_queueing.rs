@@ -19,16 +19,51 @@ struct Case {
 /// The M/M/c cases of facts.md s.2 (time unit: minutes), plus a load of 0.9 with four lanes.
 fn cases() -> Vec<Case> {
     vec![
-        Case { lambda: 0.5, mu: 1.0, c: 1, days: 40.0 },
-        Case { lambda: 0.9, mu: 1.0, c: 1, days: 200.0 },
-        Case { lambda: 2.0, mu: 1.0, c: 3, days: 30.0 },
+        Case {
+            lambda: 0.5,
+            mu: 1.0,
+            c: 1,
+            days: 40.0,
+        },
+        Case {
+            lambda: 0.9,
+            mu: 1.0,
+            c: 1,
+            days: 200.0,
+        },
+        Case {
+            lambda: 2.0,
+            mu: 1.0,
+            c: 3,
+            days: 30.0,
+        },
         // 41.7 per hour, 5-minute clearance, 4 to 6 lanes.
-        Case { lambda: 41.7 / 60.0, mu: 1.0 / 5.0, c: 4, days: 200.0 },
-        Case { lambda: 41.7 / 60.0, mu: 1.0 / 5.0, c: 6, days: 60.0 },
+        Case {
+            lambda: 41.7 / 60.0,
+            mu: 1.0 / 5.0,
+            c: 4,
+            days: 200.0,
+        },
+        Case {
+            lambda: 41.7 / 60.0,
+            mu: 1.0 / 5.0,
+            c: 6,
+            days: 60.0,
+        },
         // 20.8 per hour, 15-minute clearance, 6 lanes.
-        Case { lambda: 20.8 / 60.0, mu: 1.0 / 15.0, c: 6, days: 300.0 },
+        Case {
+            lambda: 20.8 / 60.0,
+            mu: 1.0 / 15.0,
+            c: 6,
+            days: 300.0,
+        },
         // The benchmark queue: lambda 1 per minute, 3.6 minutes, 4 lanes: rho = 0.9.
-        Case { lambda: 1.0, mu: 1.0 / 3.6, c: 4, days: 100.0 },
+        Case {
+            lambda: 1.0,
+            mu: 1.0 / 3.6,
+            c: 4,
+            days: 100.0,
+        },
     ]
 }
 
@@ -72,7 +107,10 @@ fn a_five_percent_error_in_clearance_times_fails_the_check() {
     for (i, case) in cases().iter().enumerate() {
         let z = deviations(case, 1.05, 100 + i as u64);
         let worst = z.iter().copied().fold(0.0, f64::max);
-        assert!(worst > Z, "case {i}: a 5% slower clearance went unnoticed (max {worst:.1} SE)");
+        assert!(
+            worst > Z,
+            "case {i}: a 5% slower clearance went unnoticed (max {worst:.1} SE)"
+        );
     }
 }
 
@@ -80,7 +118,15 @@ fn a_five_percent_error_in_clearance_times_fails_the_check() {
 fn mmck_blocking_matches_theory() {
     // M/M/2/5: lambda 1.5, mu 1 per minute, room for 5 (2 in service, 3 waiting).
     let (lambda, mu, c, k) = (1.5, 1.0, 2, 5);
-    let sc = parse(&single_stage(lambda, c, "{ dist = \"exponential\", mean = 1.0 }", Some(k), 30.0, 12, 7));
+    let sc = parse(&single_stage(
+        lambda,
+        c,
+        "{ dist = \"exponential\", mean = 1.0 }",
+        Some(k),
+        30.0,
+        12,
+        7,
+    ));
     let exp = run(&sc);
     let (pb, lq, l) = mmck(lambda, mu, c, k);
     let blocked = values(&exp, Scope::Port, "turned_away_fraction");
@@ -90,26 +136,62 @@ fn mmck_blocking_matches_theory() {
     let n = values(&exp, Scope::Stage(0), "in_stage_mean");
     assert!(z_score(&n, l) < Z, "L {:?} vs {l}", mean_se(&n));
     // And the 5 % check: a slower server blocks measurably more.
-    let sc = parse(&single_stage(lambda, c, "{ dist = \"exponential\", mean = 1.05 }", Some(k), 30.0, 12, 7));
+    let sc = parse(&single_stage(
+        lambda,
+        c,
+        "{ dist = \"exponential\", mean = 1.05 }",
+        Some(k),
+        30.0,
+        12,
+        7,
+    ));
     let slow = values(&run(&sc), Scope::Port, "turned_away_fraction");
-    assert!(z_score(&slow, pb) > Z, "a 5% slower server went unnoticed: {:?} vs {pb}", mean_se(&slow));
+    assert!(
+        z_score(&slow, pb) > Z,
+        "a 5% slower server went unnoticed: {:?} vs {pb}",
+        mean_se(&slow)
+    );
 }
 
 #[test]
 fn md1_and_mg1_match_pollaczek_khinchine() {
     let lambda = 0.8;
     // M/D/1: constant clearance of 1 minute.
-    let sc = parse(&single_stage(lambda, 1, "{ dist = \"constant\", value = 1.0 }", None, 60.0, 12, 11));
+    let sc = parse(&single_stage(
+        lambda,
+        1,
+        "{ dist = \"constant\", value = 1.0 }",
+        None,
+        60.0,
+        12,
+        11,
+    ));
     let w = values(&run(&sc), Scope::Stage(0), "wait_mean_min");
     let expected = pk_wq(lambda, 1.0, 0.0);
     assert!(z_score(&w, expected) < Z, "M/D/1 Wq {:?} vs {expected}", mean_se(&w));
     // M/G/1 with log-normal clearance, mean 1, cv 1.5.
-    let sc = parse(&single_stage(lambda, 1, "{ dist = \"lognormal\", mean = 1.0, cv = 1.5 }", None, 200.0, 12, 12));
+    let sc = parse(&single_stage(
+        lambda,
+        1,
+        "{ dist = \"lognormal\", mean = 1.0, cv = 1.5 }",
+        None,
+        200.0,
+        12,
+        12,
+    ));
     let w = values(&run(&sc), Scope::Stage(0), "wait_mean_min");
     let expected = pk_wq(lambda, 1.0, 2.25);
     assert!(z_score(&w, expected) < Z, "M/G/1 Wq {:?} vs {expected}", mean_se(&w));
     // M/E4/1 (Erlang-4 clearance): variance mean^2 / 4.
-    let sc = parse(&single_stage(lambda, 1, "{ dist = \"erlang\", k = 4, mean = 1.0 }", None, 60.0, 12, 13));
+    let sc = parse(&single_stage(
+        lambda,
+        1,
+        "{ dist = \"erlang\", k = 4, mean = 1.0 }",
+        None,
+        60.0,
+        12,
+        13,
+    ));
     let w = values(&run(&sc), Scope::Stage(0), "wait_mean_min");
     let expected = pk_wq(lambda, 1.0, 0.25);
     assert!(z_score(&w, expected) < Z, "M/E4/1 Wq {:?} vs {expected}", mean_se(&w));

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 /// Discrete-event simulation of customs clearance at land border ports.
 #[derive(Debug, Parser)]
 #[command(name = "bordersim", version, about, long_about = None)]
-#[command(after_help = "Examples:\n  bordersim run scenarios/horgos.toml --out out\n  bordersim check scenarios/baktu.toml")]
+#[command(
+    after_help = "Examples:\n  bordersim run scenarios/horgos.toml --out out\n  bordersim check scenarios/baktu.toml"
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

@@ -24,7 +24,10 @@ impl RunConfig {
             && dir.exists()
             && !dir.is_dir()
         {
-            return Err(Error::Usage(format!("--out: {} exists and is not a directory", dir.display())));
+            return Err(Error::Usage(format!(
+                "--out: {} exists and is not a directory",
+                dir.display()
+            )));
         }
         let overrides = Overrides {
             seed: a.seed,

@@ -207,7 +207,14 @@ mod tests {
 
     #[test]
     fn rejects_bad_dates() {
-        for bad in ["2025-02-30", "2025-13-01", "25-01-01", "2025-01-01T25:00", "yesterday", ""] {
+        for bad in [
+            "2025-02-30",
+            "2025-13-01",
+            "25-01-01",
+            "2025-01-01T25:00",
+            "yesterday",
+            "",
+        ] {
             assert!(StartInstant::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_hhmm("24:00"), Some(1440));

@@ -68,7 +68,10 @@ mod tests {
 
     #[test]
     fn stops_at_horizon_inclusive() {
-        let mut t = Ticker { step: 1.0, seen: vec![] };
+        let mut t = Ticker {
+            step: 1.0,
+            seen: vec![],
+        };
         let mut cal = Calendar::default();
         cal.schedule(0.0, 0, ());
         let (n, stop) = run(&mut t, &mut cal, 3.0);
@@ -80,7 +83,10 @@ mod tests {
 
     #[test]
     fn empty_calendar_exhausts() {
-        let mut t = Ticker { step: 1.0, seen: vec![] };
+        let mut t = Ticker {
+            step: 1.0,
+            seen: vec![],
+        };
         let mut cal = Calendar::default();
         assert_eq!(run(&mut t, &mut cal, 10.0), (0, Stop::Exhausted));
         assert_eq!(cal.now(), 10.0);

@@ -111,6 +111,9 @@ pub fn run_replications<P: ClearancePolicy + Clone>(
 impl Experiment {
     /// The estimate of one metric, if it exists and was observed.
     pub fn get(&self, key: &MetricKey) -> Option<&Estimate> {
-        self.metrics.iter().find(|(k, _)| k == key).and_then(|(_, e)| e.as_ref())
+        self.metrics
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, e)| e.as_ref())
     }
 }

@@ -139,7 +139,13 @@ impl<P: ClearancePolicy> Simulation<'_, P> {
             out.push((pk("in_system_max"), Some(self.ports[port].in_system.max())));
             push_tis(&mut out, port, Scope::Port, &tis, &hist);
 
-            for (fi, (f, fs)) in spec.flows.iter().zip(&self.flows).enumerate().filter(|(_, (f, _))| f.port == port) {
+            for (fi, (f, fs)) in spec
+                .flows
+                .iter()
+                .zip(&self.flows)
+                .enumerate()
+                .filter(|(_, (f, _))| f.port == port)
+            {
                 let _ = fi;
                 let scope = Scope::Flow(f.mode);
                 let key = |name| MetricKey { port, scope, name };
@@ -151,7 +157,10 @@ impl<P: ClearancePolicy> Simulation<'_, P> {
                 out.push((key("vehicles_per_day"), ratio(fs.completed.1 as f64, days)));
                 out.push((key("turned_away"), Some(fs.turned_away.0 as f64)));
                 out.push((key("turned_away_vehicles"), Some(fs.turned_away.1 as f64)));
-                out.push((key("turned_away_fraction"), ratio(fs.turned_away.0 as f64, fs.arrived.0 as f64)));
+                out.push((
+                    key("turned_away_fraction"),
+                    ratio(fs.turned_away.0 as f64, fs.arrived.0 as f64),
+                ));
                 push_tis(&mut out, port, scope, &fs.time_in_system, &fs.tis_hist);
                 out.push((key("run_arrived"), Some(fs.total_arrived as f64)));
                 out.push((key("run_completed"), Some(fs.total_completed as f64)));
@@ -159,7 +168,13 @@ impl<P: ClearancePolicy> Simulation<'_, P> {
                 out.push((key("run_turned_away"), Some(fs.total_turned_away as f64)));
             }
 
-            for (s, (ss, st)) in spec.stages.iter().zip(&self.stages).enumerate().filter(|(_, (ss, _))| ss.port == port) {
+            for (s, (ss, st)) in spec
+                .stages
+                .iter()
+                .zip(&self.stages)
+                .enumerate()
+                .filter(|(_, (ss, _))| ss.port == port)
+            {
                 let scope = Scope::Stage(s);
                 let key = |name| MetricKey { port, scope, name };
                 let mut all = WaitStats::default();
@@ -169,7 +184,10 @@ impl<P: ClearancePolicy> Simulation<'_, P> {
                 let area = |tw: &crate::stats::TimeWeighted, v: &[f64]| tw.area_at(end) - WarmSnapshot::get(v, s);
                 out.push((key("queue_mean"), ratio(area(&st.queue_tw, &w.queue), window)));
                 out.push((key("queue_max"), Some(st.queue_tw.max())));
-                out.push((key("in_stage_mean"), ratio(area(&st.occupancy_tw, &w.occupancy), window)));
+                out.push((
+                    key("in_stage_mean"),
+                    ratio(area(&st.occupancy_tw, &w.occupancy), window),
+                ));
                 out.push((key("in_stage_max"), Some(st.occupancy_tw.max())));
                 out.push((key("stay_mean_min"), st.stay.mean()));
                 out.push((key("blocked"), Some(st.blocked as f64)));

@@ -135,7 +135,12 @@ fn meter<P: ClearancePolicy>(sim: &Simulation<'_, P>, d: &SeriesDef, t: f64) -> 
             }
         }
         (None, Some(mode)) => {
-            let f = sim.spec.flows.iter().position(|f| f.port == d.port && f.mode == mode).expect("flow of a series");
+            let f = sim
+                .spec
+                .flows
+                .iter()
+                .position(|f| f.port == d.port && f.mode == mode)
+                .expect("flow of a series");
             let fs = &sim.flows[f];
             (match d.metric {
                 "arrivals" => fs.total_arrived,

@@ -52,13 +52,23 @@ struct Streams {
 
 impl Streams {
     fn new(spec: &ModelSpec, seed: u64, rep: u64) -> Self {
-        let flow_name = |f: &super::spec::FlowSpec| {
-            format!("{}/{}", spec.ports[f.port].name, spec.modes[f.mode].name)
-        };
+        let flow_name = |f: &super::spec::FlowSpec| format!("{}/{}", spec.ports[f.port].name, spec.modes[f.mode].name);
         Self {
-            arrivals: spec.flows.iter().map(|f| stream(seed, rep, &format!("arrivals/{}", flow_name(f)))).collect(),
-            vehicles: spec.flows.iter().map(|f| stream(seed, rep, &format!("vehicles/{}", flow_name(f)))).collect(),
-            routes: spec.flows.iter().map(|f| stream(seed, rep, &format!("route/{}", flow_name(f)))).collect(),
+            arrivals: spec
+                .flows
+                .iter()
+                .map(|f| stream(seed, rep, &format!("arrivals/{}", flow_name(f))))
+                .collect(),
+            vehicles: spec
+                .flows
+                .iter()
+                .map(|f| stream(seed, rep, &format!("vehicles/{}", flow_name(f))))
+                .collect(),
+            routes: spec
+                .flows
+                .iter()
+                .map(|f| stream(seed, rep, &format!("route/{}", flow_name(f))))
+                .collect(),
             clearance: spec
                 .stages
                 .iter()
@@ -201,7 +211,11 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             cal.schedule(t, Event::Arrival(0).priority(), Event::Arrival(flow as u32));
         }
         let f = &spec.flows[flow];
-        let vehicles = spec.modes[f.mode].vehicles.sample(&mut self.streams.vehicles[flow]).round().max(1.0) as u32;
+        let vehicles = spec.modes[f.mode]
+            .vehicles
+            .sample(&mut self.streams.vehicles[flow])
+            .round()
+            .max(1.0) as u32;
         let (path, len) = self.draw_route(flow);
         let measuring = now >= spec.warmup;
         let fs = &mut self.flows[flow];
@@ -354,9 +368,10 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             Some(next) => {
                 let st = &mut self.stages[next];
                 if st.has_room() && st.blocked_in.is_empty() {
+                    let since = self.cons[id].entered;
                     self.cons[id].pos += 1;
                     self.enter(now, id, next, cal);
-                    self.leave(now, id, here, cal);
+                    self.leave(now, here, since, cal);
                 } else {
                     st.blocked_in.push_back(id);
                     if now >= self.spec.warmup {
@@ -367,10 +382,9 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         }
     }
 
-    /// `id` leaves stage `s`, freeing its server and place; consignments blocked upstream
-    /// of `s` move in, and the queue is served.
-    fn leave(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
-        let entered = self.cons[id].entered;
+    /// A consignment that entered stage `s` at `since` leaves it, freeing its server and
+    /// place; consignments blocked upstream of `s` move in, and the queue is served.
+    fn leave(&mut self, now: Time, s: usize, since: Time, cal: &mut Calendar<Event>) {
         let st = &mut self.stages[s];
         st.occupancy -= 1;
         st.occupancy_tw.set(now, f64::from(st.occupancy));
@@ -378,14 +392,16 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         st.busy_tw.set(now, f64::from(st.busy));
         st.touch_avail(now);
         if now >= self.spec.warmup {
-            st.stay.add(now - entered);
+            st.stay.add(now - since);
         }
         while self.stages[s].has_room() {
-            let Some(b) = self.stages[s].blocked_in.pop_front() else { break };
-            let from = self.cons[b].stage();
+            let Some(b) = self.stages[s].blocked_in.pop_front() else {
+                break;
+            };
+            let (from, since) = (self.cons[b].stage(), self.cons[b].entered);
             self.cons[b].pos += 1;
             self.enter(now, b, s, cal);
-            self.leave(now, b, from, cal);
+            self.leave(now, from, since, cal);
         }
         self.dispatch(now, s, cal);
     }
@@ -408,13 +424,19 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         self.ports[flow.port].in_system.add(now, -1.0);
         if c.has_driver {
             // The driver delivers the vehicle to the transit lot, then comes back.
-            let pool = spec.ports[flow.port].pool.expect("validated: a port with a driver stage has a pool");
+            let pool = spec.ports[flow.port]
+                .pool
+                .expect("validated: a port with a driver stage has a pool");
             let p = &spec.pools[pool];
             let rng = &mut self.streams.drivers[pool];
             let away = p.to_transit_lot.sample(rng) + p.return_trip.sample(rng);
-            cal.schedule(now + away, Event::DriverFree(0).priority(), Event::DriverFree(pool as u32));
+            cal.schedule(
+                now + away,
+                Event::DriverFree(0).priority(),
+                Event::DriverFree(pool as u32),
+            );
         }
-        self.leave(now, id, here, cal);
+        self.leave(now, here, c.entered, cal);
         self.cons.remove(id);
     }
 

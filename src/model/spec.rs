@@ -108,6 +108,8 @@ pub struct StageSpec {
 }
 
 /// How arrivals of a flow are generated.
+// One value per flow, built once: the size difference between variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum ArrivalSpec {
     /// Non-homogeneous Poisson: `rate` per minute times the hour-of-day, day-of-week and

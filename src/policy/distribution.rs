@@ -42,10 +42,7 @@ mod tests {
 
     #[test]
     fn mode_override_wins_over_stage_default() {
-        let mut p = DistributionPolicy::new(
-            vec![Dist::Constant(5.0)],
-            vec![vec![None, Some(Dist::Constant(60.0))]],
-        );
+        let mut p = DistributionPolicy::new(vec![Dist::Constant(5.0)], vec![vec![None, Some(Dist::Constant(60.0))]]);
         let mut rng = stream(1, 0, "x");
         let mut req = ClearanceRequest {
             stage: 0,

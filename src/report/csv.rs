@@ -5,7 +5,8 @@ use crate::model::ModelSpec;
 use std::fmt::Write;
 
 /// Column names of timeseries.csv.
-pub const HEADER: &str = "interval_start_min,interval_end_min,interval_end,port,stage,mode,metric,mean,ci95,min,max,replications";
+pub const HEADER: &str =
+    "interval_start_min,interval_end_min,interval_end,port,stage,mode,metric,mean,ci95,min,max,replications";
 
 fn num(o: &mut String, v: Option<f64>) {
     if let Some(v) = v.filter(|v| v.is_finite()) {
@@ -28,10 +29,16 @@ pub fn timeseries(spec: &ModelSpec, s: &SeriesSummary) -> String {
             let cell = &s.cells[row * n + i];
             let stage = d.stage.map_or("", |x| spec.stages[x].name.as_str());
             let mode = d.mode.map_or("", |x| spec.modes[x].name.as_str());
-            let _ = write!(o, "{start},{end},{stamp},{},{stage},{mode},{},", spec.ports[d.port].name, d.metric);
+            let _ = write!(
+                o,
+                "{start},{end},{stamp},{},{stage},{mode},{},",
+                spec.ports[d.port].name, d.metric
+            );
             num(&mut o, cell.mean());
             o.push(',');
-            let ci = cell.sd().map(|sd| sd / (cell.count() as f64).sqrt() * crate::stats::t975(cell.count() - 1));
+            let ci = cell
+                .sd()
+                .map(|sd| sd / (cell.count() as f64).sqrt() * crate::stats::t975(cell.count() - 1));
             num(&mut o, ci);
             o.push(',');
             num(&mut o, cell.min());

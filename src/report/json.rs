@@ -22,7 +22,9 @@ fn estimate(e: &Option<Estimate>) -> Value {
 }
 
 fn obj<'a>(parent: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
-    let v = parent.entry(key.to_string()).or_insert_with(|| Value::Object(Map::new()));
+    let v = parent
+        .entry(key.to_string())
+        .or_insert_with(|| Value::Object(Map::new()));
     match v {
         Value::Object(m) => m,
         _ => unreachable!("summary nodes are objects"),
@@ -41,7 +43,10 @@ pub fn summary(spec: &ModelSpec, exp: &Experiment, info: &RunInfo) -> Value {
             Scope::Port => obj(port, "totals"),
             Scope::Flow(m) => obj(obj(port, "modes"), &spec.modes[m].name),
             Scope::Stage(s) => obj(obj(port, "stages"), &spec.stages[s].name),
-            Scope::StageMode(s, m) => obj(obj(obj(obj(port, "stages"), &spec.stages[s].name), "by_mode"), &spec.modes[m].name),
+            Scope::StageMode(s, m) => obj(
+                obj(obj(obj(port, "stages"), &spec.stages[s].name), "by_mode"),
+                &spec.modes[m].name,
+            ),
             Scope::Pool(_) => obj(port, "drivers"),
         };
         node.insert(key.name.to_string(), estimate(est));

@@ -17,7 +17,13 @@ fn cell(exp: &Experiment, port: usize, scope: Scope, name: &'static str, digits:
 fn render(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let width: Vec<usize> = (0..cols)
-        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut o = String::new();
     for (i, r) in rows.iter().enumerate() {
@@ -26,12 +32,20 @@ fn render(rows: &[Vec<String>]) -> String {
             .enumerate()
             .map(|(c, s)| {
                 let pad = width[c] - s.chars().count();
-                if c == 0 { format!("{s}{}", " ".repeat(pad)) } else { format!("{}{s}", " ".repeat(pad)) }
+                if c == 0 {
+                    format!("{s}{}", " ".repeat(pad))
+                } else {
+                    format!("{}{s}", " ".repeat(pad))
+                }
             })
             .collect();
         let _ = writeln!(o, "  {}", line.join("  ").trim_end());
         if i == 0 {
-            let _ = writeln!(o, "  {}", "-".repeat(width.iter().sum::<usize>() + 2 * cols.saturating_sub(1)));
+            let _ = writeln!(
+                o,
+                "  {}",
+                "-".repeat(width.iter().sum::<usize>() + 2 * cols.saturating_sub(1))
+            );
         }
     }
     o

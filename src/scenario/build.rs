@@ -83,13 +83,16 @@ pub struct Built {
 }
 
 fn join(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
-    names.into_iter().map(|s| format!("`{}`", s.as_ref())).collect::<Vec<_>>().join(", ")
+    names
+        .into_iter()
+        .map(|s| format!("`{}`", s.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn check_name(path: &KeyPath, name: &str) -> Result<(), Invalid> {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let ok =
+        !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if ok {
         Ok(())
     } else {
@@ -121,9 +124,11 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
         )));
     }
     if !(1..=limits::REPLICATIONS).contains(&sim.replications) {
-        return Err(sp
-            .child("replications")
-            .invalid(format!("must be between 1 and {}, got {}", limits::REPLICATIONS, sim.replications)));
+        return Err(sp.child("replications").invalid(format!(
+            "must be between 1 and {}, got {}",
+            limits::REPLICATIONS,
+            sim.replications
+        )));
     }
     let horizon = sim.horizon_days * 1440.0;
     let interval = sim.report_interval_min;
@@ -152,18 +157,22 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
         };
         let vehicles = match (&m.vehicles, kind) {
             (None, ModeKind::CageTruck) => {
-                return Err(mp.child("vehicles").invalid(
-                    "a cage_truck mode needs `vehicles`, e.g. { dist = \"empirical\", values = [6, 7, 8] }",
-                ));
+                return Err(mp
+                    .child("vehicles")
+                    .invalid("a cage_truck mode needs `vehicles`, e.g. { dist = \"empirical\", values = [6, 7, 8] }"));
             }
             (Some(_), ModeKind::SelfDriving) => {
-                return Err(mp.child("vehicles").invalid("a self_driving consignment is one vehicle: remove `vehicles`"));
+                return Err(mp
+                    .child("vehicles")
+                    .invalid("a self_driving consignment is one vehicle: remove `vehicles`"));
             }
             (None, _) => Dist::Constant(1.0),
             (Some(d), _) => build_dist(d, &mp.child("vehicles"))?,
         };
         if vehicles.mean() < 0.5 {
-            return Err(mp.child("vehicles").invalid("must average at least one vehicle per consignment"));
+            return Err(mp
+                .child("vehicles")
+                .invalid("must average at least one vehicle per consignment"));
         }
         mode_index.insert(name.clone(), modes.len());
         modes.push(ModeSpec {
@@ -185,6 +194,7 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
     let mut mode_dist: Vec<Vec<Option<Dist>>> = Vec::new();
     let mut clearance_text = Vec::new();
     let mut expected_arrivals = 0.0;
+    let mut busiest = (0.0, KeyPath::root("ports"));
 
     for (pi, (pname, port)) in file.ports.iter().enumerate() {
         let pp = KeyPath::root("ports").child(pname);
@@ -193,7 +203,9 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
             return Err(pp.child("stages").invalid("a port needs at least one stage"));
         }
         if port.flows.is_empty() {
-            return Err(pp.child("flows").invalid("a port needs at least one flow, e.g. [ports.NAME.flows.MODE]"));
+            return Err(pp
+                .child("flows")
+                .invalid("a port needs at least one flow, e.g. [ports.NAME.flows.MODE]"));
         }
         // Stage order: first appearance along the routes, then any unused stage.
         let mut order: Vec<&String> = Vec::new();
@@ -201,9 +213,11 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
             for step in &f.route {
                 let names: Vec<&String> = match step {
                     RouteStepSection::Stage(s) => vec![s],
-                    RouteStepSection::Step(t) => {
-                        t.stage.iter().chain(t.choose.iter().flatten().map(|b| &b.stage)).collect()
-                    }
+                    RouteStepSection::Step(t) => t
+                        .stage
+                        .iter()
+                        .chain(t.choose.iter().flatten().map(|b| &b.stage))
+                        .collect(),
                 };
                 for n in names {
                     if port.stages.contains_key(n) && !order.contains(&n) {
@@ -222,9 +236,11 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
             Some(d) => {
                 let dp = pp.child("drivers");
                 if !(1..=limits::DRIVERS).contains(&d.count) {
-                    return Err(dp
-                        .child("count")
-                        .invalid(format!("must be between 1 and {}, got {}", limits::DRIVERS, d.count)));
+                    return Err(dp.child("count").invalid(format!(
+                        "must be between 1 and {}, got {}",
+                        limits::DRIVERS,
+                        d.count
+                    )));
                 }
                 pools.push(DriverPoolSpec {
                     port: pi,
@@ -252,7 +268,11 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
             let Some(&mode) = mode_index.get(mname) else {
                 return Err(fp.invalid(format!(
                     "`{mname}` is not a defined mode: flows are named after a mode, defined are {}",
-                    if modes.is_empty() { "none (add a [modes.NAME] table)".to_string() } else { join(mode_index.keys()) }
+                    if modes.is_empty() {
+                        "none (add a [modes.NAME] table)".to_string()
+                    } else {
+                        join(mode_index.keys())
+                    }
                 )));
             };
             let flow = build_flow(f, &fp, pi, mode, &modes[mode], &stage_index, &stages)?;
@@ -269,7 +289,11 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
                     }
                 }
             }
-            expected_arrivals += expected(&flow.arrivals, horizon);
+            let n = expected(&flow.arrivals, horizon);
+            expected_arrivals += n;
+            if n > busiest.0 {
+                busiest = (n, fp.clone());
+            }
             flows.push(flow);
         }
         ports.push(PortSpec {
@@ -278,7 +302,7 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
         });
     }
     if expected_arrivals > limits::ARRIVALS {
-        return Err(KeyPath::root("ports").invalid(format!(
+        return Err(busiest.1.invalid(format!(
             "the flows would generate about {expected_arrivals:.3e} arrivals per replication, more than the limit of {:.0e}: shorten horizon_days or lower the rates",
             limits::ARRIVALS
         )));
@@ -298,7 +322,10 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
     Ok(Built {
         spec,
         policy: DistributionPolicy::new(
-            default_dist.into_iter().map(|d| d.unwrap_or(Dist::Constant(0.0))).collect(),
+            default_dist
+                .into_iter()
+                .map(|d| d.unwrap_or(Dist::Constant(0.0)))
+                .collect(),
             mode_dist,
         ),
         clearance_text,
@@ -339,16 +366,21 @@ fn build_stage(
             }
         },
         other => {
-            return Err(path
-                .child("kind")
-                .invalid(format!("unknown stage kind `{other}`: allowed are `servers`, `dwell`, `driver`")));
+            return Err(path.child("kind").invalid(format!(
+                "unknown stage kind `{other}`: allowed are `servers`, `dwell`, `driver`"
+            )));
         }
     };
-    let not_for = |key: &str, what: &str| path.child(key).invalid(format!("`{key}` is not allowed on a {what} stage"));
+    let not_for = |key: &str, what: &str| {
+        path.child(key)
+            .invalid(format!("`{key}` is not allowed on a {what} stage"))
+    };
     let schedule = match kind {
         StageKind::Servers => {
             if s.servers.is_none() && s.schedule.is_empty() {
-                return Err(path.child("servers").invalid("a `servers` stage needs `servers` (lanes open around the clock) or a `schedule`"));
+                return Err(path
+                    .child("servers")
+                    .invalid("a `servers` stage needs `servers` (lanes open around the clock) or a `schedule`"));
             }
             let base = s.servers.unwrap_or(0);
             if base > limits::SERVERS {
@@ -360,16 +392,22 @@ fn build_stage(
             for (i, w) in s.schedule.iter().enumerate() {
                 let wp = path.child("schedule").child(&i.to_string());
                 if w.servers > limits::SERVERS {
-                    return Err(wp.child("servers").invalid(format!("must be at most {}", limits::SERVERS)));
+                    return Err(wp
+                        .child("servers")
+                        .invalid(format!("must be at most {}", limits::SERVERS)));
                 }
                 let from = parse_hhmm(&w.from).filter(|&m| m < 1440).ok_or_else(|| {
-                    wp.child("from").invalid(format!("`{}` is not a time: use \"HH:MM\" from 00:00 to 23:59", w.from))
+                    wp.child("from")
+                        .invalid(format!("`{}` is not a time: use \"HH:MM\" from 00:00 to 23:59", w.from))
                 })?;
                 let to = parse_hhmm(&w.to).ok_or_else(|| {
-                    wp.child("to").invalid(format!("`{}` is not a time: use \"HH:MM\" from 00:00 to 24:00", w.to))
+                    wp.child("to")
+                        .invalid(format!("`{}` is not a time: use \"HH:MM\" from 00:00 to 24:00", w.to))
                 })?;
                 if to == from {
-                    return Err(wp.child("to").invalid("must differ from `from` (use 00:00 to 24:00 for a whole day)"));
+                    return Err(wp
+                        .child("to")
+                        .invalid("must differ from `from` (use 00:00 to 24:00 for a whole day)"));
                 }
                 let len = if to > from { to - from } else { to + 1440 - from };
                 for d in parse_days(&w.days).map_err(|e| wp.child("days").invalid(e))? {
@@ -378,7 +416,9 @@ fn build_stage(
             }
             let sched = Schedule::from_windows(base, &windows);
             if sched.max() == 0 {
-                return Err(path.child("servers").invalid("the stage never opens: at least one server must be open at some time"));
+                return Err(path
+                    .child("servers")
+                    .invalid("the stage never opens: at least one server must be open at some time"));
             }
             sched
         }
@@ -395,7 +435,9 @@ fn build_stage(
     if let Some(c) = s.capacity
         && c == 0
     {
-        return Err(path.child("capacity").invalid("must be at least 1 (leave it out for unlimited room)"));
+        return Err(path
+            .child("capacity")
+            .invalid("must be at least 1 (leave it out for unlimited room)"));
     }
     let priority = match s.discipline.as_deref() {
         None | Some("fifo") => false,
@@ -424,7 +466,10 @@ fn build_stage(
     for (m, d) in &s.clearance_by_mode {
         let mp = path.child("clearance_by_mode").child(m);
         let Some(&mi) = mode_index.get(m) else {
-            return Err(mp.invalid(format!("`{m}` is not a defined mode; defined are {}", join(mode_index.keys()))));
+            return Err(mp.invalid(format!(
+                "`{m}` is not a defined mode; defined are {}",
+                join(mode_index.keys())
+            )));
         };
         by_mode[mi] = Some(build_dist(d, &mp)?);
         text[mi] = Some(DistSpec::to_string(d));
@@ -448,7 +493,8 @@ const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// Days of week (Monday = 0) named by a window's `days`.
 fn parse_days(days: &Days) -> Result<Vec<u32>, String> {
-    let allowed = "allowed are `all`, `weekdays`, `weekend`, a day (`mon` … `sun`), a range like `mon-fri`, or a list of days";
+    let allowed =
+        "allowed are `all`, `weekdays`, `weekend`, a day (`mon` … `sun`), a range like `mon-fri`, or a list of days";
     let day = |s: &str| {
         DAY_NAMES
             .iter()
@@ -464,7 +510,10 @@ fn parse_days(days: &Days) -> Result<Vec<u32>, String> {
             _ => match s.split_once('-') {
                 Some((a, b)) => {
                     let (a, b) = (day(a)?, day(b)?);
-                    Ok((0..7).map(|i| (a + i) % 7).take(((b + 7 - a) % 7 + 1) as usize).collect())
+                    Ok((0..7)
+                        .map(|i| (a + i) % 7)
+                        .take(((b + 7 - a) % 7 + 1) as usize)
+                        .collect())
                 }
                 None => Ok(vec![day(s)?]),
             },
@@ -489,7 +538,9 @@ fn profile<const N: usize>(v: &Option<Vec<f64>>, path: &KeyPath, what: &str) -> 
         return Err(path.invalid(format!("needs exactly {N} factors ({what}), got {}", v.len())));
     }
     if let Some((i, x)) = v.iter().enumerate().find(|(_, x)| !(x.is_finite() && **x >= 0.0)) {
-        return Err(path.child(&i.to_string()).invalid(format!("factors must be finite and 0 or more, got {x}")));
+        return Err(path
+            .child(&i.to_string())
+            .invalid(format!("factors must be finite and 0 or more, got {x}")));
     }
     let mean = v.iter().sum::<f64>() / N as f64;
     if mean <= 0.0 {
@@ -534,28 +585,42 @@ fn build_flow(
             rate,
             hour: profile::<24>(&f.hour_of_day, &path.child("hour_of_day"), "one per hour, 00-01 first")?,
             weekday: profile::<7>(&f.day_of_week, &path.child("day_of_week"), "one per day, Monday first")?,
-            month: profile::<12>(&f.month_of_year, &path.child("month_of_year"), "one per month, January first")?,
+            month: profile::<12>(
+                &f.month_of_year,
+                &path.child("month_of_year"),
+                "one per month, January first",
+            )?,
         }
     } else if profiles_given {
         return Err(path.invalid("hour_of_day, day_of_week and month_of_year only apply to Poisson arrivals (`rate`)"));
     } else if let Some(every) = f.every_min {
         if !(every.is_finite() && every > 0.0) {
-            return Err(path.child("every_min").invalid(format!("must be a positive number of minutes, got {every}")));
+            return Err(path
+                .child("every_min")
+                .invalid(format!("must be a positive number of minutes, got {every}")));
         }
         let first = f.first_at_min.unwrap_or(0.0);
         if !(first.is_finite() && first >= 0.0) {
-            return Err(path.child("first_at_min").invalid(format!("must be 0 or more minutes, got {first}")));
+            return Err(path
+                .child("first_at_min")
+                .invalid(format!("must be 0 or more minutes, got {first}")));
         }
         ArrivalSpec::Fixed { every, first }
     } else {
         let times = f.times_min.clone().unwrap_or_default();
         for (i, w) in times.windows(2).enumerate() {
             if w[1] < w[0] {
-                return Err(path.child("times_min").child(&(i + 1).to_string()).invalid("times must be in increasing order"));
+                return Err(path
+                    .child("times_min")
+                    .child(&(i + 1).to_string())
+                    .invalid("times must be in increasing order"));
             }
         }
         if let Some((i, t)) = times.iter().enumerate().find(|(_, t)| !(t.is_finite() && **t >= 0.0)) {
-            return Err(path.child("times_min").child(&i.to_string()).invalid(format!("must be 0 or more minutes, got {t}")));
+            return Err(path
+                .child("times_min")
+                .child(&i.to_string())
+                .invalid(format!("must be 0 or more minutes, got {t}")));
         }
         ArrivalSpec::List(times)
     };
@@ -588,7 +653,9 @@ fn build_flow(
         let parsed = match step {
             RouteStepSection::Stage(name) => RouteStep::Always(stage(name, &sp)?),
             RouteStepSection::Step(t) => match (&t.stage, t.probability, &t.choose) {
-                (Some(name), Some(p), None) => RouteStep::Maybe(stage(name, &sp.child("stage"))?, prob(p, &sp.child("probability"))?),
+                (Some(name), Some(p), None) => {
+                    RouteStep::Maybe(stage(name, &sp.child("stage"))?, prob(p, &sp.child("probability"))?)
+                }
                 (Some(name), None, None) => RouteStep::Always(stage(name, &sp.child("stage"))?),
                 (None, None, Some(branches)) if !branches.is_empty() => {
                     let mut acc = 0.0;
@@ -599,7 +666,9 @@ fn build_flow(
                         out.push((stage(&b.stage, &bp.child("stage"))?, acc));
                     }
                     if (acc - 1.0).abs() > 1e-9 {
-                        return Err(sp.child("choose").invalid(format!("branch probabilities must add up to 1, they add up to {acc}")));
+                        return Err(sp
+                            .child("choose")
+                            .invalid(format!("branch probabilities must add up to 1, they add up to {acc}")));
                     }
                     RouteStep::Choose(out)
                 }
@@ -631,7 +700,10 @@ fn build_flow(
         route.push(parsed);
     }
     if seen.len() > MAX_ROUTE {
-        return Err(rp.invalid(format!("a route may name at most {MAX_ROUTE} stages, this one names {}", seen.len())));
+        return Err(rp.invalid(format!(
+            "a route may name at most {MAX_ROUTE} stages, this one names {}",
+            seen.len()
+        )));
     }
     if mode_spec.kind == ModeKind::SelfDriving {
         let always_driver = route
@@ -660,7 +732,10 @@ mod tests {
     fn day_ranges() {
         assert_eq!(parse_days(&Days::One("mon-fri".into())).unwrap(), vec![0, 1, 2, 3, 4]);
         assert_eq!(parse_days(&Days::One("sat-mon".into())).unwrap(), vec![5, 6, 0]);
-        assert_eq!(parse_days(&Days::List(vec!["sun".into(), "Wed".into()])).unwrap(), vec![6, 2]);
+        assert_eq!(
+            parse_days(&Days::List(vec!["sun".into(), "Wed".into()])).unwrap(),
+            vec![6, 2]
+        );
         assert!(parse_days(&Days::One("funday".into())).is_err());
     }
 }

@@ -36,7 +36,10 @@ pub fn describe(sc: &Scenario) -> String {
     let _ = writeln!(o, "Modes:");
     for m in &s.modes {
         let what = match m.kind {
-            ModeKind::CageTruck => format!("car carrier, {:.2} vehicles per consignment on average", m.vehicles.mean()),
+            ModeKind::CageTruck => format!(
+                "car carrier, {:.2} vehicles per consignment on average",
+                m.vehicles.mean()
+            ),
             ModeKind::SelfDriving => "one vehicle driven by a hired driver".into(),
             ModeKind::Generic => format!("{:.2} vehicle(s) per consignment", m.vehicles.mean()),
         };
@@ -91,7 +94,9 @@ pub fn describe(sc: &Scenario) -> String {
                     rate * 1440.0,
                     rate * 1440.0 * m.vehicles.mean()
                 ),
-                ArrivalSpec::Fixed { every, first } => format!("one every {} from {}", minutes(*every), minutes(*first)),
+                ArrivalSpec::Fixed { every, first } => {
+                    format!("one every {} from {}", minutes(*every), minutes(*first))
+                }
                 ArrivalSpec::List(v) => format!("{} listed arrivals", v.len()),
             };
             let route: Vec<String> = f

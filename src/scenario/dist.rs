@@ -37,7 +37,9 @@ pub fn build_dist(spec: &DistSpec, path: &KeyPath) -> Result<Dist, Invalid> {
         DistSpec::Uniform { min, max } => {
             let (a, b) = (non_negative(path, "min", *min)?, finite(path, "max", *max)?);
             if b < a {
-                return Err(path.child("max").invalid(format!("must be at least min ({a}), got {b}")));
+                return Err(path
+                    .child("max")
+                    .invalid(format!("must be at least min ({a}), got {b}")));
             }
             Dist::Uniform(a, b)
         }
@@ -50,8 +52,12 @@ pub fn build_dist(spec: &DistSpec, path: &KeyPath) -> Result<Dist, Invalid> {
             Dist::Triangular(a, c, b)
         }
         DistSpec::Normal { mean, sd } => Dist::Normal(positive(path, "mean", *mean)?, non_negative(path, "sd", *sd)?),
-        DistSpec::Lognormal { mean, cv } => Dist::lognormal(positive(path, "mean", *mean)?, non_negative(path, "cv", *cv)?),
-        DistSpec::Gamma { shape, scale } => Dist::gamma(positive(path, "shape", *shape)?, positive(path, "scale", *scale)?),
+        DistSpec::Lognormal { mean, cv } => {
+            Dist::lognormal(positive(path, "mean", *mean)?, non_negative(path, "cv", *cv)?)
+        }
+        DistSpec::Gamma { shape, scale } => {
+            Dist::gamma(positive(path, "shape", *shape)?, positive(path, "scale", *scale)?)
+        }
         DistSpec::Weibull { shape, scale } => {
             Dist::weibull(positive(path, "shape", *shape)?, positive(path, "scale", *scale)?)
         }

@@ -129,7 +129,10 @@ fn all_days() -> Days {
 
 /// A day range or a list of days.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(untagged, expecting = "a day range like \"mon-fri\" or \"all\", or a list like [\"sat\", \"sun\"]")]
+#[serde(
+    untagged,
+    expecting = "a day range like \"mon-fri\" or \"all\", or a list like [\"sat\", \"sun\"]"
+)]
 pub enum Days {
     /// "all", "mon-fri", "sat".
     One(String),

@@ -7,7 +7,10 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(src.len());
     let before = &src[..offset];
     let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map_or(before.chars().count(), |i| before[i + 1..].chars().count()) + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before.chars().count(), |i| before[i + 1..].chars().count())
+        + 1;
     (line, col)
 }
 
@@ -28,7 +31,7 @@ pub fn locate(src: &str, path: &[String]) -> Option<(usize, usize)> {
         }
         let arr = value.and_then(|v| v.as_array())?;
         let i: usize = seg.parse().ok()?;
-        let item = arr.iter().nth(i)?;
+        let item = arr.get(i)?;
         best = Some(item.span().start);
         value = Some(item.get_ref());
         table = item.get_ref().as_table();
@@ -54,7 +57,10 @@ mod tests {
         assert_eq!(locate(src, &p("ports.a.stages.s.kind")), Some((5, 1)));
         assert_eq!(locate(src, &p("ports.a.flows.m.route.1")), Some((8, 15)));
         assert_eq!(locate(src, &p("ports.a.stages.s.servers")), None);
-        assert_eq!(locate_nearest(src, &p("ports.a.stages.s.servers")), locate(src, &p("ports.a.stages.s")));
+        assert_eq!(
+            locate_nearest(src, &p("ports.a.stages.s.servers")),
+            locate(src, &p("ports.a.stages.s"))
+        );
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
     }
 }

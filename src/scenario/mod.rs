@@ -66,7 +66,10 @@ pub fn load_with(path: &Path, overrides: Overrides) -> Result<Scenario, Error> {
         return Err(read_err("it is a directory; give a .toml scenario file".into()));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(read_err(format!("the file is {} bytes, more than the {MAX_FILE_BYTES} allowed", meta.len())));
+        return Err(read_err(format!(
+            "the file is {} bytes, more than the {MAX_FILE_BYTES} allowed",
+            meta.len()
+        )));
     }
     let bytes = std::fs::read(path).map_err(|e| read_err(io_reason(&e)))?;
     let src = match String::from_utf8(bytes) {
@@ -106,8 +109,9 @@ pub fn parse_with(src: &str, path: &Path, overrides: Overrides) -> Result<Scenar
             path: path.to_path_buf(),
             line: 1,
             column: 1,
-            message: "the scenario is empty: it needs at least [simulation] with horizon_days, [modes.NAME] and [ports.NAME]"
-                .into(),
+            message:
+                "the scenario is empty: it needs at least [simulation] with horizon_days, [modes.NAME] and [ports.NAME]"
+                    .into(),
         });
     }
     let mut file: format::ScenarioFile = toml::from_str(src).map_err(|e| {
@@ -137,9 +141,14 @@ pub fn parse_with(src: &str, path: &Path, overrides: Overrides) -> Result<Scenar
     let built = build::build(&file).map_err(|inv| {
         // A problem with a value given on the command line is reported against the flag.
         match inv.path.0.as_slice() {
-            [sim, key] if sim == "simulation" => match flag(key) {
-                Some(f) => Error::Usage(format!("{f}: {}", inv.message)),
-                None => invalid(src, path, inv),
+            [sim, key] if sim == "simulation" => match (flag(key), overrides.horizon_days) {
+                (Some(f), _) => Error::Usage(format!("{f}: {}", inv.message)),
+                // The file's warm-up or report interval no longer fits the new horizon.
+                (None, Some(days)) if key == "warmup_days" || key == "report_interval_min" => Error::Usage(format!(
+                    "--days {days} does not fit the scenario: {}",
+                    invalid(src, path, inv)
+                )),
+                (None, _) => invalid(src, path, inv),
             },
             _ => invalid(src, path, inv),
         }
@@ -157,7 +166,7 @@ pub fn parse_with(src: &str, path: &Path, overrides: Overrides) -> Result<Scenar
 
 /// Locates a validation failure in the source and turns it into an [`Error`].
 pub fn invalid(src: &str, path: &Path, inv: Invalid) -> Error {
-    let location = locate::locate_nearest(src, &inv.path.0).map_or(String::new(), |(l, c)| format!("{l}:{c}: "));
+    let location = locate::locate_nearest(src, &inv.path.0).map_or(String::new(), |(l, c)| format!("{l}:{c}:"));
     Error::Invalid {
         path: path.to_path_buf(),
         location,

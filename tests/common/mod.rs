@@ -64,7 +64,15 @@ pub fn pk_wq(lambda: f64, mean_s: f64, var_s: f64) -> f64 {
 
 /// A one-stage scenario: Poisson arrivals at `per_min`, `servers` lanes, clearance `dist`
 /// (a TOML inline table), optional capacity.
-pub fn single_stage(per_min: f64, servers: u32, dist: &str, capacity: Option<u32>, days: f64, reps: u32, seed: u64) -> String {
+pub fn single_stage(
+    per_min: f64,
+    servers: u32,
+    dist: &str,
+    capacity: Option<u32>,
+    days: f64,
+    reps: u32,
+    seed: u64,
+) -> String {
     let cap = capacity.map_or(String::new(), |k| format!("capacity = {k}\n"));
     format!(
         r#"[simulation]
@@ -103,7 +111,11 @@ pub fn run(sc: &Scenario) -> Experiment {
 /// Per-replication values of metric `name` at stage 0 (or port scope) of port 0.
 pub fn values(exp: &Experiment, scope: Scope, name: &'static str) -> Vec<f64> {
     let key = MetricKey { port: 0, scope, name };
-    let i = exp.metrics.iter().position(|(k, _)| *k == key).unwrap_or_else(|| panic!("no metric {name}"));
+    let i = exp
+        .metrics
+        .iter()
+        .position(|(k, _)| *k == key)
+        .unwrap_or_else(|| panic!("no metric {name}"));
     exp.per_replication[i].iter().map(|v| v.expect("observed")).collect()
 }
 

@@ -1,0 +1,151 @@
+//! The binary as a user runs it: commands, files written, exit codes, reproducibility.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_bordersim"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run bordersim")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn run_writes_summary_and_timeseries_and_prints_a_table() {
+    let out = tmp("cli-run");
+    let o = run(&[
+        "run",
+        "scenarios/baktu.toml",
+        "--out",
+        out.to_str().unwrap(),
+        "--replications",
+        "3",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let stdout = text(&o.stdout);
+    assert!(stdout.contains("Port baktu"), "{stdout}");
+    assert!(stdout.contains("inspection"), "{stdout}");
+    assert!(stdout.contains("±"), "{stdout}");
+
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["scenario"]["replications"], 3);
+    let insp = &summary["ports"]["baktu"]["stages"]["inspection"];
+    let util = insp["utilization"]["mean"].as_f64().unwrap();
+    assert!(util > 0.0 && util < 1.0, "{util}");
+    assert!(insp["wait_mean_min"]["ci95"].as_f64().unwrap() > 0.0);
+    assert!(
+        summary["ports"]["baktu"]["modes"]["cage_truck"]["vehicles_per_day"]["mean"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    assert!(
+        summary["ports"]["baktu"]["drivers"]["utilization"]["mean"]
+            .as_f64()
+            .is_some()
+    );
+
+    let csv = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "interval_start_min,interval_end_min,interval_end,port,stage,mode,metric,mean,ci95,min,max,replications"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(rows.iter().all(|r| r.len() == 12));
+    // Hourly rows over 120 days, for every series.
+    let queue_rows = rows.iter().filter(|r| r[4] == "inspection" && r[6] == "queue").count();
+    assert_eq!(queue_rows, 120 * 24);
+    assert_eq!(rows[0][2], "2023-01-01T01:00");
+    // Daily arrivals in the CSV add up to the arrivals in the summary (warm-up included in the CSV).
+    let arrivals: f64 = rows
+        .iter()
+        .filter(|r| r[5] == "self_driving" && r[6] == "arrivals")
+        .map(|r| r[7].parse::<f64>().unwrap())
+        .sum();
+    let run_arrived = summary["ports"]["baktu"]["modes"]["self_driving"]["run_arrived"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        (arrivals - run_arrived).abs() < 1e-6 * run_arrived,
+        "{arrivals} vs {run_arrived}"
+    );
+}
+
+#[test]
+fn same_seed_gives_identical_files_and_another_seed_does_not() {
+    let (a, b, c) = (tmp("cli-seed-a"), tmp("cli-seed-b"), tmp("cli-seed-c"));
+    for (dir, seed) in [(&a, "5"), (&b, "5"), (&c, "6")] {
+        let o = run(&[
+            "run",
+            "scenarios/baktu.toml",
+            "-q",
+            "--days",
+            "20",
+            "--seed",
+            seed,
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
+    for f in ["summary.json", "timeseries.csv"] {
+        let (fa, fb, fc) = (
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            std::fs::read(c.join(f)).unwrap(),
+        );
+        assert_eq!(fa, fb, "{f} differs between two runs with the same seed");
+        assert_ne!(fa, fc, "{f} is the same for seeds 5 and 6");
+    }
+}
+
+#[test]
+fn check_describes_the_model() {
+    let o = run(&["check", "scenarios/horgos.toml"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let s = text(&o.stdout);
+    for want in [
+        "Port horgos",
+        "stage export_lanes",
+        "route: truck_yard -> declaration -> inspection (8%)",
+        "drivers: 700",
+        "OK",
+    ] {
+        assert!(s.contains(want), "missing {want:?} in\n{s}");
+    }
+}
+
+#[test]
+fn help_shows_examples_for_every_command() {
+    for args in [vec!["--help"], vec!["run", "--help"], vec!["check", "--help"]] {
+        let o = run(&args);
+        assert!(o.status.success());
+        assert!(text(&o.stdout).contains("Example"), "{args:?}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_with_code_2() {
+    let o = run(&["run"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["run", "scenarios/mmc.toml", "--replications", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--replications"), "{}", text(&o.stderr));
+    let o = run(&["run", "scenarios/mmc.toml", "--days", "1"]);
+    assert_eq!(o.status.code(), Some(2), "warm-up of 2 days exceeds 1 day");
+    assert!(text(&o.stderr).contains("--days"), "{}", text(&o.stderr));
+}

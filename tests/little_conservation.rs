@@ -1,0 +1,113 @@
+//! Little's law and conservation on the bundled port scenarios.
+
+mod common;
+
+use bordersim::experiment::run_replication;
+use bordersim::model::Scope;
+use bordersim::scenario::load;
+use common::*;
+use std::path::Path;
+
+const PORT_SCENARIOS: [&str; 2] = ["scenarios/horgos.toml", "scenarios/baktu.toml"];
+
+#[test]
+fn littles_law_holds_for_each_port_and_stage() {
+    for file in PORT_SCENARIOS {
+        let sc = load(Path::new(file)).unwrap();
+        let exp = run(&sc);
+        let window = sc.spec.horizon - sc.spec.warmup;
+        // Port: L = lambda W, with lambda the admitted arrival rate.
+        let l = values(&exp, Scope::Port, "in_system_mean");
+        let lambda = values(&exp, Scope::Port, "admitted_per_min");
+        let w = values(&exp, Scope::Port, "time_in_system_mean_min");
+        let diff: Vec<f64> = (0..l.len()).map(|r| (l[r] - lambda[r] * w[r]) / l[r]).collect();
+        let (m, se) = mean_se(&diff);
+        assert!(
+            m.abs() <= 4.0 * se,
+            "{file}: L vs lambda W differ by {m:.4} (relative), SE {se:.4}"
+        );
+        // Each stage: mean number in the stage = entry rate x mean stay.
+        for (s, st) in sc.spec.stages.iter().enumerate() {
+            let n = values(&exp, Scope::Stage(s), "in_stage_mean");
+            let entered = values(&exp, Scope::Stage(s), "entered");
+            let Some(stay) = exp
+                .metrics
+                .iter()
+                .position(|(k, _)| k.scope == Scope::Stage(s) && k.name == "stay_mean_min")
+            else {
+                continue;
+            };
+            let stay: Vec<f64> = exp.per_replication[stay].iter().map(|v| v.unwrap()).collect();
+            let diff: Vec<f64> = (0..n.len()).map(|r| n[r] - entered[r] / window * stay[r]).collect();
+            let (m, se) = mean_se(&diff);
+            let scale = mean_se(&n).0.max(1e-9);
+            assert!(
+                m.abs() <= 4.0 * se + 1e-3 * scale,
+                "{file} stage {}: L - lambda W = {m:.5} (L = {scale:.3}), SE {se:.5}",
+                st.name
+            );
+        }
+    }
+}
+
+#[test]
+fn every_arrival_is_completed_inside_or_turned_away() {
+    for file in PORT_SCENARIOS.iter().chain(&["scenarios/mmc.toml"]) {
+        let sc = load(Path::new(file)).unwrap();
+        for rep in 0..2 {
+            let out = run_replication(&sc.spec, sc.policy.clone(), sc.seed, rep);
+            let get = |scope, name| {
+                out.metrics
+                    .iter()
+                    .find(|(k, _)| k.scope == scope && k.name == name)
+                    .and_then(|(_, v)| *v)
+                    .unwrap()
+            };
+            let mut inside = 0.0;
+            for f in &sc.spec.flows {
+                let s = Scope::Flow(f.mode);
+                let arrived = get(s, "run_arrived");
+                let accounted = get(s, "run_completed") + get(s, "run_inside_at_end") + get(s, "run_turned_away");
+                assert_eq!(
+                    arrived, accounted,
+                    "{file} rep {rep} mode {}",
+                    sc.spec.modes[f.mode].name
+                );
+                assert!(arrived > 0.0);
+                inside += get(s, "run_inside_at_end");
+            }
+            assert_eq!(
+                inside as usize, out.inside_at_end,
+                "{file}: per-flow counts match the consignments held"
+            );
+        }
+    }
+}
+
+#[test]
+fn turned_away_consignments_are_conserved_too() {
+    // An entrance with little room turns many away; the books must still balance.
+    let sc = parse(&single_stage(
+        2.0,
+        1,
+        "{ dist = \"exponential\", mean = 1.0 }",
+        Some(3),
+        5.0,
+        3,
+        5,
+    ));
+    let out = run_replication(&sc.spec, sc.policy.clone(), sc.seed, 0);
+    let get = |name| {
+        out.metrics
+            .iter()
+            .find(|(k, _)| k.scope == Scope::Flow(0) && k.name == name)
+            .unwrap()
+            .1
+            .unwrap()
+    };
+    assert!(get("run_turned_away") > 1000.0);
+    assert_eq!(
+        get("run_arrived"),
+        get("run_completed") + get("run_inside_at_end") + get("run_turned_away")
+    );
+}
