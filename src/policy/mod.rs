@@ -36,6 +36,31 @@ pub struct ClearanceRequest {
 
 /// Decides clearance times. `&mut self` so a policy may keep state; the random stream
 /// belongs to the stage, so a policy that draws nothing leaves other stages untouched.
+///
+/// A policy of your own needs only this trait (and `Clone` to run replications):
+///
+/// ```
+/// use bordersim::policy::{ClearancePolicy, ClearanceRequest, DistributionPolicy};
+/// use bordersim::random::StreamRng;
+///
+/// /// Officers speed up by a third when more than ten consignments wait.
+/// #[derive(Clone)]
+/// struct Hurry {
+///     base: DistributionPolicy,
+/// }
+///
+/// impl ClearancePolicy for Hurry {
+///     fn clearance_time(&mut self, req: &ClearanceRequest, rng: &mut StreamRng) -> f64 {
+///         let t = self.base.clearance_time(req, rng);
+///         if req.queue_len > 10 { t / 1.5 } else { t }
+///     }
+/// }
+///
+/// let sc = bordersim::scenario::load(std::path::Path::new("scenarios/mmc.toml")).unwrap();
+/// let hurry = Hurry { base: sc.policy.clone() };
+/// let exp = bordersim::experiment::run_replications(&sc.spec, &hurry, sc.seed, 2, |_| {});
+/// assert_eq!(exp.replications, 2);
+/// ```
 pub trait ClearancePolicy {
     /// Minutes the consignment in `req` spends in service (or in a dwell) at its stage.
     /// Must be finite and non-negative.

@@ -571,11 +571,14 @@ fn build_flow(
     let profiles_given = f.hour_of_day.is_some() || f.day_of_week.is_some() || f.month_of_year.is_some();
     let arrivals = if let Some(r) = &f.rate {
         let rp = path.child("rate");
-        let per_min = match (r.per_hour, r.per_day, r.vehicles_per_year) {
-            (Some(h), None, None) => (h, "per_hour", h / 60.0),
-            (None, Some(d), None) => (d, "per_day", d / 1440.0),
-            (None, None, Some(y)) => (y, "vehicles_per_year", y / mode_spec.vehicles.mean() / (365.0 * 1440.0)),
-            _ => return Err(rp.invalid("give exactly one of `per_hour`, `per_day`, `vehicles_per_year`")),
+        let per_min = match (r.per_minute, r.per_hour, r.per_day, r.vehicles_per_year) {
+            (Some(m), None, None, None) => (m, "per_minute", m),
+            (None, Some(h), None, None) => (h, "per_hour", h / 60.0),
+            (None, None, Some(d), None) => (d, "per_day", d / 1440.0),
+            (None, None, None, Some(y)) => (y, "vehicles_per_year", y / mode_spec.vehicles.mean() / (365.0 * 1440.0)),
+            _ => {
+                return Err(rp.invalid("give exactly one of `per_minute`, `per_hour`, `per_day`, `vehicles_per_year`"));
+            }
         };
         let (raw, key, rate) = per_min;
         if !(raw.is_finite() && raw > 0.0) {

@@ -169,6 +169,8 @@ pub struct FlowSection {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateSection {
+    /// Consignments per minute (textbook queues).
+    pub per_minute: Option<f64>,
     /// Consignments per hour.
     pub per_hour: Option<f64>,
     /// Consignments per day.
