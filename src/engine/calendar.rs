@@ -9,20 +9,32 @@ use std::collections::BinaryHeap;
 /// converting inside the hot loop.
 pub type Time = f64;
 
-/// One pending event. Ordered so that the heap pops the earliest time first, then the lowest
-/// priority number, then the event scheduled first: simultaneous events always run in the same
-/// order, which is what makes a run reproducible (SimPy's (time, priority, seq) rule).
+/// One pending event with its ordering key packed into two integers: the time's IEEE bits
+/// (which order like the times themselves for non-negative values) and the priority in the
+/// top byte above a 56-bit sequence number. The heap then compares two `u64`s instead of a
+/// float, a byte and a counter; popping the heap is the largest single cost in a profile of
+/// the Horgos scenario, whose calendar holds hundreds of pending driver returns.
+///
+/// The order is SimPy's: earliest time first, then lowest priority number, then the event
+/// scheduled first, so simultaneous events always run in the same order and a run is
+/// reproducible.
 #[derive(Debug, Clone, Copy)]
 struct Entry<E> {
-    time: Time,
-    priority: u8,
-    seq: u64,
+    time: u64,
+    rank: u64,
     event: E,
+}
+
+impl<E> Entry<E> {
+    #[inline]
+    fn key(&self) -> (u64, u64) {
+        (self.time, self.rank)
+    }
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+        self.key() == other.key()
     }
 }
 
@@ -35,13 +47,10 @@ impl<E> PartialOrd for Entry<E> {
 }
 
 impl<E> Ord for Entry<E> {
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
         // Reversed: BinaryHeap is a max-heap and we want the smallest key on top.
-        other
-            .time
-            .total_cmp(&self.time)
-            .then_with(|| other.priority.cmp(&self.priority))
-            .then_with(|| other.seq.cmp(&self.seq))
+        other.key().cmp(&self.key())
     }
 }
 
@@ -97,12 +106,13 @@ impl<E> Calendar<E> {
     #[inline]
     pub fn schedule(&mut self, at: Time, priority: u8, event: E) {
         debug_assert!(at >= self.now, "event scheduled in the past: {at} < {}", self.now);
-        let time = if at >= self.now { at } else { self.now };
+        // `max` also turns -0.0 and NaN into a valid time: the clock never goes back.
+        let time = at.max(self.now);
         self.seq += 1;
+        debug_assert!(self.seq < 1 << 56, "more than 2^56 events scheduled");
         self.heap.push(Entry {
-            time,
-            priority,
-            seq: self.seq,
+            time: time.to_bits(),
+            rank: (u64::from(priority) << 56) | self.seq,
             event,
         });
     }
@@ -116,15 +126,15 @@ impl<E> Calendar<E> {
     /// Time of the next event, if any.
     #[inline]
     pub fn peek_time(&self) -> Option<Time> {
-        self.heap.peek().map(|e| e.time)
+        self.heap.peek().map(|e| f64::from_bits(e.time))
     }
 
     /// Removes the next event and advances the clock to its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
         let entry = self.heap.pop()?;
-        self.now = entry.time;
-        Some((entry.time, entry.event))
+        self.now = f64::from_bits(entry.time);
+        Some((self.now, entry.event))
     }
 
     /// Moves the clock forward to `t` without an event, used to close a run at its horizon.
@@ -148,6 +158,19 @@ mod tests {
         cal.schedule(5.0, 1, "t5-p1-second");
         let order: Vec<_> = std::iter::from_fn(|| cal.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec!["t1", "t5-p0", "t5-p1-first", "t5-p1-second"]);
+    }
+
+    #[test]
+    fn packed_keys_order_like_times() {
+        let mut cal = Calendar::default();
+        let times = [3.5, 0.0, 1e-300, 1e12, 2.0, 1440.25, 0.5];
+        for (i, t) in times.iter().enumerate() {
+            cal.schedule(*t, (i % 3) as u8, *t);
+        }
+        let mut sorted = times.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let popped: Vec<f64> = std::iter::from_fn(|| cal.pop().map(|(_, e)| e)).collect();
+        assert_eq!(popped, sorted);
     }
 
     #[test]

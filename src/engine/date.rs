@@ -112,6 +112,13 @@ impl StartInstant {
         self.day * 1440 + i64::from(self.minute) + t.floor() as i64
     }
 
+    /// Calendar hour containing time `t`, counted from 1970-01-01 00:00: profiles are
+    /// constant within one, so a rate can be cached per hour.
+    #[inline]
+    pub fn abs_hour(&self, t: Time) -> i64 {
+        self.abs_minute(t).div_euclid(60)
+    }
+
     /// Minute of the week of time `t`, Monday 00:00 = 0. Used by weekly lane schedules.
     #[inline]
     pub fn minute_of_week(&self, t: Time) -> u32 {

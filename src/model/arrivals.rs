@@ -11,6 +11,9 @@ use rand_distr::{Distribution, Exp1};
 pub struct ArrivalGen {
     kind: Kind,
     next_index: usize,
+    /// The calendar hour of the last rate computed and that rate: thinning tests many
+    /// candidates per hour, and the profile factors only change on the hour.
+    cached: (i64, f64),
 }
 
 // One value per flow, built once: the size difference between variants costs nothing.
@@ -62,7 +65,11 @@ impl ArrivalGen {
             },
             ArrivalSpec::List(times) => Kind::List(times.clone()),
         };
-        Self { kind, next_index: 0 }
+        Self {
+            kind,
+            next_index: 0,
+            cached: (i64::MIN, 0.0),
+        }
     }
 
     /// The arrival rate per minute at time `t`.
@@ -102,7 +109,14 @@ impl ArrivalGen {
                         return None;
                     }
                     // Lewis-Shedler thinning: accept with probability rate(t) / max_rate.
-                    if *flat || rng.random::<f64>() * max_rate < self.rate_at(start, t) {
+                    if *flat {
+                        break t;
+                    }
+                    let hour = start.abs_hour(t);
+                    if hour != self.cached.0 {
+                        self.cached = (hour, self.rate_at(start, t));
+                    }
+                    if rng.random::<f64>() * max_rate < self.cached.1 {
                         break t;
                     }
                 }
