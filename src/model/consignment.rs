@@ -11,6 +11,8 @@ pub struct Consignment {
     pub flow: u32,
     /// Vehicles carried.
     pub vehicles: u32,
+    /// Uniform [0, 1) attribute drawn on arrival, for policies that single out a share.
+    pub tag: f64,
     /// Arrival time, minutes.
     pub arrived: f64,
     /// When it became ready for its current stage (finished the previous one), minutes.

@@ -46,29 +46,25 @@ struct Streams {
     arrivals: Vec<StreamRng>,
     vehicles: Vec<StreamRng>,
     routes: Vec<StreamRng>,
+    tags: Vec<StreamRng>,
     clearance: Vec<StreamRng>,
     drivers: Vec<StreamRng>,
 }
 
 impl Streams {
     fn new(spec: &ModelSpec, seed: u64, rep: u64) -> Self {
-        let flow_name = |f: &super::spec::FlowSpec| format!("{}/{}", spec.ports[f.port].name, spec.modes[f.mode].name);
+        let per_flow = |source: &str| -> Vec<StreamRng> {
+            let name = |f: &super::spec::FlowSpec| format!("{}/{}", spec.ports[f.port].name, spec.modes[f.mode].name);
+            spec.flows
+                .iter()
+                .map(|f| stream(seed, rep, &format!("{source}/{}", name(f))))
+                .collect()
+        };
         Self {
-            arrivals: spec
-                .flows
-                .iter()
-                .map(|f| stream(seed, rep, &format!("arrivals/{}", flow_name(f))))
-                .collect(),
-            vehicles: spec
-                .flows
-                .iter()
-                .map(|f| stream(seed, rep, &format!("vehicles/{}", flow_name(f))))
-                .collect(),
-            routes: spec
-                .flows
-                .iter()
-                .map(|f| stream(seed, rep, &format!("route/{}", flow_name(f))))
-                .collect(),
+            arrivals: per_flow("arrivals"),
+            vehicles: per_flow("vehicles"),
+            routes: per_flow("route"),
+            tags: per_flow("tag"),
             clearance: spec
                 .stages
                 .iter()
@@ -217,6 +213,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             .round()
             .max(1.0) as u32;
         let (path, len) = self.draw_route(flow);
+        let tag: f64 = self.streams.tags[flow].random();
         let measuring = now >= spec.warmup;
         let fs = &mut self.flows[flow];
         fs.total_arrived += 1;
@@ -251,6 +248,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         let id = self.cons.insert(Consignment {
             flow: flow as u32,
             vehicles,
+            tag,
             arrived: now,
             ready: now,
             entered: now,
@@ -350,6 +348,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
                     now,
                     queue_len: st.queue.len(),
                     busy: st.busy,
+                    tag: c.tag,
                 };
                 let t = self.policy.clearance_time(&req, &mut self.streams.clearance[s]);
                 let t = if t.is_finite() && t > 0.0 { t } else { 0.0 };

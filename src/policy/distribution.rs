@@ -53,6 +53,7 @@ mod tests {
             now: 0.0,
             queue_len: 0,
             busy: 1,
+            tag: 0.5,
         };
         assert_eq!(p.clearance_time(&req, &mut rng), 5.0);
         req.mode = 1;

@@ -6,8 +6,10 @@
 //! draws from a fixed distribution per stage and mode; other policies (reforms that switch
 //! at a date, green channels, queue-responsive officers) implement the same trait.
 
+mod builtin;
 mod distribution;
 
+pub use builtin::{BuiltinPolicy, StageSet};
 pub use distribution::DistributionPolicy;
 
 use crate::random::StreamRng;
@@ -32,6 +34,11 @@ pub struct ClearanceRequest {
     pub queue_len: u32,
     /// Servers busy at the stage, this one included.
     pub busy: u32,
+    /// A uniform number in [0, 1) drawn once per consignment on arrival, from the flow's own
+    /// stream. Policies that single out a share of consignments (pre-declared, authorised
+    /// operators) compare it with the share, so the same consignments are singled out at
+    /// every stage and in every variant (common random numbers).
+    pub tag: f64,
 }
 
 /// Decides clearance times. `&mut self` so a policy may keep state; the random stream
@@ -57,7 +64,7 @@ pub struct ClearanceRequest {
 /// }
 ///
 /// let sc = bordersim::scenario::load(std::path::Path::new("scenarios/mmc.toml")).unwrap();
-/// let hurry = Hurry { base: sc.policy.clone() };
+/// let hurry = Hurry { base: sc.distributions.clone() };
 /// let exp = bordersim::experiment::run_replications(&sc.spec, &hurry, sc.seed, 2, |_| {});
 /// assert_eq!(exp.replications, 2);
 /// ```

@@ -90,7 +90,8 @@ fn join(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
         .join(", ")
 }
 
-fn check_name(path: &KeyPath, name: &str) -> Result<(), Invalid> {
+/// Checks that a name can go into CSV columns and key paths.
+pub fn check_name(path: &KeyPath, name: &str) -> Result<(), Invalid> {
     let ok =
         !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if ok {

@@ -33,6 +33,15 @@ pub fn describe(sc: &Scenario) -> String {
         sc.seed,
         minutes(s.report_interval)
     );
+    if sc.variant != super::BASELINE {
+        let _ = writeln!(
+            o,
+            "Variant {}: {}",
+            sc.variant,
+            sc.variant_description.as_deref().unwrap_or("")
+        );
+    }
+    let _ = writeln!(o, "Clearance policy: {}.", sc.policy_text);
     let _ = writeln!(o, "Modes:");
     for m in &s.modes {
         let what = match m.kind {
@@ -80,7 +89,7 @@ pub fn describe(sc: &Scenario) -> String {
                         continue;
                     }
                     if let Some(t) = &sc.clearance_text[si][mi] {
-                        let mean = sc.policy.dist(si, mi).mean();
+                        let mean = sc.distributions.dist(si, mi).mean();
                         let _ = writeln!(o, "    clearance for {}: {t} min (mean {})", m.name, minutes(mean));
                     }
                 }

@@ -18,6 +18,87 @@ pub struct ScenarioFile {
     /// Ports by name.
     #[serde(default)]
     pub ports: BTreeMap<String, PortSection>,
+    /// The clearance policy of the baseline (default: the stages' distributions).
+    pub policy: Option<PolicySpec>,
+    /// Named variants: overrides on the baseline, compared by `bordersim compare`.
+    #[serde(default)]
+    pub variants: BTreeMap<String, VariantSection>,
+}
+
+/// `[variants.NAME]`: a policy and/or key overrides on the baseline.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VariantSection {
+    /// Carried into outputs.
+    pub description: Option<String>,
+    /// Replaces the baseline's policy.
+    pub policy: Option<PolicySpec>,
+    /// Dotted key paths of the baseline and their new values.
+    #[serde(default)]
+    pub set: toml::Table,
+}
+
+/// A clearance policy by name: `{ type = "scaled", factor = 0.5, stages = ["declaration"] }`.
+/// Policies nest: `of` (or `before`/`after`) names the policy they modify, by default the
+/// stages' distributions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PolicySpec {
+    /// The stages' own distributions.
+    Distribution {},
+    /// Times of `of` multiplied by `factor`.
+    Scaled {
+        /// Multiplier.
+        factor: f64,
+        /// Stage names ("stage" or "port.stage"); all stages when omitted.
+        stages: Option<Vec<String>>,
+        /// Mode names; all modes when omitted.
+        modes: Option<Vec<String>>,
+        /// The policy modified.
+        of: Option<Box<PolicySpec>>,
+    },
+    /// `before` until `at`, `after` from then on.
+    Reform {
+        /// Date and time of the switch, "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM".
+        at: String,
+        /// Policy before the switch (default: distributions).
+        before: Option<Box<PolicySpec>>,
+        /// Policy from the switch on.
+        after: Box<PolicySpec>,
+    },
+    /// A share of consignments cleared `factor` times as long.
+    GreenChannel {
+        /// Share of consignments, 0-1.
+        share: f64,
+        /// Multiplier for them.
+        factor: f64,
+        /// Stage names; all stages when omitted.
+        stages: Option<Vec<String>>,
+        /// The policy modified.
+        of: Option<Box<PolicySpec>>,
+    },
+    /// Probability of being sent to an optional (inspection) stage, per mode.
+    InspectionRate {
+        /// The optional stage.
+        stage: String,
+        /// New probability per mode name.
+        rates: BTreeMap<String, f64>,
+        /// The clearance-time policy.
+        of: Option<Box<PolicySpec>>,
+    },
+    /// Faster (or slower) officers as the queue grows, within bounds.
+    QueueResponsive {
+        /// Multiplier change per consignment waiting.
+        per_waiting: f64,
+        /// Lowest multiplier.
+        min_factor: Option<f64>,
+        /// Highest multiplier.
+        max_factor: Option<f64>,
+        /// Stage names; all stages when omitted.
+        stages: Option<Vec<String>>,
+        /// The policy modified.
+        of: Option<Box<PolicySpec>>,
+    },
 }
 
 /// `[simulation]`: horizon, warm-up, seed, replications.

@@ -8,23 +8,36 @@ pub mod describe;
 pub mod dist;
 pub mod format;
 pub mod locate;
+pub mod policy;
+pub mod variants;
 
 pub use build::{Built, Invalid, KeyPath};
 
 use crate::error::Error;
 use crate::model::ModelSpec;
-use crate::policy::DistributionPolicy;
+use crate::policy::{BuiltinPolicy, DistributionPolicy};
 use std::path::{Path, PathBuf};
 
-/// A validated scenario, ready to run.
+/// Name of the unmodified scenario among its variants.
+pub const BASELINE: &str = "baseline";
+
+/// A validated scenario (the baseline or one variant), ready to run.
 #[derive(Debug, Clone)]
 pub struct Scenario {
     /// The file it came from.
     pub path: PathBuf,
+    /// `baseline` or the variant's name.
+    pub variant: String,
+    /// The variant's description (the scenario's for the baseline).
+    pub variant_description: Option<String>,
     /// The model.
     pub spec: ModelSpec,
-    /// The baseline clearance policy (a distribution per stage and mode).
-    pub policy: DistributionPolicy,
+    /// The clearance policy.
+    pub policy: BuiltinPolicy,
+    /// The stages' clearance distributions (what `distribution` policies draw from).
+    pub distributions: DistributionPolicy,
+    /// The policy in plain words, for `check`.
+    pub policy_text: String,
     /// Clearance distributions as written, `[stage][mode]`, for `check`.
     pub clearance_text: Vec<Vec<Option<String>>>,
     /// Seed from the file.
@@ -50,13 +63,45 @@ pub struct Overrides {
     pub horizon_days: Option<f64>,
 }
 
-/// Reads and validates the scenario at `path`.
+/// The baseline and every variant of a scenario file.
+#[derive(Debug, Clone)]
+pub struct ScenarioSet {
+    /// The scenario as written.
+    pub baseline: Scenario,
+    /// Its variants, in name order.
+    pub variants: Vec<Scenario>,
+}
+
+impl ScenarioSet {
+    /// The baseline or a variant by name.
+    pub fn get(&self, name: &str) -> Option<&Scenario> {
+        std::iter::once(&self.baseline)
+            .chain(&self.variants)
+            .find(|s| s.variant == name)
+    }
+
+    /// All names, baseline first.
+    pub fn names(&self) -> Vec<&str> {
+        std::iter::once(&self.baseline)
+            .chain(&self.variants)
+            .map(|s| s.variant.as_str())
+            .collect()
+    }
+}
+
+/// Reads and validates the scenario at `path` (its baseline).
 pub fn load(path: &Path) -> Result<Scenario, Error> {
     load_with(path, Overrides::default())
 }
 
-/// Reads the scenario at `path`, applies `overrides`, and validates the result.
+/// Reads the scenario at `path`, applies `overrides`, and validates the baseline.
 pub fn load_with(path: &Path, overrides: Overrides) -> Result<Scenario, Error> {
+    load_set(path, overrides).map(|s| s.baseline)
+}
+
+/// Reads the scenario at `path`, applies `overrides`, and validates the baseline and every
+/// variant.
+pub fn load_set(path: &Path, overrides: Overrides) -> Result<ScenarioSet, Error> {
     let read_err = |reason: String| Error::Read {
         path: path.to_path_buf(),
         reason,
@@ -86,7 +131,7 @@ pub fn load_with(path: &Path, overrides: Overrides) -> Result<Scenario, Error> {
             });
         }
     };
-    parse_with(&src, path, overrides)
+    parse_set(&src, path, overrides)
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -97,13 +142,13 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Validates scenario text `src`; `path` is only used in messages.
+/// Validates scenario text `src` (its baseline); `path` is only used in messages.
 pub fn parse_str(src: &str, path: &Path) -> Result<Scenario, Error> {
-    parse_with(src, path, Overrides::default())
+    parse_set(src, path, Overrides::default()).map(|s| s.baseline)
 }
 
-/// Validates scenario text `src` after applying `overrides`.
-pub fn parse_with(src: &str, path: &Path, overrides: Overrides) -> Result<Scenario, Error> {
+/// Validates scenario text `src`, baseline and variants, after applying `overrides`.
+pub fn parse_set(src: &str, path: &Path, overrides: Overrides) -> Result<ScenarioSet, Error> {
     if src.trim().is_empty() {
         return Err(Error::Syntax {
             path: path.to_path_buf(),
@@ -123,45 +168,97 @@ pub fn parse_with(src: &str, path: &Path, overrides: Overrides) -> Result<Scenar
             message: e.message().trim().replace('\n', " "),
         }
     })?;
+    apply(&mut file, overrides);
+    let baseline = finish(&file, path, BASELINE, file.simulation.description.clone())
+        .map_err(|inv| located(src, path, inv, overrides))?;
+    let mut variants = Vec::new();
+    for (name, v) in &file.variants {
+        let vp = KeyPath::root("variants").child(name);
+        build::check_name(&vp, name).map_err(|inv| located(src, path, inv, overrides))?;
+        let mut vfile = variants::apply_set(src, &file, name, v).map_err(|inv| located(src, path, inv, overrides))?;
+        apply(&mut vfile, overrides);
+        vfile.policy = v.policy.clone().or(vfile.policy);
+        let sc = finish(&vfile, path, name, v.description.clone())
+            .map_err(|inv| variants::blame(inv, name, v))
+            .map_err(|inv| located(src, path, inv, overrides))?;
+        variants.push(sc);
+    }
+    Ok(ScenarioSet { baseline, variants })
+}
+
+/// Applies command-line overrides to a parsed file.
+fn apply(file: &mut format::ScenarioFile, o: Overrides) {
+    if let Some(v) = o.seed {
+        file.simulation.seed = v;
+    }
+    if let Some(v) = o.replications {
+        file.simulation.replications = v;
+    }
+    if let Some(v) = o.horizon_days {
+        file.simulation.horizon_days = v;
+    }
+}
+
+/// Builds one runnable scenario (baseline or variant) from a file.
+fn finish(
+    file: &format::ScenarioFile,
+    path: &Path,
+    variant: &str,
+    description: Option<String>,
+) -> Result<Scenario, Invalid> {
+    let built = build::build(file)?;
+    let mut spec = built.spec;
+    let (policy, policy_text) = match &file.policy {
+        None => (
+            BuiltinPolicy::Distribution(built.policy.clone()),
+            "the stages' clearance distributions".to_string(),
+        ),
+        Some(p) => {
+            let pp = if variant == BASELINE {
+                KeyPath::root("policy")
+            } else {
+                KeyPath::root("variants").child(variant).child("policy")
+            };
+            let pol = policy::build_policy(p, &pp, &mut spec, &built.policy)?;
+            (pol, policy::describe_policy(p, &spec))
+        }
+    };
+    Ok(Scenario {
+        path: path.to_path_buf(),
+        variant: variant.to_string(),
+        variant_description: description,
+        spec,
+        policy,
+        distributions: built.policy,
+        policy_text,
+        clearance_text: built.clearance_text,
+        seed: built.seed,
+        replications: built.replications,
+        description: built.description,
+    })
+}
+
+/// Turns a validation failure into an error, against the command-line flag when the value
+/// came from one.
+fn located(src: &str, path: &Path, inv: Invalid, overrides: Overrides) -> Error {
     let flag = |key: &str| match key {
         "seed" => overrides.seed.map(|_| "--seed"),
         "replications" => overrides.replications.map(|_| "--replications"),
         "horizon_days" => overrides.horizon_days.map(|_| "--days"),
         _ => None,
     };
-    if let Some(v) = overrides.seed {
-        file.simulation.seed = v;
+    match inv.path.0.as_slice() {
+        [sim, key] if sim == "simulation" => match (flag(key), overrides.horizon_days) {
+            (Some(f), _) => Error::Usage(format!("{f}: {}", inv.message)),
+            // The file's warm-up or report interval no longer fits the new horizon.
+            (None, Some(days)) if key == "warmup_days" || key == "report_interval_min" => Error::Usage(format!(
+                "--days {days} does not fit the scenario: {}",
+                invalid(src, path, inv)
+            )),
+            (None, _) => invalid(src, path, inv),
+        },
+        _ => invalid(src, path, inv),
     }
-    if let Some(v) = overrides.replications {
-        file.simulation.replications = v;
-    }
-    if let Some(v) = overrides.horizon_days {
-        file.simulation.horizon_days = v;
-    }
-    let built = build::build(&file).map_err(|inv| {
-        // A problem with a value given on the command line is reported against the flag.
-        match inv.path.0.as_slice() {
-            [sim, key] if sim == "simulation" => match (flag(key), overrides.horizon_days) {
-                (Some(f), _) => Error::Usage(format!("{f}: {}", inv.message)),
-                // The file's warm-up or report interval no longer fits the new horizon.
-                (None, Some(days)) if key == "warmup_days" || key == "report_interval_min" => Error::Usage(format!(
-                    "--days {days} does not fit the scenario: {}",
-                    invalid(src, path, inv)
-                )),
-                (None, _) => invalid(src, path, inv),
-            },
-            _ => invalid(src, path, inv),
-        }
-    })?;
-    Ok(Scenario {
-        path: path.to_path_buf(),
-        spec: built.spec,
-        policy: built.policy,
-        clearance_text: built.clearance_text,
-        seed: built.seed,
-        replications: built.replications,
-        description: built.description,
-    })
 }
 
 /// Locates a validation failure in the source and turns it into an [`Error`].

@@ -1,0 +1,305 @@
+//! Turning a `PolicySpec` into a `BuiltinPolicy` (and, for `inspection_rate`, into new route
+//! probabilities).
+
+use super::build::{Invalid, KeyPath};
+use super::format::PolicySpec;
+use crate::engine::StartInstant;
+use crate::model::{ModelSpec, RouteStep, StageKind};
+use crate::policy::{BuiltinPolicy, DistributionPolicy, StageSet};
+use std::fmt::Write;
+
+/// Finds a stage by "stage" (unique across ports) or "port.stage".
+fn stage_index(model: &ModelSpec, name: &str, path: &KeyPath) -> Result<usize, Invalid> {
+    let found: Vec<usize> = match name.split_once('.') {
+        Some((port, stage)) => (0..model.stages.len())
+            .filter(|&i| model.stages[i].name == stage && model.ports[model.stages[i].port].name == port)
+            .collect(),
+        None => (0..model.stages.len())
+            .filter(|&i| model.stages[i].name == name)
+            .collect(),
+    };
+    match found.as_slice() {
+        [i] => Ok(*i),
+        [] => {
+            let known: Vec<String> = model
+                .stages
+                .iter()
+                .map(|s| format!("`{}.{}`", model.ports[s.port].name, s.name))
+                .collect();
+            Err(path.invalid(format!("unknown stage `{name}`; stages are {}", known.join(", "))))
+        }
+        _ => Err(path.invalid(format!(
+            "stage name `{name}` is used by several ports: write it as \"PORT.{name}\""
+        ))),
+    }
+}
+
+fn stage_set(model: &ModelSpec, names: &Option<Vec<String>>, path: &KeyPath) -> Result<StageSet, Invalid> {
+    match names {
+        None => Ok(StageSet::all(model.stages.len())),
+        Some(v) if v.is_empty() => Err(path.invalid("the list of stages is empty: omit it to mean every stage")),
+        Some(v) => {
+            let idx = v
+                .iter()
+                .enumerate()
+                .map(|(i, n)| stage_index(model, n, &path.child(&i.to_string())))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(StageSet::of(model.stages.len(), &idx))
+        }
+    }
+}
+
+fn mode_index(model: &ModelSpec, name: &str, path: &KeyPath) -> Result<usize, Invalid> {
+    model.modes.iter().position(|m| m.name == name).ok_or_else(|| {
+        let known: Vec<String> = model.modes.iter().map(|m| format!("`{}`", m.name)).collect();
+        path.invalid(format!("unknown mode `{name}`; modes are {}", known.join(", ")))
+    })
+}
+
+fn factor(v: f64, path: &KeyPath) -> Result<f64, Invalid> {
+    if v.is_finite() && v > 0.0 {
+        Ok(v)
+    } else {
+        Err(path.invalid(format!("must be a positive number, got {v}")))
+    }
+}
+
+fn inner(
+    of: &Option<Box<PolicySpec>>,
+    path: &KeyPath,
+    model: &mut ModelSpec,
+    base: &DistributionPolicy,
+) -> Result<Box<BuiltinPolicy>, Invalid> {
+    Ok(Box::new(match of {
+        None => BuiltinPolicy::Distribution(base.clone()),
+        Some(p) => build_policy(p, path, model, base)?,
+    }))
+}
+
+/// Validates `spec` (found at `path`) against the model and builds it. An
+/// `inspection_rate` policy rewrites the probabilities of optional route steps in `model`.
+pub fn build_policy(
+    spec: &PolicySpec,
+    path: &KeyPath,
+    model: &mut ModelSpec,
+    base: &DistributionPolicy,
+) -> Result<BuiltinPolicy, Invalid> {
+    Ok(match spec {
+        PolicySpec::Distribution {} => BuiltinPolicy::Distribution(base.clone()),
+        PolicySpec::Scaled {
+            factor: f,
+            stages,
+            modes,
+            of,
+        } => {
+            let f = factor(*f, &path.child("factor"))?;
+            let stages = stage_set(model, stages, &path.child("stages"))?;
+            let modes = match modes {
+                None => vec![],
+                Some(names) => {
+                    let mut v = vec![false; model.modes.len()];
+                    for (i, n) in names.iter().enumerate() {
+                        v[mode_index(model, n, &path.child("modes").child(&i.to_string()))?] = true;
+                    }
+                    v
+                }
+            };
+            BuiltinPolicy::Scaled {
+                factor: f,
+                stages,
+                modes,
+                inner: inner(of, &path.child("of"), model, base)?,
+            }
+        }
+        PolicySpec::Reform { at, before, after } => {
+            let ap = path.child("at");
+            let when = StartInstant::parse(at).map_err(|e| ap.invalid(e))?;
+            let minutes =
+                (when.day - model.start.day) as f64 * 1440.0 + f64::from(when.minute) - f64::from(model.start.minute);
+            if !(minutes > 0.0 && minutes < model.horizon) {
+                return Err(ap.invalid(format!(
+                    "{at} is outside the simulated period ({} to {}): the switch must fall strictly inside it",
+                    model.start.format(0.0),
+                    model.start.format(model.horizon)
+                )));
+            }
+            BuiltinPolicy::Reform {
+                at: minutes,
+                before: inner(before, &path.child("before"), model, base)?,
+                after: Box::new(build_policy(after, &path.child("after"), model, base)?),
+            }
+        }
+        PolicySpec::GreenChannel {
+            share,
+            factor: f,
+            stages,
+            of,
+        } => {
+            if !(share.is_finite() && (0.0..=1.0).contains(share)) {
+                return Err(path
+                    .child("share")
+                    .invalid(format!("must be between 0 and 1, got {share}")));
+            }
+            BuiltinPolicy::GreenChannel {
+                share: *share,
+                factor: factor(*f, &path.child("factor"))?,
+                stages: stage_set(model, stages, &path.child("stages"))?,
+                inner: inner(of, &path.child("of"), model, base)?,
+            }
+        }
+        PolicySpec::QueueResponsive {
+            per_waiting,
+            min_factor,
+            max_factor,
+            stages,
+            of,
+        } => {
+            if !per_waiting.is_finite() {
+                return Err(path.child("per_waiting").invalid("must be a finite number"));
+            }
+            let lo = factor(min_factor.unwrap_or(0.5), &path.child("min_factor"))?;
+            let hi = factor(max_factor.unwrap_or(1.5), &path.child("max_factor"))?;
+            if lo > hi {
+                return Err(path
+                    .child("min_factor")
+                    .invalid(format!("must not exceed max_factor ({hi}), got {lo}")));
+            }
+            BuiltinPolicy::QueueResponsive {
+                per_waiting: *per_waiting,
+                min_factor: lo,
+                max_factor: hi,
+                stages: stage_set(model, stages, &path.child("stages"))?,
+                inner: inner(of, &path.child("of"), model, base)?,
+            }
+        }
+        PolicySpec::InspectionRate { stage, rates, of } => {
+            let s = stage_index(model, stage, &path.child("stage"))?;
+            for (mode_name, p) in rates {
+                let rp = path.child("rates").child(mode_name);
+                let m = mode_index(model, mode_name, &rp)?;
+                if !(p.is_finite() && (0.0..=1.0).contains(p)) {
+                    return Err(rp.invalid(format!("a probability must be between 0 and 1, got {p}")));
+                }
+                let mut changed = false;
+                for f in model
+                    .flows
+                    .iter_mut()
+                    .filter(|f| f.mode == m && f.port == model.stages[s].port)
+                {
+                    for step in &mut f.route {
+                        if let RouteStep::Maybe(x, prob) = step
+                            && *x == s
+                        {
+                            *prob = *p;
+                            changed = true;
+                        }
+                    }
+                }
+                if !changed {
+                    return Err(rp.invalid(format!(
+                        "mode `{mode_name}` has no optional step {{ stage = \"{stage}\", probability = ... }} in its route to change"
+                    )));
+                }
+            }
+            *inner(of, &path.child("of"), model, base)?
+        }
+    })
+}
+
+fn stages_text(model: &ModelSpec, stages: &Option<Vec<String>>) -> String {
+    match stages {
+        None => "every stage".into(),
+        Some(v) => {
+            let parts: Vec<String> = v
+                .iter()
+                .map(|n| {
+                    let kind = (0..model.stages.len())
+                        .find(|&i| model.stages[i].name == n.rsplit('.').next().unwrap_or(n))
+                        .map(|i| match model.stages[i].kind {
+                            StageKind::Dwell => "a dwell: changes time in system and occupancy, not capacity",
+                            StageKind::Servers => "lanes: changes capacity",
+                            StageKind::Driver { .. } => "a driver queue",
+                        })
+                        .unwrap_or("");
+                    format!("{n} ({kind})")
+                })
+                .collect();
+            parts.join(", ")
+        }
+    }
+}
+
+/// The policy in plain words, saying for each stage whether it is a dwell (the policy changes
+/// time in system and yard occupancy) or lanes (it changes capacity).
+pub fn describe_policy(spec: &PolicySpec, model: &ModelSpec) -> String {
+    let mut o = String::new();
+    let of = |o: &mut String, p: &Option<Box<PolicySpec>>| {
+        if let Some(p) = p {
+            let _ = write!(o, ", applied to [{}]", describe_policy(p, model));
+        }
+    };
+    match spec {
+        PolicySpec::Distribution {} => o.push_str("the stages' clearance distributions"),
+        PolicySpec::Scaled {
+            factor,
+            stages,
+            modes,
+            of: inner,
+        } => {
+            let _ = write!(o, "clearance times x{factor:.4} at {}", stages_text(model, stages));
+            if let Some(m) = modes {
+                let _ = write!(o, " for {}", m.join(", "));
+            }
+            of(&mut o, inner);
+        }
+        PolicySpec::Reform { at, before, after } => {
+            let b = before
+                .as_ref()
+                .map_or("the stages' clearance distributions".to_string(), |p| {
+                    describe_policy(p, model)
+                });
+            let _ = write!(o, "until {at}: {b}; from {at}: {}", describe_policy(after, model));
+        }
+        PolicySpec::GreenChannel {
+            share,
+            factor,
+            stages,
+            of: inner,
+        } => {
+            let _ = write!(
+                o,
+                "green channel: {:.0}% of consignments cleared x{factor:.4} at {}",
+                share * 100.0,
+                stages_text(model, stages)
+            );
+            of(&mut o, inner);
+        }
+        PolicySpec::InspectionRate {
+            stage,
+            rates,
+            of: inner,
+        } => {
+            let r: Vec<String> = rates.iter().map(|(m, p)| format!("{m} {:.1}%", p * 100.0)).collect();
+            let _ = write!(o, "inspection rate at {stage}: {}", r.join(", "));
+            of(&mut o, inner);
+        }
+        PolicySpec::QueueResponsive {
+            per_waiting,
+            min_factor,
+            max_factor,
+            stages,
+            of: inner,
+        } => {
+            let _ = write!(
+                o,
+                "queue-responsive officers at {}: time x(1 {:+} per consignment waiting), within x{}..x{}",
+                stages_text(model, stages),
+                per_waiting,
+                min_factor.unwrap_or(0.5),
+                max_factor.unwrap_or(1.5)
+            );
+            of(&mut o, inner);
+        }
+    }
+    o
+}
