@@ -1,8 +1,8 @@
 //! The resolved configuration of `bordersim run`.
 
-use super::args::RunArgs;
+use super::args::{CompareArgs, RunArgs};
 use crate::error::Error;
-use crate::scenario::{Overrides, Scenario, load_with};
+use crate::scenario::{Overrides, Scenario, ScenarioSet, load_set};
 use std::path::PathBuf;
 
 /// Everything `run` needs, checked: the validated scenario with command-line overrides
@@ -17,26 +17,101 @@ pub struct RunConfig {
     pub quiet: bool,
 }
 
+fn check_out(out: &Option<PathBuf>) -> Result<(), Error> {
+    match out {
+        Some(dir) if dir.exists() && !dir.is_dir() => Err(Error::Usage(format!(
+            "--out: {} exists and is not a directory",
+            dir.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn unknown_variant(name: &str, set: &ScenarioSet) -> Error {
+    Error::Usage(format!(
+        "unknown variant `{name}`; {} defines: {}",
+        set.baseline.path.display(),
+        set.names().join(", ")
+    ))
+}
+
 impl RunConfig {
     /// Reads and validates everything named on the command line.
     pub fn from_args(a: &RunArgs) -> Result<Self, Error> {
-        if let Some(dir) = &a.out
-            && dir.exists()
-            && !dir.is_dir()
-        {
-            return Err(Error::Usage(format!(
-                "--out: {} exists and is not a directory",
-                dir.display()
-            )));
-        }
+        check_out(&a.out)?;
         let overrides = Overrides {
             seed: a.seed,
             replications: a.replications,
             horizon_days: a.days,
         };
+        let set = load_set(&a.scenario, overrides)?;
+        let scenario = match &a.variant {
+            None => set.baseline.clone(),
+            Some(v) => set.get(v).cloned().ok_or_else(|| unknown_variant(v, &set))?,
+        };
         Ok(Self {
-            scenario: load_with(&a.scenario, overrides)?,
+            scenario,
             out: a.out.clone(),
+            quiet: a.quiet,
+        })
+    }
+}
+
+/// Everything `compare` needs, checked.
+#[derive(Debug, Clone)]
+pub struct CompareConfig {
+    /// The baseline first, then the chosen variants.
+    pub scenarios: Vec<Scenario>,
+    /// Replications per variant.
+    pub replications: u32,
+    /// Seed shared by the variants.
+    pub seed: u64,
+    /// Output directory, if any.
+    pub out: Option<PathBuf>,
+    /// Independent streams instead of common random numbers.
+    pub independent: bool,
+    /// Suppress notes.
+    pub quiet: bool,
+}
+
+impl CompareConfig {
+    /// Reads and validates the scenario, its variants and the selection.
+    pub fn from_args(a: &CompareArgs) -> Result<Self, Error> {
+        check_out(&a.out)?;
+        let overrides = Overrides {
+            seed: a.seed,
+            replications: a.replications,
+            horizon_days: a.days,
+        };
+        let set = load_set(&a.scenario, overrides)?;
+        if set.variants.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} defines no variants to compare: add [variants.NAME] tables (see README, \"Policies and variants\")",
+                a.scenario.display()
+            )));
+        }
+        let mut scenarios = vec![set.baseline.clone()];
+        match &a.variants {
+            None => scenarios.extend(set.variants.iter().cloned()),
+            Some(names) => {
+                for n in names {
+                    let sc = set
+                        .variants
+                        .iter()
+                        .find(|s| s.variant == *n)
+                        .ok_or_else(|| unknown_variant(n, &set))?;
+                    if !scenarios.iter().any(|s| s.variant == *n) {
+                        scenarios.push(sc.clone());
+                    }
+                }
+            }
+        }
+        Ok(Self {
+            replications: set.baseline.replications,
+            seed: set.baseline.seed,
+            scenarios,
+            out: a.out.clone(),
+            independent: a.independent,
             quiet: a.quiet,
         })
     }

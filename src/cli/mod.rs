@@ -5,7 +5,7 @@ pub mod args;
 mod config;
 
 pub use args::{Cli, Command};
-pub use config::RunConfig;
+pub use config::{CompareConfig, RunConfig};
 
 use crate::error::Error;
 use crate::experiment::run_replications;
@@ -17,9 +17,25 @@ use std::io::Write;
 pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Run(a) => RunConfig::from_args(&a).and_then(|c| run_command(&c)),
-        Command::Check(a) => crate::scenario::load(&a.scenario).map(|sc| {
-            print!("{}", crate::scenario::describe::describe(&sc));
-            println!("OK: the scenario is valid.");
+        Command::Compare(a) => CompareConfig::from_args(&a).and_then(|c| compare_command(&c)),
+        Command::Check(a) => crate::scenario::load_set(&a.scenario, Default::default()).map(|set| {
+            print!("{}", crate::scenario::describe::describe(&set.baseline));
+            for v in &set.variants {
+                println!(
+                    "Variant {}: {}",
+                    v.variant,
+                    v.variant_description.as_deref().unwrap_or("")
+                );
+                println!("  clearance policy: {}", v.policy_text);
+                for o in &v.overrides {
+                    println!("  sets {o}");
+                }
+            }
+            println!(
+                "OK: the scenario is valid ({} variant{}).",
+                set.variants.len(),
+                if set.variants.len() == 1 { "" } else { "s" }
+            );
         }),
     };
     match result {
@@ -60,6 +76,25 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
             elapsed.as_secs_f64(),
             exp.events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6
         );
+    }
+    Ok(())
+}
+
+/// `bordersim compare` with a resolved configuration.
+pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
+    let refs: Vec<&crate::scenario::Scenario> = cfg.scenarios.iter().collect();
+    let c = crate::experiment::compare(&refs, cfg.replications, cfg.seed, cfg.independent);
+    let mut out = std::io::stdout().lock();
+    let _ = write!(out, "{}", report::compare::table(&c));
+    if let Some(dir) = &cfg.out {
+        let file = cfg.scenarios[0].path.display().to_string();
+        let written = report::write_comparison(dir, &c, &file)?;
+        if !cfg.quiet {
+            let _ = writeln!(out);
+            for p in written {
+                let _ = writeln!(out, "wrote {}", p.display());
+            }
+        }
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! atomically.
 
 pub mod atomic;
+pub mod compare;
 pub mod csv;
 pub mod json;
 pub mod names;
@@ -26,4 +27,18 @@ pub fn write_run(dir: &Path, spec: &ModelSpec, exp: &Experiment, info: &json::Ru
     atomic::write_atomic(&c, csv.as_bytes())?;
     atomic::write_atomic(&j, text.as_bytes())?;
     Ok(vec![j, c])
+}
+
+/// Writes comparison.csv and comparison.json into `dir`; returns the paths written.
+pub fn write_comparison(dir: &Path, c: &crate::experiment::Comparison, file: &str) -> Result<Vec<PathBuf>, Error> {
+    atomic::ensure_dir(dir)?;
+    let (j, k) = (dir.join("comparison.json"), dir.join("comparison.csv"));
+    let mut text = serde_json::to_string_pretty(&compare::json(c, file)).map_err(|e| Error::Output {
+        path: j.clone(),
+        reason: e.to_string(),
+    })?;
+    text.push('\n');
+    atomic::write_atomic(&k, compare::csv(c).as_bytes())?;
+    atomic::write_atomic(&j, text.as_bytes())?;
+    Ok(vec![k, j])
 }

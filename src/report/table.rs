@@ -14,7 +14,8 @@ fn cell(exp: &Experiment, port: usize, scope: Scope, name: &'static str, digits:
     }
 }
 
-fn render(rows: &[Vec<String>]) -> String {
+/// Lays out rows as aligned columns, the first row as a header.
+pub fn render(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let width: Vec<usize> = (0..cols)
         .map(|c| {

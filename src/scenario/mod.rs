@@ -38,6 +38,8 @@ pub struct Scenario {
     pub distributions: DistributionPolicy,
     /// The policy in plain words, for `check`.
     pub policy_text: String,
+    /// The variant's overrides as `key = value` text (empty for the baseline).
+    pub overrides: Vec<String>,
     /// Clearance distributions as written, `[stage][mode]`, for `check`.
     pub clearance_text: Vec<Vec<Option<String>>>,
     /// Seed from the file.
@@ -178,9 +180,10 @@ pub fn parse_set(src: &str, path: &Path, overrides: Overrides) -> Result<Scenari
         let mut vfile = variants::apply_set(src, &file, name, v).map_err(|inv| located(src, path, inv, overrides))?;
         apply(&mut vfile, overrides);
         vfile.policy = v.policy.clone().or(vfile.policy);
-        let sc = finish(&vfile, path, name, v.description.clone())
+        let mut sc = finish(&vfile, path, name, v.description.clone())
             .map_err(|inv| variants::blame(inv, name, v))
             .map_err(|inv| located(src, path, inv, overrides))?;
+        sc.overrides = v.set.iter().map(|(k, val)| format!("{k} = {val}")).collect();
         variants.push(sc);
     }
     Ok(ScenarioSet { baseline, variants })
@@ -231,6 +234,7 @@ fn finish(
         policy,
         distributions: built.policy,
         policy_text,
+        overrides: Vec::new(),
         clearance_text: built.clearance_text,
         seed: built.seed,
         replications: built.replications,

@@ -1,0 +1,186 @@
+//! Comparing variants with common random numbers: replication k of every variant uses the
+//! same streams, so the paired differences cancel most of the noise the variants share.
+
+use super::{Experiment, run_replications};
+use crate::model::{MetricKey, Scope, StageKind};
+use crate::scenario::Scenario;
+use crate::stats::Estimate;
+
+/// One metric of one variant, with its paired difference from the baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareRow {
+    /// Variant name.
+    pub variant: String,
+    /// Port name.
+    pub port: String,
+    /// Stage name, or empty.
+    pub stage: String,
+    /// Mode name, or empty.
+    pub mode: String,
+    /// Metric name.
+    pub metric: &'static str,
+    /// The variant's value over replications.
+    pub value: Option<Estimate>,
+    /// Variant minus baseline, paired by replication (`None` for the baseline itself).
+    pub diff: Option<Estimate>,
+}
+
+impl CompareRow {
+    /// True when the 95 % interval of the difference excludes zero.
+    pub fn significant(&self) -> Option<bool> {
+        let d = self.diff?;
+        Some(d.ci95.is_some_and(|ci| d.mean.abs() > ci) || (d.ci95 == Some(0.0) && d.mean != 0.0))
+    }
+}
+
+/// All variants' results.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// (name, description) of each variant, baseline first.
+    pub variants: Vec<(String, Option<String>)>,
+    /// Rows in a fixed order: by port, metric group, then variant.
+    pub rows: Vec<CompareRow>,
+    /// Replications per variant.
+    pub replications: u32,
+    /// Seed shared by all variants.
+    pub seed: u64,
+    /// True when variants used independent streams instead of common random numbers.
+    pub independent: bool,
+}
+
+/// The metrics a planner compares, by (port-level name, stage-level names).
+const PORT_METRICS: [&str; 6] = [
+    "vehicles_per_day",
+    "consignments_per_day",
+    "time_in_system_mean_min",
+    "time_in_system_p95_min",
+    "in_system_mean",
+    "turned_away",
+];
+const MODE_METRICS: [&str; 3] = ["vehicles_per_day", "time_in_system_mean_min", "time_in_system_p95_min"];
+const STAGE_METRICS: [&str; 5] = [
+    "wait_mean_min",
+    "queue_mean",
+    "queue_max",
+    "in_stage_mean",
+    "utilization",
+];
+
+/// A metric named by names rather than indices, so it can be found in every variant even
+/// when a variant changes the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Named {
+    port: String,
+    stage: String,
+    mode: String,
+    metric: &'static str,
+}
+
+fn named_keys(sc: &Scenario) -> Vec<Named> {
+    let spec = &sc.spec;
+    let mut out = Vec::new();
+    for (p, port) in spec.ports.iter().enumerate() {
+        let n = |stage: &str, mode: &str, metric| Named {
+            port: port.name.clone(),
+            stage: stage.into(),
+            mode: mode.into(),
+            metric,
+        };
+        for m in PORT_METRICS {
+            out.push(n("", "", m));
+        }
+        for f in spec.flows.iter().filter(|f| f.port == p) {
+            for m in MODE_METRICS {
+                out.push(n("", &spec.modes[f.mode].name, m));
+            }
+        }
+        for st in spec.stages.iter().filter(|s| s.port == p) {
+            for m in STAGE_METRICS {
+                if m == "utilization" && st.kind != StageKind::Servers {
+                    continue;
+                }
+                out.push(n(&st.name, "", m));
+            }
+        }
+        if port.pool.is_some() {
+            out.push(n("drivers", "", "utilization"));
+        }
+    }
+    out
+}
+
+/// The per-replication values of a named metric in one variant's results.
+fn lookup<'a>(sc: &Scenario, exp: &'a Experiment, want: &Named) -> Option<&'a Vec<Option<f64>>> {
+    let spec = &sc.spec;
+    let port = spec.ports.iter().position(|p| p.name == want.port)?;
+    let scope = if want.stage == "drivers" {
+        Scope::Pool(spec.ports[port].pool?)
+    } else if !want.stage.is_empty() {
+        Scope::Stage(
+            spec.stages
+                .iter()
+                .position(|s| s.port == port && s.name == want.stage)?,
+        )
+    } else if !want.mode.is_empty() {
+        Scope::Flow(spec.modes.iter().position(|m| m.name == want.mode)?)
+    } else {
+        Scope::Port
+    };
+    let key = MetricKey {
+        port,
+        scope,
+        name: want.metric,
+    };
+    let i = exp.metrics.iter().position(|(k, _)| *k == key)?;
+    Some(&exp.per_replication[i])
+}
+
+/// Runs every scenario in `variants` (the first is the baseline) for `replications`
+/// replications. With `independent`, variant i uses seed + i instead of the common seed:
+/// only for measuring what common random numbers buy.
+pub fn compare(variants: &[&Scenario], replications: u32, seed: u64, independent: bool) -> Comparison {
+    let results: Vec<Experiment> = variants
+        .iter()
+        .enumerate()
+        .map(|(i, sc)| {
+            let s = if independent { seed.wrapping_add(i as u64) } else { seed };
+            run_replications(&sc.spec, &sc.policy, s, replications, |_| {})
+        })
+        .collect();
+    let base = variants[0];
+    let mut rows = Vec::new();
+    for want in named_keys(base) {
+        let base_vals = lookup(base, &results[0], &want);
+        for (i, (sc, exp)) in variants.iter().zip(&results).enumerate() {
+            let vals = lookup(sc, exp, &want);
+            let value = vals.and_then(|v| Estimate::from_values(v.iter().copied()));
+            let diff = if i == 0 {
+                None
+            } else {
+                match (vals, base_vals) {
+                    (Some(v), Some(b)) => Estimate::from_values(v.iter().zip(b).map(|(x, y)| Some((*x)? - (*y)?))),
+                    _ => None,
+                }
+            };
+            rows.push(CompareRow {
+                variant: sc.variant.clone(),
+                port: want.port.clone(),
+                stage: want.stage.clone(),
+                mode: want.mode.clone(),
+                metric: want.metric,
+                value,
+                diff,
+            });
+        }
+    }
+    Comparison {
+        variants: variants
+            .iter()
+            .map(|s| (s.variant.clone(), s.variant_description.clone()))
+            .collect(),
+        rows,
+        replications,
+        seed,
+        independent,
+    }
+}

@@ -1,0 +1,161 @@
+//! Comparison outputs: the printed table, comparison.csv (long form) and comparison.json.
+
+use crate::experiment::{CompareRow, Comparison};
+use crate::stats::Estimate;
+use serde_json::{Value, json};
+use std::fmt::Write;
+
+fn est(e: &Option<Estimate>, digits: usize) -> String {
+    match e {
+        None => "-".into(),
+        Some(e) => match e.ci95 {
+            Some(ci) => format!("{:.*} ± {:.*}", digits, e.mean, digits, ci),
+            None => format!("{:.*}", digits, e.mean),
+        },
+    }
+}
+
+fn digits(metric: &str) -> usize {
+    match metric {
+        "utilization" => 3,
+        "turned_away" | "queue_max" => 0,
+        _ => 1,
+    }
+}
+
+fn label(r: &CompareRow) -> String {
+    let what = if !r.stage.is_empty() {
+        format!("{} {}", r.stage, r.metric)
+    } else if !r.mode.is_empty() {
+        format!("{} {}", r.mode, r.metric)
+    } else {
+        r.metric.to_string()
+    };
+    what.replace("_min", " (min)").replace('_', " ")
+}
+
+/// The table: per port, one line per metric; per variant its value and, for variants, the
+/// paired difference from the baseline with `*` where the 95 % interval excludes zero.
+pub fn table(c: &Comparison) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} replication(s) per variant, seed {}, {}. Values: mean ± 95% CI; Δ: variant − baseline, paired by replication; * = significant at 95%.",
+        c.replications,
+        c.seed,
+        if c.independent {
+            "independent streams"
+        } else {
+            "common random numbers"
+        }
+    );
+    for (name, desc) in &c.variants {
+        let _ = writeln!(o, "  {name}: {}", desc.as_deref().unwrap_or(""));
+    }
+    let n = c.variants.len();
+    let mut port = "";
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let flush = |o: &mut String, rows: &mut Vec<Vec<String>>| {
+        if rows.len() > 1 {
+            o.push_str(&super::table::render(rows));
+        }
+        rows.clear();
+    };
+    for chunk in c.rows.chunks(n) {
+        if chunk[0].port != port {
+            flush(&mut o, &mut rows);
+            port = &chunk[0].port;
+            let _ = writeln!(o, "\nPort {port}");
+            let mut head = vec!["metric".to_string()];
+            for (i, (name, _)) in c.variants.iter().enumerate() {
+                head.push(name.clone());
+                if i > 0 {
+                    head.push(format!("Δ {name}"));
+                }
+            }
+            rows.push(head);
+        }
+        let d = digits(chunk[0].metric);
+        let mut line = vec![label(&chunk[0])];
+        for (i, r) in chunk.iter().enumerate() {
+            line.push(est(&r.value, d));
+            if i > 0 {
+                let star = if r.significant() == Some(true) { " *" } else { "  " };
+                line.push(format!("{}{star}", est(&r.diff, d)));
+            }
+        }
+        rows.push(line);
+    }
+    flush(&mut o, &mut rows);
+    o
+}
+
+/// Column names of comparison.csv.
+pub const CSV_HEADER: &str =
+    "variant,port,stage,mode,metric,mean,ci95,diff,diff_ci95,significant,replications,description";
+
+fn quoted(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+fn num(o: &mut String, v: Option<f64>) {
+    if let Some(v) = v.filter(|v| v.is_finite()) {
+        let _ = write!(o, "{v}");
+    }
+}
+
+/// comparison.csv: one row per variant and metric.
+pub fn csv(c: &Comparison) -> String {
+    let mut o = String::from(CSV_HEADER);
+    o.push('\n');
+    for r in &c.rows {
+        let desc = c
+            .variants
+            .iter()
+            .find(|(n, _)| *n == r.variant)
+            .and_then(|(_, d)| d.clone())
+            .unwrap_or_default();
+        let _ = write!(o, "{},{},{},{},{},", r.variant, r.port, r.stage, r.mode, r.metric);
+        num(&mut o, r.value.map(|e| e.mean));
+        o.push(',');
+        num(&mut o, r.value.and_then(|e| e.ci95));
+        o.push(',');
+        num(&mut o, r.diff.map(|e| e.mean));
+        o.push(',');
+        num(&mut o, r.diff.and_then(|e| e.ci95));
+        o.push(',');
+        if let Some(s) = r.significant() {
+            let _ = write!(o, "{s}");
+        }
+        let _ = writeln!(o, ",{},{}", c.replications, quoted(&desc));
+    }
+    o
+}
+
+/// comparison.json: the same rows, plus the run settings.
+pub fn json(c: &Comparison, file: &str) -> Value {
+    let rows: Vec<Value> = c
+        .rows
+        .iter()
+        .map(|r| {
+            json!({
+                "variant": r.variant, "port": r.port, "stage": r.stage, "mode": r.mode, "metric": r.metric,
+                "value": r.value, "diff": r.diff, "significant": r.significant(),
+            })
+        })
+        .collect();
+    let variants: Vec<Value> = c
+        .variants
+        .iter()
+        .map(|(n, d)| json!({ "name": n, "description": d }))
+        .collect();
+    json!({
+        "bordersim_version": env!("CARGO_PKG_VERSION"),
+        "file": file,
+        "seed": c.seed,
+        "replications": c.replications,
+        "common_random_numbers": !c.independent,
+        "variants": variants,
+        "rows": rows,
+    })
+}
