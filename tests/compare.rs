@@ -197,7 +197,7 @@ fn bad_variants_are_located_errors() {
     assert_eq!(code, Some(2));
     assert!(
         err.contains(
-            "unknown variant `green_chanel`; scenarios/baktu.toml defines: baseline, green_channel, longer_hours"
+            "unknown variant `green_chanel`; scenarios/baktu.toml defines: baseline, green_channel, green_lane, longer_hours"
         ),
         "{err}"
     );
@@ -244,4 +244,58 @@ fn bad_variants_are_located_errors() {
     let (code, _, err) = cli(&["compare", &f]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("variants.none.set.ports.textbook.stages.lanes.servers: variant `none`: ports.textbook.stages.lanes.servers: the stage never opens"), "{err}");
+}
+
+fn reserved(share: f64) -> bordersim::experiment::Experiment {
+    // Two lanes, one reserved for the green channel; a truck every 6 minutes, 10 minutes each.
+    let src = format!(
+        r#"[simulation]
+horizon_days = 1
+replications = 1
+
+[modes.truck]
+kind = "generic"
+
+[ports.p.stages.lanes]
+kind = "servers"
+servers = 2
+clearance = {{ dist = "constant", value = 10 }}
+
+[ports.p.flows.truck]
+every_min = 6
+route = ["lanes"]
+
+[policy]
+type = "green_channel"
+share = {share}
+factor = 1.0
+reserved_lanes = {{ lanes = 1 }}
+"#
+    );
+    run(&parse(&src))
+}
+
+#[test]
+fn reserved_lanes_serve_only_the_green_channel() {
+    // Nobody green: only the general lane works, so half the lanes stand idle and the
+    // queue grows by one truck every 15 minutes (10 arrive per hour, 6 leave).
+    let none = reserved(0.0);
+    let util = values(&none, Scope::Stage(0), "utilization")[0];
+    assert!((util - 0.5).abs() < 1e-3, "{util}");
+    assert_eq!(values(&none, Scope::Port, "completed")[0], 144.0);
+    // Everybody green: both lanes serve, nobody waits (a truck every 6 min, two 10-min lanes).
+    let all = reserved(1.0);
+    assert_eq!(values(&all, Scope::Stage(0), "wait_max_min")[0], 0.0);
+    let util = values(&all, Scope::Stage(0), "utilization")[0];
+    assert!((util - 10.0 / 12.0).abs() < 0.01, "{util}");
+}
+
+#[test]
+fn the_bundled_green_lane_variant_reserves_one_inspection_lane() {
+    let src = std::fs::read_to_string("scenarios/baktu.toml").unwrap();
+    let set = parse_set(&src, Path::new("baktu.toml"), Overrides::default()).unwrap();
+    let lane = set.get("green_lane").expect("bundled variant");
+    let insp = lane.spec.stages.iter().position(|s| s.name == "inspection").unwrap();
+    assert_eq!(lane.spec.stages[insp].reserved, 1);
+    assert!((lane.spec.green_share - 0.5).abs() < 1e-12);
 }

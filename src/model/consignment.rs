@@ -31,6 +31,12 @@ pub struct Consignment {
     pub has_driver: bool,
     /// In service (or finished and blocked) at its current stage, rather than queued.
     pub in_service: bool,
+    /// In the green channel: may use servers reserved for it.
+    pub green: bool,
+    /// Holds one of its stage's reserved servers.
+    pub on_reserved: bool,
+    /// Order of entering the stage, to keep FIFO between the green and the general line.
+    pub ticket: u64,
 }
 
 impl Consignment {

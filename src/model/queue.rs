@@ -39,6 +39,12 @@ impl ClassQueue {
         None
     }
 
+    /// The consignment `pop` would return, without taking it.
+    #[inline]
+    pub fn peek(&self) -> Option<u32> {
+        self.classes.iter().find_map(|q| q.front().copied())
+    }
+
     /// Consignments waiting.
     #[inline]
     pub fn len(&self) -> u32 {

@@ -94,6 +94,8 @@ pub struct Simulation<'a, P> {
     pub(super) warm: super::metrics::WarmSnapshot,
     series: SeriesRecorder,
     next_report: Time,
+    /// Next ticket for FIFO order between a stage's green and general lines.
+    ticket: u64,
     /// Events handled, for speed measurements.
     pub events: u64,
 }
@@ -112,7 +114,9 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
                     StageKind::Dwell | StageKind::Driver { .. } => u32::MAX,
                 };
                 let c = if s.priority { classes } else { 1 };
-                StageState::new(c, modes, open, s.capacity.unwrap_or(u32::MAX))
+                let mut st = StageState::new(c, modes, open, s.capacity.unwrap_or(u32::MAX));
+                st.reserved = s.reserved;
+                st
             })
             .collect();
         let mut pools: Vec<PoolState> = spec
@@ -141,6 +145,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             warm: super::metrics::WarmSnapshot::default(),
             series: SeriesRecorder::new(spec),
             next_report: 0.0,
+            ticket: 0,
             events: 0,
         };
         for st in &mut sim.stages {
@@ -258,6 +263,9 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             class: f.class,
             has_driver: false,
             in_service: false,
+            green: tag < spec.green_share,
+            on_reserved: false,
+            ticket: 0,
         });
         self.enter(now, id, first, cal);
     }
@@ -274,7 +282,20 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         if now >= self.spec.warmup {
             st.entered += 1;
         }
-        if st.queue.is_empty() && self.has_free_server(s) {
+        if st.reserved > 0 {
+            // Two lines and two kinds of server: let the dispatcher place it.
+            self.ticket += 1;
+            let c = &mut self.cons[id];
+            c.ticket = self.ticket;
+            let green = c.green;
+            let st = &mut self.stages[s];
+            if green {
+                st.green.push(id, class);
+            } else {
+                st.queue.push(id, class);
+            }
+            self.dispatch_reserved(now, s, cal);
+        } else if st.queue.is_empty() && self.has_free_server(s) {
             // Straight into service: the queue never holds it, not even for an instant.
             self.begin(now, id, s, cal);
         } else {
@@ -306,12 +327,50 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
     /// Starts service for as many waiting consignments as the stage has free servers (or
     /// its pool has free drivers).
     fn dispatch(&mut self, now: Time, s: usize, cal: &mut Calendar<Event>) {
+        if self.stages[s].reserved > 0 {
+            return self.dispatch_reserved(now, s, cal);
+        }
         while !self.stages[s].queue.is_empty() && self.has_free_server(s) {
             let st = &mut self.stages[s];
             let Some(id) = st.queue.pop() else { return };
             st.queue_tw.set(now, f64::from(st.queue.len()));
             self.begin(now, id, s, cal);
         }
+    }
+
+    /// Dispatching at a stage with servers reserved for the green channel: a free reserved
+    /// server takes the first green consignment; a free general server takes whoever entered
+    /// first, green or not.
+    fn dispatch_reserved(&mut self, now: Time, s: usize, cal: &mut Calendar<Event>) {
+        loop {
+            let st = &self.stages[s];
+            let reserved = st.reserved.min(st.open);
+            let reserved_free = st.busy_reserved < reserved;
+            let general_free = st.busy - st.busy_reserved < st.open - reserved;
+            let take = if reserved_free && !st.green.is_empty() {
+                Some((true, true))
+            } else if general_free {
+                match (st.green.peek(), st.queue.peek()) {
+                    (Some(g), Some(q)) => Some((self.cons[g].ticket < self.cons[q].ticket, false)),
+                    (Some(_), None) => Some((true, false)),
+                    (None, Some(_)) => Some((false, false)),
+                    (None, None) => None,
+                }
+            } else {
+                None
+            };
+            let Some((from_green, on_reserved)) = take else { break };
+            let st = &mut self.stages[s];
+            let popped = if from_green { st.green.pop() } else { st.queue.pop() };
+            let Some(id) = popped else { break };
+            if on_reserved {
+                st.busy_reserved += 1;
+            }
+            self.cons[id].on_reserved = on_reserved;
+            self.begin(now, id, s, cal);
+        }
+        let st = &mut self.stages[s];
+        st.queue_tw.set(now, f64::from(st.waiting()));
     }
 
     /// Begins the clearance of `id` at stage `s`.
@@ -346,7 +405,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
                     vehicles: c.vehicles,
                     class: c.class,
                     now,
-                    queue_len: st.queue.len(),
+                    queue_len: st.waiting(),
                     busy: st.busy,
                     tag: c.tag,
                 };
@@ -367,10 +426,11 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             Some(next) => {
                 let st = &mut self.stages[next];
                 if st.has_room() && st.blocked_in.is_empty() {
-                    let since = self.cons[id].entered;
-                    self.cons[id].pos += 1;
+                    let c = &mut self.cons[id];
+                    let (since, reserved) = (c.entered, std::mem::take(&mut c.on_reserved));
+                    c.pos += 1;
                     self.enter(now, id, next, cal);
-                    self.leave(now, here, since, cal);
+                    self.leave(now, here, since, reserved, cal);
                 } else {
                     st.blocked_in.push_back(id);
                     if now >= self.spec.warmup {
@@ -381,10 +441,13 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         }
     }
 
-    /// A consignment that entered stage `s` at `since` leaves it, freeing its server and
+    /// A consignment that entered stage `s` at `since` (on a reserved server or not) leaves it, freeing its server and
     /// place; consignments blocked upstream of `s` move in, and the queue is served.
-    fn leave(&mut self, now: Time, s: usize, since: Time, cal: &mut Calendar<Event>) {
+    fn leave(&mut self, now: Time, s: usize, since: Time, on_reserved: bool, cal: &mut Calendar<Event>) {
         let st = &mut self.stages[s];
+        if on_reserved {
+            st.busy_reserved -= 1;
+        }
         st.occupancy -= 1;
         st.occupancy_tw.set(now, f64::from(st.occupancy));
         st.busy -= 1;
@@ -397,10 +460,11 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             let Some(b) = self.stages[s].blocked_in.pop_front() else {
                 break;
             };
-            let (from, since) = (self.cons[b].stage(), self.cons[b].entered);
-            self.cons[b].pos += 1;
+            let c = &mut self.cons[b];
+            let (from, since, reserved) = (c.stage(), c.entered, std::mem::take(&mut c.on_reserved));
+            c.pos += 1;
             self.enter(now, b, s, cal);
-            self.leave(now, from, since, cal);
+            self.leave(now, from, since, reserved, cal);
         }
         self.dispatch(now, s, cal);
     }
@@ -435,7 +499,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
                 Event::DriverFree(pool as u32),
             );
         }
-        self.leave(now, here, c.entered, cal);
+        self.leave(now, here, c.entered, c.on_reserved, cal);
         self.cons.remove(id);
     }
 

@@ -32,6 +32,9 @@ pub struct ModelSpec {
     pub flows: Vec<FlowSpec>,
     /// Driver pools, at most one per port.
     pub pools: Vec<DriverPoolSpec>,
+    /// Share of consignments in the green channel, for stages with reserved servers (0 when
+    /// no stage reserves any). A consignment is green when its arrival tag is below it.
+    pub green_share: f64,
 }
 
 /// A border port.
@@ -105,6 +108,8 @@ pub struct StageSpec {
     pub capacity: Option<u32>,
     /// Serve lower priority classes first (FIFO within a class) instead of plain FIFO.
     pub priority: bool,
+    /// Servers reserved for green-channel consignments (the others serve everyone).
+    pub reserved: u32,
 }
 
 /// How arrivals of a flow are generated.

@@ -44,8 +44,14 @@ impl WaitStats {
 /// A stage during a run.
 #[derive(Debug, Clone)]
 pub struct StageState {
-    /// Waiting consignments.
+    /// Waiting consignments (all of them, or the general line where servers are reserved).
     pub queue: ClassQueue,
+    /// Green-channel consignments waiting, at a stage with reserved servers.
+    pub green: ClassQueue,
+    /// Servers reserved for the green channel.
+    pub reserved: u32,
+    /// Green consignments on reserved servers now.
+    pub busy_reserved: u32,
     /// Consignments that finished upstream and wait for room here (blocking after service).
     pub blocked_in: VecDeque<u32>,
     /// Servers open now (u32::MAX for a dwell).
@@ -83,6 +89,9 @@ impl StageState {
     pub fn new(classes: usize, modes: usize, open: u32, capacity: u32) -> Self {
         Self {
             queue: ClassQueue::new(classes),
+            green: ClassQueue::new(classes),
+            reserved: 0,
+            busy_reserved: 0,
             blocked_in: VecDeque::new(),
             open,
             busy: 0,
@@ -99,6 +108,12 @@ impl StageState {
             blocked: 0,
             turned_away: 0,
         }
+    }
+
+    /// Consignments waiting in both lines.
+    #[inline]
+    pub fn waiting(&self) -> u32 {
+        self.queue.len() + self.green.len()
     }
 
     /// True when one more consignment fits.

@@ -319,6 +319,7 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
         stages,
         flows,
         pools,
+        green_share: 0.0,
     };
     Ok(Built {
         spec,
@@ -483,6 +484,7 @@ fn build_stage(
             schedule,
             capacity: s.capacity,
             priority,
+            reserved: 0,
         },
         dflt,
         by_mode,

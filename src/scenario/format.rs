@@ -74,6 +74,8 @@ pub enum PolicySpec {
         factor: f64,
         /// Stage names; all stages when omitted.
         stages: Option<Vec<String>>,
+        /// Servers reserved for green consignments, per stage name.
+        reserved_lanes: Option<BTreeMap<String, u32>>,
         /// The policy modified.
         of: Option<Box<PolicySpec>>,
     },

@@ -133,12 +133,32 @@ pub fn build_policy(
             share,
             factor: f,
             stages,
+            reserved_lanes,
             of,
         } => {
             if !(share.is_finite() && (0.0..=1.0).contains(share)) {
                 return Err(path
                     .child("share")
                     .invalid(format!("must be between 0 and 1, got {share}")));
+            }
+            for (name, n) in reserved_lanes.iter().flatten() {
+                let rp = path.child("reserved_lanes").child(name);
+                let s = stage_index(model, name, &rp)?;
+                let st = &model.stages[s];
+                if st.kind != StageKind::Servers {
+                    return Err(rp.invalid(format!("`{name}` is not a `servers` stage: only lanes can be reserved")));
+                }
+                if *n == 0 || *n > st.schedule.max() {
+                    return Err(rp.invalid(format!(
+                        "must be between 1 and the stage's most open servers ({}), got {n}",
+                        st.schedule.max()
+                    )));
+                }
+                if model.green_share > 0.0 && model.green_share != *share {
+                    return Err(rp.invalid("only one green channel (one share) can reserve lanes"));
+                }
+                model.stages[s].reserved = *n;
+                model.green_share = *share;
             }
             BuiltinPolicy::GreenChannel {
                 share: *share,
@@ -264,6 +284,7 @@ pub fn describe_policy(spec: &PolicySpec, model: &ModelSpec) -> String {
             share,
             factor,
             stages,
+            reserved_lanes,
             of: inner,
         } => {
             let _ = write!(
@@ -272,6 +293,9 @@ pub fn describe_policy(spec: &PolicySpec, model: &ModelSpec) -> String {
                 share * 100.0,
                 stages_text(model, stages)
             );
+            for (s, n) in reserved_lanes.iter().flatten() {
+                let _ = write!(o, "; {n} lane(s) of {s} reserved for them");
+            }
             of(&mut o, inner);
         }
         PolicySpec::InspectionRate {
