@@ -149,3 +149,65 @@ fn usage_errors_exit_with_code_2() {
     assert_eq!(o.status.code(), Some(2), "warm-up of 2 days exceeds 1 day");
     assert!(text(&o.stderr).contains("--days"), "{}", text(&o.stderr));
 }
+
+#[test]
+fn results_do_not_depend_on_the_number_of_threads() {
+    let dirs: Vec<PathBuf> = ["threads-1", "threads-default", "threads-3"]
+        .iter()
+        .map(|d| tmp(d))
+        .collect();
+    for (dir, threads) in dirs.iter().zip([Some("1"), None, Some("3")]) {
+        let mut args = vec![
+            "run",
+            "scenarios/baktu.toml",
+            "-q",
+            "--days",
+            "20",
+            "--replications",
+            "7",
+            "--out",
+            dir.to_str().unwrap(),
+        ];
+        if let Some(t) = threads {
+            args.extend(["--threads", t]);
+        }
+        let o = run(&args);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let mut args = vec![
+            "compare",
+            "scenarios/baktu.toml",
+            "-q",
+            "--days",
+            "10",
+            "--replications",
+            "5",
+            "--out",
+        ];
+        let cmp = dir.join("cmp");
+        args.push(cmp.to_str().unwrap());
+        if let Some(t) = threads {
+            args.extend(["--threads", t]);
+        }
+        let o = run(&args);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
+    for f in [
+        "summary.json",
+        "timeseries.csv",
+        "cmp/comparison.csv",
+        "cmp/comparison.json",
+    ] {
+        let first = std::fs::read(dirs[0].join(f)).unwrap();
+        for d in &dirs[1..] {
+            assert_eq!(
+                first,
+                std::fs::read(d.join(f)).unwrap(),
+                "{f} differs between {:?} and {:?}",
+                dirs[0],
+                d
+            );
+        }
+    }
+    let o = run(&["run", "scenarios/baktu.toml", "--threads", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+}

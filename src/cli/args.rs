@@ -49,6 +49,9 @@ pub struct RunArgs {
     /// Horizon in days (replaces the scenario's horizon_days).
     #[arg(long)]
     pub days: Option<f64>,
+    /// Worker threads for replications (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
     /// Run this variant instead of the baseline.
     #[arg(long)]
     pub variant: Option<String>,
@@ -77,6 +80,9 @@ pub struct CompareArgs {
     /// Horizon in days (replaces the scenario's horizon_days).
     #[arg(long)]
     pub days: Option<f64>,
+    /// Worker threads for replications (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
     /// Give each variant its own streams instead of common random numbers (for measuring
     /// what common random numbers buy; differences get wider intervals).
     #[arg(long)]

@@ -13,8 +13,18 @@ pub struct RunConfig {
     pub scenario: Scenario,
     /// Output directory, if any.
     pub out: Option<PathBuf>,
-    /// Suppress notes.
+    /// Worker threads (None: one per core).
+    pub threads: Option<usize>,
+    /// Suppress notes and the progress bar.
     pub quiet: bool,
+}
+
+fn check_threads(t: Option<usize>) -> Result<Option<usize>, Error> {
+    match t {
+        Some(0) => Err(Error::Usage("--threads: must be at least 1".into())),
+        Some(n) if n > 1024 => Err(Error::Usage(format!("--threads: at most 1024, got {n}"))),
+        other => Ok(other),
+    }
 }
 
 fn check_out(out: &Option<PathBuf>) -> Result<(), Error> {
@@ -52,6 +62,7 @@ impl RunConfig {
         Ok(Self {
             scenario,
             out: a.out.clone(),
+            threads: check_threads(a.threads)?,
             quiet: a.quiet,
         })
     }
@@ -70,7 +81,9 @@ pub struct CompareConfig {
     pub out: Option<PathBuf>,
     /// Independent streams instead of common random numbers.
     pub independent: bool,
-    /// Suppress notes.
+    /// Worker threads (None: one per core).
+    pub threads: Option<usize>,
+    /// Suppress notes and the progress bar.
     pub quiet: bool,
 }
 
@@ -112,6 +125,7 @@ impl CompareConfig {
             scenarios,
             out: a.out.clone(),
             independent: a.independent,
+            threads: check_threads(a.threads)?,
             quiet: a.quiet,
         })
     }

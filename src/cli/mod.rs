@@ -3,6 +3,7 @@
 
 pub mod args;
 mod config;
+mod progress;
 
 pub use args::{Cli, Command};
 pub use config::{CompareConfig, RunConfig};
@@ -51,7 +52,13 @@ pub fn run(cli: Cli) -> i32 {
 pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
     let sc = &cfg.scenario;
     let started = std::time::Instant::now();
-    let exp = run_replications(&sc.spec, &sc.policy, sc.seed, sc.replications, |_| {});
+    let bar = progress::Progress::new(u64::from(sc.replications), cfg.quiet);
+    let exp = with_threads(cfg.threads, || {
+        run_replications(&sc.spec, &sc.policy, sc.seed, sc.replications, |n| {
+            bar.set(u64::from(n))
+        })
+    })?;
+    bar.finish();
     let elapsed = started.elapsed();
     let mut out = std::io::stdout().lock();
     let _ = write!(out, "{}", report::table::summary_table(&sc.spec, &exp));
@@ -83,7 +90,12 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
 /// `bordersim compare` with a resolved configuration.
 pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
     let refs: Vec<&crate::scenario::Scenario> = cfg.scenarios.iter().collect();
-    let c = crate::experiment::compare(&refs, cfg.replications, cfg.seed, cfg.independent);
+    let total = u64::from(cfg.replications) * refs.len() as u64;
+    let bar = progress::Progress::new(total, cfg.quiet);
+    let c = with_threads(cfg.threads, || {
+        crate::experiment::compare_with_progress(&refs, cfg.replications, cfg.seed, cfg.independent, |n| bar.set(n))
+    })?;
+    bar.finish();
     let mut out = std::io::stdout().lock();
     let _ = write!(out, "{}", report::compare::table(&c));
     if let Some(dir) = &cfg.out {
@@ -97,4 +109,16 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Runs `work` on a pool of `threads` workers, or on rayon's default pool (one per core).
+fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<T, Error> {
+    match threads {
+        None => Ok(work()),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map(|pool| pool.install(work))
+            .map_err(|e| Error::Usage(format!("--threads {n}: {e}"))),
+    }
 }

@@ -139,12 +139,27 @@ fn lookup<'a>(sc: &Scenario, exp: &'a Experiment, want: &Named) -> Option<&'a Ve
 /// replications. With `independent`, variant i uses seed + i instead of the common seed:
 /// only for measuring what common random numbers buy.
 pub fn compare(variants: &[&Scenario], replications: u32, seed: u64, independent: bool) -> Comparison {
+    compare_with_progress(variants, replications, seed, independent, |_| {})
+}
+
+/// [`compare`], calling `progress` with the number of replications finished over all
+/// variants.
+pub fn compare_with_progress(
+    variants: &[&Scenario],
+    replications: u32,
+    seed: u64,
+    independent: bool,
+    progress: impl Fn(u64) + Sync,
+) -> Comparison {
     let results: Vec<Experiment> = variants
         .iter()
         .enumerate()
         .map(|(i, sc)| {
             let s = if independent { seed.wrapping_add(i as u64) } else { seed };
-            run_replications(&sc.spec, &sc.policy, s, replications, |_| {})
+            let before = i as u64 * u64::from(replications);
+            run_replications(&sc.spec, &sc.policy, s, replications, |n| {
+                progress(before + u64::from(n))
+            })
         })
         .collect();
     let base = variants[0];

@@ -4,6 +4,6 @@
 mod compare;
 mod replicate;
 
-pub use compare::{CompareRow, Comparison, compare};
+pub use compare::{CompareRow, Comparison, compare, compare_with_progress};
 
 pub use replicate::{Experiment, ReplicationOutcome, SeriesSummary, run_replication, run_replications};

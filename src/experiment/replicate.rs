@@ -61,37 +61,56 @@ pub struct Experiment {
     pub events: u64,
 }
 
-/// Runs `replications` replications. Replication k always uses stream set k of `seed`, so a
-/// result does not depend on how many replications run or in what order they finish.
-pub fn run_replications<P: ClearancePolicy + Clone>(
+/// How many replications run side by side before their results are folded in: bounds the
+/// memory held for time series while keeping every core busy.
+const BATCH: u32 = 32;
+
+/// Runs `replications` replications, in parallel on rayon's thread pool. Replication k
+/// always uses stream set k of `seed`, and results are folded in replication order, so the
+/// summary is byte-identical whatever the number of threads. `progress` is called with the
+/// number of replications finished so far.
+pub fn run_replications<P: ClearancePolicy + Clone + Send + Sync>(
     spec: &ModelSpec,
     policy: &P,
     seed: u64,
     replications: u32,
-    mut progress: impl FnMut(u32),
+    progress: impl Fn(u32) + Sync,
 ) -> Experiment {
+    use rayon::prelude::*;
     let defs = crate::model::series::series_defs(spec);
     let mut keys: Vec<MetricKey> = Vec::new();
     let mut per_rep: Vec<Vec<Option<f64>>> = Vec::new();
     let mut cells: Vec<Tally> = Vec::new();
     let mut ends = Vec::new();
     let mut events = 0;
-    for rep in 0..replications {
-        let out = run_replication(spec, policy.clone(), seed, u64::from(rep));
-        if rep == 0 {
-            keys = out.metrics.iter().map(|(k, _)| *k).collect();
-            per_rep = vec![Vec::with_capacity(replications as usize); keys.len()];
-            cells = vec![Tally::default(); out.values.len()];
-            ends = out.ends.clone();
+    let done = std::sync::atomic::AtomicU32::new(0);
+    let mut start = 0;
+    while start < replications {
+        let end = (start + BATCH).min(replications);
+        let outs: Vec<ReplicationOutcome> = (start..end)
+            .into_par_iter()
+            .map(|rep| {
+                let out = run_replication(spec, policy.clone(), seed, u64::from(rep));
+                progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+                out
+            })
+            .collect();
+        for out in outs {
+            if keys.is_empty() {
+                keys = out.metrics.iter().map(|(k, _)| *k).collect();
+                per_rep = vec![Vec::with_capacity(replications as usize); keys.len()];
+                cells = vec![Tally::default(); out.values.len()];
+                ends = out.ends.clone();
+            }
+            for (i, (_, v)) in out.metrics.iter().enumerate() {
+                per_rep[i].push(*v);
+            }
+            for (c, v) in cells.iter_mut().zip(&out.values) {
+                c.add(*v);
+            }
+            events += out.events;
         }
-        for (i, (_, v)) in out.metrics.iter().enumerate() {
-            per_rep[i].push(*v);
-        }
-        for (c, v) in cells.iter_mut().zip(&out.values) {
-            c.add(*v);
-        }
-        events += out.events;
-        progress(rep + 1);
+        start = end;
     }
     let metrics = keys
         .iter()

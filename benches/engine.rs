@@ -1,0 +1,55 @@
+//! Speed of bordersim, through the ordinary scenario path with full statistics on:
+//! (a) the M/M/4 benchmark queue at load 0.9 (customers per second),
+//! (b) one replication of one year of scenarios/horgos.toml,
+//! (c) `compare` of 4 variants x 20 replications (scenarios/baktu.toml: baseline and three
+//!     variants).
+//! Run with `cargo bench`; each group takes well under a minute on 2 cores.
+
+use bordersim::experiment::{compare, run_replication};
+use bordersim::scenario::{Overrides, load_set, load_with};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::path::Path;
+
+fn mm4(c: &mut Criterion) {
+    // lambda = 1 per minute, mean clearance 3.6 min, 4 lanes; 100 days = about 144,000 customers.
+    let sc = load_with(Path::new("scenarios/mmc.toml"), Overrides::default()).unwrap();
+    let customers = run_replication(&sc.spec, sc.policy.clone(), sc.seed, 0)
+        .metrics
+        .iter()
+        .find(|(k, _)| k.name == "run_arrived")
+        .and_then(|(_, v)| *v)
+        .unwrap() as u64;
+    let mut g = c.benchmark_group("mm4_load_0.9");
+    g.throughput(Throughput::Elements(customers));
+    g.sample_size(20);
+    g.bench_function("one_replication_100_days", |b| {
+        b.iter(|| black_box(run_replication(&sc.spec, sc.policy.clone(), sc.seed, 0).events))
+    });
+    g.finish();
+}
+
+fn horgos_year(c: &mut Criterion) {
+    let sc = load_with(Path::new("scenarios/horgos.toml"), Overrides::default()).unwrap();
+    let mut g = c.benchmark_group("horgos");
+    g.sample_size(10);
+    g.bench_function("one_replication_365_days", |b| {
+        b.iter(|| black_box(run_replication(&sc.spec, sc.policy.clone(), sc.seed, 0).events))
+    });
+    g.finish();
+}
+
+fn compare_4x20(c: &mut Criterion) {
+    let set = load_set(Path::new("scenarios/baktu.toml"), Overrides::default()).unwrap();
+    let all: Vec<_> = std::iter::once(&set.baseline).chain(&set.variants).collect();
+    assert_eq!(all.len(), 4);
+    let mut g = c.benchmark_group("compare");
+    g.sample_size(10);
+    g.bench_function("baktu_4_variants_x_20_replications", |b| {
+        b.iter(|| black_box(compare(&all, 20, set.baseline.seed, false).rows.len()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, mm4, horgos_year, compare_4x20);
+criterion_main!(benches);
