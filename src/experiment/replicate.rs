@@ -61,10 +61,6 @@ pub struct Experiment {
     pub events: u64,
 }
 
-/// How many replications run side by side before their results are folded in: bounds the
-/// memory held for time series while keeping every core busy.
-const BATCH: u32 = 32;
-
 /// Runs `replications` replications, in parallel on rayon's thread pool. Replication k
 /// always uses stream set k of `seed`, and results are folded in replication order, so the
 /// summary is byte-identical whatever the number of threads. `progress` is called with the
@@ -84,9 +80,12 @@ pub fn run_replications<P: ClearancePolicy + Clone + Send + Sync>(
     let mut ends = Vec::new();
     let mut events = 0;
     let done = std::sync::atomic::AtomicU32::new(0);
+    // As many replications side by side as there are worker threads, then fold them in:
+    // memory holds at most one time series per thread.
+    let batch = rayon::current_num_threads().max(1) as u32;
     let mut start = 0;
     while start < replications {
-        let end = (start + BATCH).min(replications);
+        let end = start.saturating_add(batch).min(replications);
         let outs: Vec<ReplicationOutcome> = (start..end)
             .into_par_iter()
             .map(|rep| {

@@ -1,7 +1,7 @@
 //! Time series: one row per report interval of every level and count worth charting.
 
 use super::sim::Simulation;
-use super::spec::{ModelSpec, StageKind};
+use super::spec::{FlowSpec, ModelSpec, PortSpec, StageKind, StageSpec};
 use crate::policy::ClearancePolicy;
 
 /// How a series turns cumulative meters into an interval value.
@@ -64,6 +64,16 @@ pub fn series_defs(spec: &ModelSpec) -> Vec<SeriesDef> {
         }
     }
     defs
+}
+
+/// The number of series [`series_defs`] will produce, from the parts of a model, so the
+/// scenario layer can bound memory before building anything.
+pub fn series_defs_count(ports: &[PortSpec], stages: &[StageSpec], flows: &[FlowSpec]) -> usize {
+    let stage_series: usize = stages
+        .iter()
+        .map(|s| if s.kind == StageKind::Servers { 4 } else { 2 })
+        .sum();
+    ports.len() + ports.iter().filter(|p| p.pool.is_some()).count() + stage_series + 4 * flows.len()
 }
 
 /// Collects time-series rows during a run into one preallocated buffer.
@@ -156,5 +166,18 @@ fn meter<P: ClearancePolicy>(sim: &Simulation<'_, P>, d: &SeriesDef, t: f64) -> 
                 sim.pools[pool].busy_tw.area_at(t)
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_count_matches_the_layout() {
+        let sc = crate::scenario::load(std::path::Path::new("scenarios/horgos.toml")).unwrap();
+        let s = &sc.spec;
+        assert_eq!(
+            super::series_defs_count(&s.ports, &s.stages, &s.flows),
+            super::series_defs(s).len()
+        );
     }
 }

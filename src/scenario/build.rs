@@ -28,6 +28,9 @@ pub mod limits {
     pub const DRIVERS: u32 = 10_000_000;
     /// Most expected arrivals per replication, all flows together.
     pub const ARRIVALS: f64 = 2e9;
+    /// Most time-series cells (rows times series) per replication: each costs 8 bytes per
+    /// running replication and 40 bytes in the summary over replications.
+    pub const SERIES_CELLS: f64 = 5e6;
 }
 
 /// A dotted key path into the scenario file.
@@ -306,6 +309,16 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
         return Err(busiest.1.invalid(format!(
             "the flows would generate about {expected_arrivals:.3e} arrivals per replication, more than the limit of {:.0e}: shorten horizon_days or lower the rates",
             limits::ARRIVALS
+        )));
+    }
+    let rows = (horizon / interval).ceil() + 1.0;
+    let series = crate::model::series::series_defs_count(&ports, &stages, &flows) as f64;
+    if rows * series > limits::SERIES_CELLS {
+        return Err(sp.child("report_interval_min").invalid(format!(
+            "{rows:.0} rows of {series:.0} series is {:.2e} time-series cells, more than the {:.0e} allowed: use a longer report interval (e.g. {:.0} minutes)",
+            rows * series,
+            limits::SERIES_CELLS,
+            (interval * rows * series / limits::SERIES_CELLS).ceil()
         )));
     }
     let spec = ModelSpec {
