@@ -2,7 +2,7 @@
 
 use super::args::{CompareArgs, RunArgs};
 use crate::error::Error;
-use crate::scenario::{Overrides, Scenario, ScenarioSet, load_set};
+use crate::scenario::{Overrides, Scenario, Which, load_which};
 use std::path::PathBuf;
 
 /// Everything `run` needs, checked: the validated scenario with command-line overrides
@@ -37,14 +37,6 @@ fn check_out(out: &Option<PathBuf>) -> Result<(), Error> {
     }
 }
 
-fn unknown_variant(name: &str, set: &ScenarioSet) -> Error {
-    Error::Usage(format!(
-        "unknown variant `{name}`; {} defines: {}",
-        set.baseline.path.display(),
-        set.names().join(", ")
-    ))
-}
-
 impl RunConfig {
     /// Reads and validates everything named on the command line.
     pub fn from_args(a: &RunArgs) -> Result<Self, Error> {
@@ -54,11 +46,9 @@ impl RunConfig {
             replications: a.replications,
             horizon_days: a.days,
         };
-        let set = load_set(&a.scenario, overrides)?;
-        let scenario = match &a.variant {
-            None => set.baseline.clone(),
-            Some(v) => set.get(v).cloned().ok_or_else(|| unknown_variant(v, &set))?,
-        };
+        let names: Vec<String> = a.variant.iter().cloned().collect();
+        let set = load_which(&a.scenario, overrides, Which::Only(&names))?;
+        let scenario = set.variants.first().cloned().unwrap_or(set.baseline);
         Ok(Self {
             scenario,
             out: a.out.clone(),
@@ -96,29 +86,19 @@ impl CompareConfig {
             replications: a.replications,
             horizon_days: a.days,
         };
-        let set = load_set(&a.scenario, overrides)?;
-        if set.variants.is_empty() {
+        let which = match &a.variants {
+            Some(names) => Which::Only(names),
+            None => Which::All,
+        };
+        let set = load_which(&a.scenario, overrides, which)?;
+        if set.defined.is_empty() {
             return Err(Error::Usage(format!(
                 "{} defines no variants to compare: add [variants.NAME] tables (see README, \"Policies and variants\")",
                 a.scenario.display()
             )));
         }
         let mut scenarios = vec![set.baseline.clone()];
-        match &a.variants {
-            None => scenarios.extend(set.variants.iter().cloned()),
-            Some(names) => {
-                for n in names {
-                    let sc = set
-                        .variants
-                        .iter()
-                        .find(|s| s.variant == *n)
-                        .ok_or_else(|| unknown_variant(n, &set))?;
-                    if !scenarios.iter().any(|s| s.variant == *n) {
-                        scenarios.push(sc.clone());
-                    }
-                }
-            }
-        }
+        scenarios.extend(set.variants.iter().cloned());
         Ok(Self {
             replications: set.baseline.replications,
             seed: set.baseline.seed,

@@ -70,8 +70,20 @@ pub struct Overrides {
 pub struct ScenarioSet {
     /// The scenario as written.
     pub baseline: Scenario,
-    /// Its variants, in name order.
+    /// The variants that were asked for, in the order asked (name order for all).
     pub variants: Vec<Scenario>,
+    /// Every variant the file defines, built or not.
+    pub defined: Vec<String>,
+}
+
+/// Which variants to validate and build along with the baseline. Only those: a variant
+/// nobody runs (say, a reform dated after a shortened horizon) does not stop a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which<'a> {
+    /// Every variant in the file.
+    All,
+    /// These, by name (an unknown name is an error).
+    Only(&'a [String]),
 }
 
 impl ScenarioSet {
@@ -82,11 +94,10 @@ impl ScenarioSet {
             .find(|s| s.variant == name)
     }
 
-    /// All names, baseline first.
+    /// All names the file defines, baseline first.
     pub fn names(&self) -> Vec<&str> {
-        std::iter::once(&self.baseline)
-            .chain(&self.variants)
-            .map(|s| s.variant.as_str())
+        std::iter::once(BASELINE)
+            .chain(self.defined.iter().map(String::as_str))
             .collect()
     }
 }
@@ -104,6 +115,12 @@ pub fn load_with(path: &Path, overrides: Overrides) -> Result<Scenario, Error> {
 /// Reads the scenario at `path`, applies `overrides`, and validates the baseline and every
 /// variant.
 pub fn load_set(path: &Path, overrides: Overrides) -> Result<ScenarioSet, Error> {
+    load_which(path, overrides, Which::All)
+}
+
+/// Reads the scenario at `path`, applies `overrides`, and validates the baseline and the
+/// variants in `which`.
+pub fn load_which(path: &Path, overrides: Overrides, which: Which<'_>) -> Result<ScenarioSet, Error> {
     let read_err = |reason: String| Error::Read {
         path: path.to_path_buf(),
         reason,
@@ -133,7 +150,7 @@ pub fn load_set(path: &Path, overrides: Overrides) -> Result<ScenarioSet, Error>
             });
         }
     };
-    parse_set(&src, path, overrides)
+    parse_which(&src, path, overrides, which)
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -151,6 +168,12 @@ pub fn parse_str(src: &str, path: &Path) -> Result<Scenario, Error> {
 
 /// Validates scenario text `src`, baseline and variants, after applying `overrides`.
 pub fn parse_set(src: &str, path: &Path, overrides: Overrides) -> Result<ScenarioSet, Error> {
+    parse_which(src, path, overrides, Which::All)
+}
+
+/// Validates scenario text `src`, the baseline and the variants in `which`, after applying
+/// `overrides`.
+pub fn parse_which(src: &str, path: &Path, overrides: Overrides, which: Which<'_>) -> Result<ScenarioSet, Error> {
     if src.trim().is_empty() {
         return Err(Error::Syntax {
             path: path.to_path_buf(),
@@ -173,8 +196,32 @@ pub fn parse_set(src: &str, path: &Path, overrides: Overrides) -> Result<Scenari
     apply(&mut file, overrides);
     let baseline = finish(&file, path, BASELINE, file.simulation.description.clone())
         .map_err(|inv| located(src, path, inv, overrides))?;
+    let defined: Vec<String> = file.variants.keys().cloned().collect();
+    let chosen: Vec<&String> = match which {
+        Which::All => file.variants.keys().collect(),
+        Which::Only(names) => {
+            let mut v: Vec<&String> = Vec::new();
+            for n in names.iter().filter(|n| n.as_str() != BASELINE) {
+                if !file.variants.contains_key(n) {
+                    let known: Vec<&str> = std::iter::once(BASELINE)
+                        .chain(defined.iter().map(String::as_str))
+                        .collect();
+                    return Err(Error::Usage(format!(
+                        "unknown variant `{n}`; {} defines: {}",
+                        path.display(),
+                        known.join(", ")
+                    )));
+                }
+                if !v.contains(&n) {
+                    v.push(n);
+                }
+            }
+            v
+        }
+    };
     let mut variants = Vec::new();
-    for (name, v) in &file.variants {
+    for name in chosen {
+        let v = &file.variants[name];
         let vp = KeyPath::root("variants").child(name);
         build::check_name(&vp, name).map_err(|inv| located(src, path, inv, overrides))?;
         let mut vfile = variants::apply_set(src, &file, name, v).map_err(|inv| located(src, path, inv, overrides))?;
@@ -186,7 +233,11 @@ pub fn parse_set(src: &str, path: &Path, overrides: Overrides) -> Result<Scenari
         sc.overrides = v.set.iter().map(|(k, val)| format!("{k} = {val}")).collect();
         variants.push(sc);
     }
-    Ok(ScenarioSet { baseline, variants })
+    Ok(ScenarioSet {
+        baseline,
+        variants,
+        defined,
+    })
 }
 
 /// Applies command-line overrides to a parsed file.
