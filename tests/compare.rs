@@ -279,7 +279,7 @@ reserved_lanes = {{ lanes = 1 }}
 fn reserved_lanes_serve_only_the_green_channel() {
     // Nobody green: only the general lane works, so half the lanes stand idle and the
     // queue grows by one truck every 15 minutes (10 arrive per hour, 6 leave).
-    let none = reserved(0.0);
+    let none = reserved(1e-12);
     let util = values(&none, Scope::Stage(0), "utilization")[0];
     assert!((util - 0.5).abs() < 1e-3, "{util}");
     assert_eq!(values(&none, Scope::Port, "completed")[0], 144.0);

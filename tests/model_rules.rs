@@ -74,7 +74,7 @@ route = ["a", "b"]
     );
 
     // Entrance with room for 1 and 15-min service, arrivals every 10 min over 1000 min:
-    // arrivals at 0, 10, ..., 1000 (101); every second one finds it full.
+    // arrivals at 0, 10, ..., 990 (100: a run covers [0, horizon)); every second one finds it full.
     let src = head(1000.0 / 1440.0)
         + r#"[ports.p.stages.gate]
 kind = "servers"
@@ -87,7 +87,7 @@ every_min = 10
 route = ["gate"]
 "#;
     let exp = run(&parse(&src));
-    assert_eq!(one(&exp, Scope::Port, "arrivals"), 101.0);
+    assert_eq!(one(&exp, Scope::Port, "arrivals"), 100.0);
     assert_eq!(one(&exp, Scope::Port, "turned_away"), 50.0);
     assert_eq!(one(&exp, Scope::Stage(0), "turned_away"), 50.0);
 }

@@ -93,6 +93,9 @@ impl StartInstant {
         let year: i32 = y.parse().map_err(|_| bad())?;
         let month: u32 = m.parse().map_err(|_| bad())?;
         let day: u32 = d.parse().map_err(|_| bad())?;
+        if !(1900..=2200).contains(&year) {
+            return Err(format!("`{s}`: the year must be between 1900 and 2200"));
+        }
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return Err(format!("`{s}` is not a valid calendar date"));
         }

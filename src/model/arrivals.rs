@@ -94,7 +94,8 @@ impl ArrivalGen {
     }
 
     /// The next arrival strictly after `now` (or at `now` for the very first), or `None` if
-    /// it would fall after `horizon`.
+    /// it would fall at or after `horizon`: a run covers [0, horizon), so back-to-back runs
+    /// of fixed-interval arrivals count each arrival once.
     pub fn next(&mut self, start: &StartInstant, now: f64, horizon: f64, rng: &mut StreamRng) -> Option<f64> {
         let t = match &self.kind {
             Kind::Poisson { max_rate, flat, .. } => {
@@ -105,7 +106,7 @@ impl ArrivalGen {
                 loop {
                     let e: f64 = Exp1.sample(rng);
                     t += e / max_rate;
-                    if t > horizon {
+                    if t >= horizon {
                         return None;
                     }
                     // Lewis-Shedler thinning: accept with probability rate(t) / max_rate.
@@ -125,7 +126,7 @@ impl ArrivalGen {
             Kind::List(times) => *times.get(self.next_index)?,
         };
         self.next_index += 1;
-        (t <= horizon).then_some(t)
+        (t < horizon).then_some(t)
     }
 }
 

@@ -29,8 +29,6 @@ pub struct Consignment {
     pub class: u8,
     /// Holds a driver from its port's pool.
     pub has_driver: bool,
-    /// In service (or finished and blocked) at its current stage, rather than queued.
-    pub in_service: bool,
     /// In the green channel: may use servers reserved for it.
     pub green: bool,
     /// Holds one of its stage's reserved servers.

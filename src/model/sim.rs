@@ -216,7 +216,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             .vehicles
             .sample(&mut self.streams.vehicles[flow])
             .round()
-            .max(1.0) as u32;
+            .clamp(1.0, 1e6) as u32;
         let (path, len) = self.draw_route(flow);
         let tag: f64 = self.streams.tags[flow].random();
         let measuring = now >= spec.warmup;
@@ -262,7 +262,6 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             pos: 0,
             class: f.class,
             has_driver: false,
-            in_service: false,
             green: tag < spec.green_share,
             on_reserved: false,
             ticket: 0,
@@ -274,7 +273,6 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
     fn enter(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
         let c = &mut self.cons[id];
         c.entered = now;
-        c.in_service = false;
         let class = c.class;
         let st = &mut self.stages[s];
         st.occupancy += 1;
@@ -344,7 +342,8 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
     fn dispatch_reserved(&mut self, now: Time, s: usize, cal: &mut Calendar<Event>) {
         loop {
             let st = &self.stages[s];
-            let reserved = st.reserved.min(st.open);
+            // Reserved lanes never take the last open lane: someone must serve the general line.
+            let reserved = st.reserved.min(st.open.saturating_sub(1));
             let reserved_free = st.busy_reserved < reserved;
             let general_free = st.busy - st.busy_reserved < st.open - reserved;
             let take = if reserved_free && !st.green.is_empty() {
@@ -377,7 +376,6 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
     fn start(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
         let spec = self.spec;
         let c = &mut self.cons[id];
-        c.in_service = true;
         let wait = now - c.ready;
         let flow = &spec.flows[c.flow as usize];
         let measuring = now >= spec.warmup;
@@ -410,7 +408,9 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
                     tag: c.tag,
                 };
                 let t = self.policy.clearance_time(&req, &mut self.streams.clearance[s]);
-                let t = if t.is_finite() && t > 0.0 { t } else { 0.0 };
+                // Validation bounds every distribution's mean; a freak draw still may not
+                // break the clock: NaN counts as no time, anything huge as "not this run".
+                let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1e12) };
                 cal.schedule(now + t, Event::Done(0).priority(), Event::Done(id));
             }
         }
@@ -523,9 +523,23 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         let p = &mut self.pools[pool];
         p.free += 1;
         p.busy_tw.set(now, f64::from(self.spec.pools[pool].size - p.free));
-        for i in 0..self.pools[pool].stages.len() {
-            let s = self.pools[pool].stages[i];
-            self.dispatch(now, s, cal);
+        // The driver takes the car that has waited longest, whichever of the pool's stages
+        // it waits at.
+        while self.pools[pool].free > 0 {
+            let mut next: Option<(f64, usize)> = None;
+            for &s in &self.pools[pool].stages {
+                if let Some(id) = self.stages[s].queue.peek() {
+                    let ready = self.cons[id].ready;
+                    if next.is_none_or(|(r, _)| ready < r) {
+                        next = Some((ready, s));
+                    }
+                }
+            }
+            let Some((_, s)) = next else { break };
+            let st = &mut self.stages[s];
+            let Some(id) = st.queue.pop() else { break };
+            st.queue_tw.set(now, f64::from(st.queue.len()));
+            self.begin(now, id, s, cal);
         }
     }
 

@@ -101,7 +101,7 @@ pub fn check_name(path: &KeyPath, name: &str) -> Result<(), Invalid> {
         Ok(())
     } else {
         Err(path.invalid(format!(
-            "`{name}` is not a usable name: use 1-64 letters, digits, `_` or `-` (names go into CSV columns)"
+            "{name:?} is not a usable name: use 1-64 letters, digits, `_` or `-` (names go into CSV columns)"
         )))
     }
 }
@@ -173,10 +173,10 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
             (None, _) => Dist::Constant(1.0),
             (Some(d), _) => build_dist(d, &mp.child("vehicles"))?,
         };
-        if vehicles.mean() < 0.5 {
+        if !(0.5..=1000.0).contains(&vehicles.mean()) {
             return Err(mp
                 .child("vehicles")
-                .invalid("must average at least one vehicle per consignment"));
+                .invalid("must average between 1 and 1000 vehicles per consignment"));
         }
         mode_index.insert(name.clone(), modes.len());
         modes.push(ModeSpec {
@@ -558,13 +558,15 @@ fn profile<const N: usize>(v: &Option<Vec<f64>>, path: &KeyPath, what: &str) -> 
             .child(&i.to_string())
             .invalid(format!("factors must be finite and 0 or more, got {x}")));
     }
-    let mean = v.iter().sum::<f64>() / N as f64;
-    if mean <= 0.0 {
+    // Scale by the largest factor first so that huge factors cannot overflow the sum.
+    let max = v.iter().copied().fold(0.0, f64::max);
+    if max <= 0.0 {
         return Err(path.invalid("factors must not all be zero"));
     }
+    let mean = v.iter().map(|x| x / max).sum::<f64>() / N as f64;
     let mut out = [0.0; N];
     for (o, x) in out.iter_mut().zip(v) {
-        *o = x / mean;
+        *o = x / max / mean;
     }
     Ok(out)
 }
@@ -627,6 +629,11 @@ fn build_flow(
         ArrivalSpec::Fixed { every, first }
     } else {
         let times = f.times_min.clone().unwrap_or_default();
+        if times.is_empty() {
+            return Err(path
+                .child("times_min")
+                .invalid("the list is empty: give at least one arrival time"));
+        }
         for (i, w) in times.windows(2).enumerate() {
             if w[1] < w[0] {
                 return Err(path
@@ -722,6 +729,15 @@ fn build_flow(
         return Err(rp.invalid(format!(
             "a route may name at most {MAX_ROUTE} stages, this one names {}",
             seen.len()
+        )));
+    }
+    let drivers = seen
+        .iter()
+        .filter(|&&s| matches!(stages[s].kind, StageKind::Driver { .. }))
+        .count();
+    if drivers > 1 {
+        return Err(rp.invalid(format!(
+            "a route may take a driver only once, this one names {drivers} driver stages"
         )));
     }
     if mode_spec.kind == ModeKind::SelfDriving {

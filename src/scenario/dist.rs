@@ -29,8 +29,23 @@ fn non_negative(path: &KeyPath, name: &str, v: f64) -> Result<f64, Invalid> {
     }
 }
 
+/// Largest mean a distribution may have, minutes (about 190 years): anything longer is a
+/// typo, and bounding it keeps every event time finite.
+pub const MAX_MEAN: f64 = 1e8;
+
 /// Checks the parameters of `spec` (found at `path`) and builds the distribution.
 pub fn build_dist(spec: &DistSpec, path: &KeyPath) -> Result<Dist, Invalid> {
+    let d = build_unchecked(spec, path)?;
+    let mean = d.mean();
+    if !(mean.is_finite() && mean <= MAX_MEAN) {
+        return Err(path.invalid(format!(
+            "its mean is {mean:.3e} minutes, more than the {MAX_MEAN:.0e} allowed"
+        )));
+    }
+    Ok(d)
+}
+
+fn build_unchecked(spec: &DistSpec, path: &KeyPath) -> Result<Dist, Invalid> {
     Ok(match spec {
         DistSpec::Constant { value } => Dist::Constant(non_negative(path, "value", *value)?),
         DistSpec::Exponential { mean } => Dist::Exponential(positive(path, "mean", *mean)?),
@@ -53,6 +68,9 @@ pub fn build_dist(spec: &DistSpec, path: &KeyPath) -> Result<Dist, Invalid> {
         }
         DistSpec::Normal { mean, sd } => Dist::Normal(positive(path, "mean", *mean)?, non_negative(path, "sd", *sd)?),
         DistSpec::Lognormal { mean, cv } => {
+            if *cv > 100.0 {
+                return Err(path.child("cv").invalid(format!("must be at most 100, got {cv}")));
+            }
             Dist::lognormal(positive(path, "mean", *mean)?, non_negative(path, "cv", *cv)?)
         }
         DistSpec::Gamma { shape, scale } => {

@@ -222,6 +222,12 @@ pub fn parse_which(src: &str, path: &Path, overrides: Overrides, which: Which<'_
     let mut variants = Vec::new();
     for name in chosen {
         let v = &file.variants[name];
+        if name == BASELINE {
+            let inv = KeyPath::root("variants")
+                .child(name)
+                .invalid("the name `baseline` is kept for the scenario as written: pick another");
+            return Err(located(src, path, inv, overrides));
+        }
         let vp = KeyPath::root("variants").child(name);
         build::check_name(&vp, name).map_err(|inv| located(src, path, inv, overrides))?;
         let mut vfile = variants::apply_set(src, &file, name, v).map_err(|inv| located(src, path, inv, overrides))?;

@@ -148,9 +148,14 @@ pub fn build_policy(
                 if st.kind != StageKind::Servers {
                     return Err(rp.invalid(format!("`{name}` is not a `servers` stage: only lanes can be reserved")));
                 }
-                if *n == 0 || *n > st.schedule.max() {
+                if *share <= 0.0 {
+                    return Err(path
+                        .child("share")
+                        .invalid("must be above 0 when lanes are reserved for the green channel"));
+                }
+                if *n == 0 || *n >= st.schedule.max() {
                     return Err(rp.invalid(format!(
-                        "must be between 1 and the stage's most open servers ({}), got {n}",
+                        "must be at least 1 and less than the stage's most open servers ({}): one lane stays general, got {n}",
                         st.schedule.max()
                     )));
                 }
