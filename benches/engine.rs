@@ -15,6 +15,7 @@ fn mm4(c: &mut Criterion) {
     // lambda = 1 per minute, mean clearance 3.6 min, 4 lanes; 100 days = about 144,000 customers.
     let sc = load_with(Path::new("scenarios/mmc.toml"), Overrides::default()).unwrap();
     let customers = run_replication(&sc.spec, sc.policy.clone(), sc.seed, 0)
+        .unwrap()
         .metrics
         .iter()
         .find(|(k, _)| k.name == "run_arrived")
@@ -24,7 +25,7 @@ fn mm4(c: &mut Criterion) {
     g.throughput(Throughput::Elements(customers));
     g.sample_size(20);
     g.bench_function("one_replication_100_days", |b| {
-        b.iter(|| black_box(run_replication(&sc.spec, sc.policy.clone(), sc.seed, 0).events))
+        b.iter(|| black_box(run_replication(&sc.spec, sc.policy.clone(), sc.seed, 0).unwrap().events))
     });
     g.finish();
 }
@@ -34,7 +35,7 @@ fn horgos_year(c: &mut Criterion) {
     let mut g = c.benchmark_group("horgos");
     g.sample_size(10);
     g.bench_function("one_replication_365_days", |b| {
-        b.iter(|| black_box(run_replication(&sc.spec, sc.policy.clone(), sc.seed, 0).events))
+        b.iter(|| black_box(run_replication(&sc.spec, sc.policy.clone(), sc.seed, 0).unwrap().events))
     });
     g.finish();
 }
@@ -46,7 +47,7 @@ fn compare_4x20(c: &mut Criterion) {
     let mut g = c.benchmark_group("compare");
     g.sample_size(10);
     g.bench_function("baktu_4_variants_x_20_replications", |b| {
-        b.iter(|| black_box(compare(&all, 20, set.baseline.seed, false).rows.len()))
+        b.iter(|| black_box(compare(&all, 20, set.baseline.seed, false).unwrap().rows.len()))
     });
     g.finish();
 }

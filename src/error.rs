@@ -41,6 +41,18 @@ pub enum Error {
     /// A command-line value is not allowed.
     #[error("{0}")]
     Usage(String),
+    /// A replication held more consignments than memory allows: the scenario is unstable.
+    #[error(
+        "replication {replication}: more than {limit} consignments were inside the ports on day {day:.1}: arrivals outrun clearance capacity; check rates, lanes and opening hours (bordersim check)"
+    )]
+    Overloaded {
+        /// 0-based replication.
+        replication: u64,
+        /// The limit.
+        limit: usize,
+        /// Simulation day it was reached.
+        day: f64,
+    },
     /// Writing results failed.
     #[error("cannot write {path}: {reason}")]
     Output {
@@ -55,7 +67,11 @@ impl Error {
     /// The process exit code for this error: 2 for bad input or usage, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Read { .. } | Error::Syntax { .. } | Error::Invalid { .. } | Error::Usage(_) => 2,
+            Error::Read { .. }
+            | Error::Syntax { .. }
+            | Error::Invalid { .. }
+            | Error::Usage(_)
+            | Error::Overloaded { .. } => 2,
             Error::Output { .. } => 1,
         }
     }

@@ -53,7 +53,7 @@ fn common_random_numbers_narrow_the_interval_of_the_difference() {
     let green = set.get("green_channel").unwrap();
     let pair = [&set.baseline, green];
     let diff_var = |independent: bool| {
-        let c = compare(&pair, 10, 11, independent);
+        let c = compare(&pair, 10, 11, independent).unwrap();
         let row = c
             .rows
             .iter()
@@ -123,7 +123,7 @@ route = [{ stage = "check", probability = 0.1 }, "exit"]
 policy = { type = "inspection_rate", stage = "check", rates = { truck = 0.5 } }
 "#;
     let set = parse_set(src, Path::new("x.toml"), Overrides::default()).unwrap();
-    let c = compare(&[&set.baseline, set.get("inspect").unwrap()], 2, 3, false);
+    let c = compare(&[&set.baseline, set.get("inspect").unwrap()], 2, 3, false).unwrap();
     let entered = |variant: &str| {
         c.rows
             .iter()

@@ -20,11 +20,11 @@ impl ClearancePolicy for Reform {
 #[test]
 fn a_custom_policy_changes_results_and_only_after_its_date() {
     let sc = bordersim::scenario::load(std::path::Path::new("scenarios/baktu.toml")).unwrap();
-    let base = bordersim::experiment::run_replications(&sc.spec, &sc.policy, sc.seed, 3, |_| {});
+    let base = bordersim::experiment::run_replications(&sc.spec, &sc.policy, sc.seed, 3, |_| {}).unwrap();
     let policy = Reform {
         base: sc.distributions.clone(),
     };
-    let reformed = bordersim::experiment::run_replications(&sc.spec, &policy, sc.seed, 3, |_| {});
+    let reformed = bordersim::experiment::run_replications(&sc.spec, &policy, sc.seed, 3, |_| {}).unwrap();
     let inspection = sc.spec.stages.iter().position(|s| s.name == "inspection").unwrap();
     let key = MetricKey {
         port: 0,

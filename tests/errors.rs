@@ -226,6 +226,31 @@ fn more_catalogued_errors() {
             with("per_hour = 10 }", "per_hour = 10 }\nhour_of_day = [1, 2]"),
             "needs exactly 24 factors",
         ),
+        (
+            "huge-mean",
+            with("mean = 5", "mean = 1e300"),
+            "ports.p.stages.lane.clearance: its mean (1.000e300) is above the 1e8 allowed",
+        ),
+        (
+            "empty-times",
+            with("rate = { per_hour = 10 }", "times_min = []"),
+            "ports.p.flows.car.times_min: the list is empty",
+        ),
+        (
+            "year",
+            with("replications = 2", "replications = 2\nstart = \"9999-01-01\""),
+            "the year must be between 1900 and 2200",
+        ),
+        (
+            "bad-name",
+            with("[ports.p.stages.lane]", "[ports.p.stages.\"la ne\"]"),
+            "\"la ne\" is not a usable name",
+        ),
+        (
+            "series-cells",
+            with("replications = 2", "replications = 2\nreport_interval_min = 0.02"),
+            "time-series cells, more than the 5e6 allowed",
+        ),
     ];
     for (name, src, want) in cases {
         let e = fails(name, &src);
@@ -242,4 +267,83 @@ fn a_directory_is_not_a_scenario() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("it is a directory"));
+}
+
+#[test]
+fn two_driver_stages_on_one_route() {
+    let src = r#"[simulation]
+horizon_days = 1
+
+[modes.car]
+kind = "self_driving"
+
+[ports.p.stages.d1]
+kind = "driver"
+
+[ports.p.stages.d2]
+kind = "driver"
+
+[ports.p.drivers]
+count = 2
+to_transit_lot = { dist = "constant", value = 1 }
+return_trip = { dist = "constant", value = 1 }
+
+[ports.p.flows.car]
+every_min = 5
+route = ["d1", "d2"]
+"#;
+    let e = fails("two-drivers", src.as_bytes());
+    assert!(
+        e.contains("a route may take a driver only once, this one names 2 driver stages"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_overloaded_scenario_stops_with_an_error_instead_of_eating_memory() {
+    // 100 arrivals a minute into one 1-minute lane: the queue grows by about 99 a minute and
+    // passes the 5 million limit on day 35.
+    let src = GOOD
+        .replace("per_hour = 10", "per_minute = 100")
+        .replace("servers = 2", "servers = 1")
+        .replace("mean = 5", "mean = 1")
+        .replace("horizon_days = 10", "horizon_days = 60")
+        .replace("replications = 2", "replications = 1");
+    let e = fails("overload", src.as_bytes());
+    assert!(
+        e.contains("more than 5000000 consignments were inside the ports on day 3"),
+        "{e}"
+    );
+    assert!(e.contains("arrivals outrun clearance capacity"), "{e}");
+}
+
+#[test]
+fn usage_errors_are_one_line() {
+    for args in [vec!["run"], vec!["run", "x.toml", "--days", "-1"], vec!["nonsense"]] {
+        let o = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn an_unwritable_output_directory_is_reported_before_simulating() {
+    std::fs::create_dir_all(dir()).unwrap();
+    let file = dir().join("good-for-out.toml");
+    std::fs::write(&file, GOOD).unwrap();
+    let blocker = dir().join("a-file");
+    std::fs::write(&blocker, b"x").unwrap();
+    let out = blocker.join("sub");
+    let o = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args(["run", file.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--out: cannot write to"), "{err}");
+    assert!(o.stdout.is_empty(), "nothing simulated");
 }

@@ -55,7 +55,7 @@ fn every_arrival_is_completed_inside_or_turned_away() {
     for file in PORT_SCENARIOS.iter().chain(&["scenarios/mmc.toml"]) {
         let sc = load(Path::new(file)).unwrap();
         for rep in 0..2 {
-            let out = run_replication(&sc.spec, sc.policy.clone(), sc.seed, rep);
+            let out = run_replication(&sc.spec, sc.policy.clone(), sc.seed, rep).unwrap();
             let get = |scope, name| {
                 out.metrics
                     .iter()
@@ -96,7 +96,7 @@ fn turned_away_consignments_are_conserved_too() {
         3,
         5,
     ));
-    let out = run_replication(&sc.spec, sc.policy.clone(), sc.seed, 0);
+    let out = run_replication(&sc.spec, sc.policy.clone(), sc.seed, 0).unwrap();
     let get = |name| {
         out.metrics
             .iter()

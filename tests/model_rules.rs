@@ -238,3 +238,58 @@ route = [{ stage = "a", probability = 0.08 }, { choose = [{ stage = "x", probabi
         assert!((got - p).abs() <= 4.0 * se, "{stage}: {got} vs {p}");
     }
 }
+
+#[test]
+fn a_driver_pool_serves_its_stages_first_come_first_served() {
+    // Two self-driving modes wait for the same two drivers at two different stages, with
+    // the same rates: the longest-waiting car gets the next driver, so both stages see the
+    // same waits (an M/M/2 queue at load 0.9 overall: Wq = 42.6 min).
+    let src = r#"[simulation]
+horizon_days = 200
+warmup_days = 2
+replications = 8
+
+[modes.a]
+kind = "self_driving"
+
+[modes.b]
+kind = "self_driving"
+
+[ports.p.stages.pick_a]
+kind = "driver"
+
+[ports.p.stages.pick_b]
+kind = "driver"
+
+[ports.p.drivers]
+count = 2
+to_transit_lot = { dist = "constant", value = 0 }
+return_trip = { dist = "exponential", mean = 10 }
+
+[ports.p.flows.a]
+rate = { per_minute = 0.09 }
+route = ["pick_a"]
+
+[ports.p.flows.b]
+rate = { per_minute = 0.09 }
+route = ["pick_b"]
+"#;
+    let sc = parse(src);
+    let exp = run(&sc);
+    let a = values(&exp, Scope::Stage(0), "wait_mean_min");
+    let b = values(&exp, Scope::Stage(1), "wait_mean_min");
+    let diff: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
+    assert!(
+        z_score(&diff, 0.0) < 4.0,
+        "stage waits differ: {:?} vs {:?}",
+        mean_se(&a),
+        mean_se(&b)
+    );
+    let all: Vec<f64> = a.iter().zip(&b).map(|(x, y)| (x + y) / 2.0).collect();
+    let expected = erlang_c(0.18, 0.1, 2).wq;
+    assert!(
+        z_score(&all, expected) < 4.0,
+        "pooled wait {:?} vs M/M/2 {expected}",
+        mean_se(&all)
+    );
+}

@@ -37,6 +37,24 @@ fn check_out(out: &Option<PathBuf>) -> Result<(), Error> {
     }
 }
 
+/// Makes sure results can be written to `out` before any simulation starts, so an hour of
+/// work is not lost to a typo in a path. Called after the scenario is validated: a bad
+/// scenario leaves nothing behind.
+fn probe_out(out: &Option<PathBuf>) -> Result<(), Error> {
+    let Some(dir) = out else { return Ok(()) };
+    let fail = |e: std::io::Error| Error::Usage(format!("--out: cannot write to {}: {e}", dir.display()));
+    let existed = dir.exists();
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let probe = dir.join(format!(".bordersim-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(fail)?;
+    std::fs::remove_file(&probe).map_err(fail)?;
+    if !existed {
+        // Leave no trace until there are results to write.
+        let _ = std::fs::remove_dir(dir);
+    }
+    Ok(())
+}
+
 impl RunConfig {
     /// Reads and validates everything named on the command line.
     pub fn from_args(a: &RunArgs) -> Result<Self, Error> {
@@ -49,6 +67,7 @@ impl RunConfig {
         let names: Vec<String> = a.variant.iter().cloned().collect();
         let set = load_which(&a.scenario, overrides, Which::Only(&names))?;
         let scenario = set.variants.first().cloned().unwrap_or(set.baseline);
+        probe_out(&a.out)?;
         Ok(Self {
             scenario,
             out: a.out.clone(),
@@ -97,6 +116,7 @@ impl CompareConfig {
                 a.scenario.display()
             )));
         }
+        probe_out(&a.out)?;
         let mut scenarios = vec![set.baseline.clone()];
         scenarios.extend(set.variants.iter().cloned());
         Ok(Self {

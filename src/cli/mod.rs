@@ -13,6 +13,38 @@ use crate::experiment::run_replications;
 use crate::report;
 use std::io::Write;
 
+/// Parses the command line. Help and version go to standard output as clap writes them;
+/// a usage error is printed as one line (with a pointer to `--help`) and exits with code 2.
+pub fn parse() -> Cli {
+    use clap::Parser;
+    match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                e.exit();
+            }
+            // clap's first line, plus the next one when the first only introduces a list
+            // ("the following required arguments were not provided:").
+            let text = e.render().to_string();
+            let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+            let mut msg = lines.next().unwrap_or("error: bad arguments").to_string();
+            if msg.ends_with(':')
+                && let Some(next) = lines.next()
+            {
+                msg = format!("{msg} {next}");
+            }
+            eprintln!("{msg} (see 'bordersim --help')");
+            std::process::exit(2);
+        }
+    }
+}
+
 /// Runs a parsed command line and returns the process exit code: 0 on success, 2 on bad
 /// input or usage, 1 on an internal failure. Errors are printed to standard error.
 pub fn run(cli: Cli) -> i32 {
@@ -57,7 +89,7 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
         run_replications(&sc.spec, &sc.policy, sc.seed, sc.replications, |n| {
             bar.set(u64::from(n))
         })
-    })?;
+    })??;
     bar.finish();
     let elapsed = started.elapsed();
     let mut out = std::io::stdout().lock();
@@ -94,7 +126,7 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
     let bar = progress::Progress::new(total, cfg.quiet);
     let c = with_threads(cfg.threads, || {
         crate::experiment::compare_with_progress(&refs, cfg.replications, cfg.seed, cfg.independent, |n| bar.set(n))
-    })?;
+    })??;
     bar.finish();
     let mut out = std::io::stdout().lock();
     let _ = write!(out, "{}", report::compare::table(&c));

@@ -11,6 +11,12 @@ pub trait Process {
 
     /// Reacts to one event at time `now`, possibly scheduling more on `calendar`.
     fn handle(&mut self, now: Time, event: Self::Event, calendar: &mut Calendar<Self::Event>);
+
+    /// True when the process wants the run to stop now (e.g. it has outgrown a memory
+    /// bound). Checked after every event.
+    fn halted(&self) -> bool {
+        false
+    }
 }
 
 /// Why a run stopped.
@@ -20,6 +26,8 @@ pub enum Stop {
     Horizon,
     /// No event was left before the horizon was reached.
     Exhausted,
+    /// The process asked to stop; the clock stays at the last event.
+    Halted,
 }
 
 /// Runs `process` until the calendar is empty or the next event lies after `horizon`.
@@ -43,6 +51,9 @@ pub fn run<P: Process>(process: &mut P, calendar: &mut Calendar<P::Event>, horiz
                 };
                 process.handle(now, event, calendar);
                 handled += 1;
+                if process.halted() {
+                    return (handled, Stop::Halted);
+                }
             }
         }
     }

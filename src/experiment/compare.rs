@@ -2,6 +2,7 @@
 //! same streams, so the paired differences cancel most of the noise the variants share.
 
 use super::{Experiment, run_replications};
+use crate::error::Error;
 use crate::model::{MetricKey, Scope, StageKind};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
@@ -138,7 +139,7 @@ fn lookup<'a>(sc: &Scenario, exp: &'a Experiment, want: &Named) -> Option<&'a Ve
 /// Runs every scenario in `variants` (the first is the baseline) for `replications`
 /// replications. With `independent`, variant i uses seed + i instead of the common seed:
 /// only for measuring what common random numbers buy.
-pub fn compare(variants: &[&Scenario], replications: u32, seed: u64, independent: bool) -> Comparison {
+pub fn compare(variants: &[&Scenario], replications: u32, seed: u64, independent: bool) -> Result<Comparison, Error> {
     compare_with_progress(variants, replications, seed, independent, |_| {})
 }
 
@@ -150,7 +151,7 @@ pub fn compare_with_progress(
     seed: u64,
     independent: bool,
     progress: impl Fn(u64) + Sync,
-) -> Comparison {
+) -> Result<Comparison, Error> {
     let results: Vec<Experiment> = variants
         .iter()
         .enumerate()
@@ -161,7 +162,7 @@ pub fn compare_with_progress(
                 progress(before + u64::from(n))
             })
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     let base = variants[0];
     let mut rows = Vec::new();
     for want in named_keys(base) {
@@ -188,7 +189,7 @@ pub fn compare_with_progress(
             });
         }
     }
-    Comparison {
+    Ok(Comparison {
         variants: variants
             .iter()
             .map(|s| (s.variant.clone(), s.variant_description.clone()))
@@ -197,5 +198,5 @@ pub fn compare_with_progress(
         replications,
         seed,
         independent,
-    }
+    })
 }

@@ -1,5 +1,6 @@
 //! Running and summarising independent replications.
 
+use crate::error::Error;
 use crate::model::{MetricKey, Metrics, ModelSpec, SeriesDef, Simulation};
 use crate::policy::ClearancePolicy;
 use crate::stats::{Estimate, Tally};
@@ -19,18 +20,32 @@ pub struct ReplicationOutcome {
     pub inside_at_end: usize,
 }
 
-/// Runs replication `rep` (0-based) of `spec` with `policy` and `seed`.
-pub fn run_replication<P: ClearancePolicy>(spec: &ModelSpec, policy: P, seed: u64, rep: u64) -> ReplicationOutcome {
+/// Runs replication `rep` (0-based) of `spec` with `policy` and `seed`. Fails only when the
+/// ports outgrow [`crate::model::sim::MAX_INSIDE`] consignments.
+pub fn run_replication<P: ClearancePolicy>(
+    spec: &ModelSpec,
+    policy: P,
+    seed: u64,
+    rep: u64,
+) -> Result<ReplicationOutcome, Error> {
     let mut sim = Simulation::new(spec, policy, seed, rep);
-    let series = sim.run();
+    sim.run();
+    if let Some(t) = sim.overloaded {
+        return Err(Error::Overloaded {
+            replication: rep,
+            limit: crate::model::sim::MAX_INSIDE,
+            day: t / 1440.0,
+        });
+    }
+    let series = sim.series();
     let (ends, values) = (series.ends.clone(), series.values.clone());
-    ReplicationOutcome {
+    Ok(ReplicationOutcome {
         metrics: sim.metrics(),
         ends,
         values,
         events: sim.events,
         inside_at_end: sim.inside(),
-    }
+    })
 }
 
 /// Per-cell summary of the time series over replications.
@@ -71,7 +86,7 @@ pub fn run_replications<P: ClearancePolicy + Clone + Send + Sync>(
     seed: u64,
     replications: u32,
     progress: impl Fn(u32) + Sync,
-) -> Experiment {
+) -> Result<Experiment, Error> {
     use rayon::prelude::*;
     let defs = crate::model::series::series_defs(spec);
     let mut keys: Vec<MetricKey> = Vec::new();
@@ -86,7 +101,7 @@ pub fn run_replications<P: ClearancePolicy + Clone + Send + Sync>(
     let mut start = 0;
     while start < replications {
         let end = start.saturating_add(batch).min(replications);
-        let outs: Vec<ReplicationOutcome> = (start..end)
+        let outs: Vec<Result<ReplicationOutcome, Error>> = (start..end)
             .into_par_iter()
             .map(|rep| {
                 let out = run_replication(spec, policy.clone(), seed, u64::from(rep));
@@ -95,6 +110,7 @@ pub fn run_replications<P: ClearancePolicy + Clone + Send + Sync>(
             })
             .collect();
         for out in outs {
+            let out = out?;
             if keys.is_empty() {
                 keys = out.metrics.iter().map(|(k, _)| *k).collect();
                 per_rep = vec![Vec::with_capacity(replications as usize); keys.len()];
@@ -116,14 +132,14 @@ pub fn run_replications<P: ClearancePolicy + Clone + Send + Sync>(
         .zip(&per_rep)
         .map(|(k, vals)| (*k, Estimate::from_values(vals.iter().copied())))
         .collect();
-    Experiment {
+    Ok(Experiment {
         seed,
         replications,
         metrics,
         per_replication: per_rep,
         series: SeriesSummary { defs, ends, cells },
         events,
-    }
+    })
 }
 
 impl Experiment {

@@ -10,6 +10,11 @@ use crate::policy::{ClearancePolicy, ClearanceRequest};
 use crate::random::{StreamRng, stream};
 use rand::Rng;
 
+/// Most consignments the ports of one replication may hold at once (about 1 GB of state).
+/// More means arrivals outrun clearance capacity for good: the run stops with an error
+/// instead of eating the machine's memory.
+pub const MAX_INSIDE: usize = 5_000_000;
+
 /// Events of the clearance model. Small and `Copy` so the calendar moves plain bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
@@ -98,6 +103,8 @@ pub struct Simulation<'a, P> {
     ticket: u64,
     /// Events handled, for speed measurements.
     pub events: u64,
+    /// Set when the ports held more than [`MAX_INSIDE`] consignments: the time it happened.
+    pub overloaded: Option<Time>,
 }
 
 impl<'a, P: ClearancePolicy> Simulation<'a, P> {
@@ -147,6 +154,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             next_report: 0.0,
             ticket: 0,
             events: 0,
+            overloaded: None,
         };
         for st in &mut sim.stages {
             if st.open != u32::MAX {
@@ -157,7 +165,13 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         sim
     }
 
-    /// Runs the replication to the horizon. Returns the recorded time series.
+    /// The time series recorded so far.
+    pub fn series(&self) -> &SeriesRecorder {
+        &self.series
+    }
+
+    /// Runs the replication to the horizon (or until [`Simulation::overloaded`] is set).
+    /// Returns the recorded time series.
     pub fn run(&mut self) -> &SeriesRecorder {
         let spec = self.spec;
         let mut cal = Calendar::with_capacity(1024);
@@ -249,6 +263,10 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             return;
         }
         fs.inside += 1;
+        if self.cons.len() >= MAX_INSIDE {
+            self.overloaded = Some(now);
+            return;
+        }
         self.ports[f.port].in_system.add(now, 1.0);
         let id = self.cons.insert(Consignment {
             flow: flow as u32,
@@ -589,5 +607,10 @@ impl<P: ClearancePolicy> Process for Simulation<'_, P> {
             Event::Report => self.on_report(now, cal),
             Event::WarmupEnd => self.on_warmup_end(now),
         }
+    }
+
+    #[inline]
+    fn halted(&self) -> bool {
+        self.overloaded.is_some()
     }
 }

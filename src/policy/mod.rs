@@ -65,7 +65,7 @@ pub struct ClearanceRequest {
 ///
 /// let sc = bordersim::scenario::load(std::path::Path::new("scenarios/mmc.toml")).unwrap();
 /// let hurry = Hurry { base: sc.distributions.clone() };
-/// let exp = bordersim::experiment::run_replications(&sc.spec, &hurry, sc.seed, 2, |_| {});
+/// let exp = bordersim::experiment::run_replications(&sc.spec, &hurry, sc.seed, 2, |_| {}).unwrap();
 /// assert_eq!(exp.replications, 2);
 /// ```
 pub trait ClearancePolicy {

@@ -38,9 +38,7 @@ pub fn build_dist(spec: &DistSpec, path: &KeyPath) -> Result<Dist, Invalid> {
     let d = build_unchecked(spec, path)?;
     let mean = d.mean();
     if !(mean.is_finite() && mean <= MAX_MEAN) {
-        return Err(path.invalid(format!(
-            "its mean is {mean:.3e} minutes, more than the {MAX_MEAN:.0e} allowed"
-        )));
+        return Err(path.invalid(format!("its mean ({mean:.3e}) is above the {MAX_MEAN:.0e} allowed")));
     }
     Ok(d)
 }

@@ -328,7 +328,21 @@ pub fn invalid(src: &str, path: &Path, inv: Invalid) -> Error {
     Error::Invalid {
         path: path.to_path_buf(),
         location,
-        key: inv.path.0.join("."),
+        key: inv
+            .path
+            .0
+            .iter()
+            .map(|seg| {
+                // A name that could not be typed as a bare key (it failed validation) is
+                // quoted, so a newline in it cannot split the message.
+                if seg.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)) {
+                    seg.clone()
+                } else {
+                    format!("{seg:?}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("."),
         message: inv.message,
     }
 }

@@ -105,7 +105,7 @@ pub fn parse(src: &str) -> Scenario {
 }
 
 pub fn run(sc: &Scenario) -> Experiment {
-    run_replications(&sc.spec, &sc.policy, sc.seed, sc.replications, |_| {})
+    run_replications(&sc.spec, &sc.policy, sc.seed, sc.replications, |_| {}).unwrap()
 }
 
 /// Per-replication values of metric `name` at stage 0 (or port scope) of port 0.
