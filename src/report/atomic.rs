@@ -7,6 +7,12 @@ use std::path::Path;
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename:
 /// an interrupted or failed run leaves either the old file, the complete new one, or none.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// Like [`write_atomic`], but the content is streamed by `fill` into a buffered temporary
+/// file, so a large file is never held in memory whole.
+pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
     let err = |e: std::io::Error| Error::Output {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -21,8 +27,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
+        fill(&mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();

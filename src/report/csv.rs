@@ -15,38 +15,39 @@ fn num(o: &mut String, v: Option<f64>) {
     }
 }
 
-/// The whole file as text. Names in the model are restricted to `[A-Za-z0-9_-]`, so no
-/// field needs quoting.
-pub fn timeseries(spec: &ModelSpec, s: &SeriesSummary) -> String {
+/// Writes the file to `w`, row by row. Names in the model are restricted to
+/// `[A-Za-z0-9_-]`, so no field needs quoting.
+pub fn write_timeseries(w: &mut dyn std::io::Write, spec: &ModelSpec, s: &SeriesSummary) -> std::io::Result<()> {
     let n = s.defs.len();
-    let mut o = String::with_capacity(64 * n * s.ends.len() + HEADER.len() + 1);
-    o.push_str(HEADER);
-    o.push('\n');
+    writeln!(w, "{HEADER}")?;
     let mut start = 0.0;
+    let mut line = String::with_capacity(256);
     for (row, &end) in s.ends.iter().enumerate() {
         let stamp = spec.start.format(end);
         for (i, d) in s.defs.iter().enumerate() {
+            line.clear();
             let cell = &s.cells[row * n + i];
             let stage = d.stage.map_or("", |x| spec.stages[x].name.as_str());
             let mode = d.mode.map_or("", |x| spec.modes[x].name.as_str());
             let _ = write!(
-                o,
+                line,
                 "{start},{end},{stamp},{},{stage},{mode},{},",
                 spec.ports[d.port].name, d.metric
             );
-            num(&mut o, cell.mean());
-            o.push(',');
+            num(&mut line, cell.mean());
+            line.push(',');
             let ci = cell
                 .sd()
                 .map(|sd| sd / (cell.count() as f64).sqrt() * crate::stats::t975(cell.count() - 1));
-            num(&mut o, ci);
-            o.push(',');
-            num(&mut o, cell.min());
-            o.push(',');
-            num(&mut o, cell.max());
-            let _ = writeln!(o, ",{}", cell.count());
+            num(&mut line, ci);
+            line.push(',');
+            num(&mut line, cell.min());
+            line.push(',');
+            num(&mut line, cell.max());
+            let _ = writeln!(line, ",{}", cell.count());
+            w.write_all(line.as_bytes())?;
         }
         start = end;
     }
-    o
+    Ok(())
 }

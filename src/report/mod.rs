@@ -22,9 +22,8 @@ pub fn write_run(dir: &Path, spec: &ModelSpec, exp: &Experiment, info: &json::Ru
         reason: e.to_string(),
     })?;
     text.push('\n');
-    let csv = csv::timeseries(spec, &exp.series);
     let (j, c) = (dir.join("summary.json"), dir.join("timeseries.csv"));
-    atomic::write_atomic(&c, csv.as_bytes())?;
+    atomic::write_atomic_with(&c, |w| csv::write_timeseries(w, spec, &exp.series))?;
     atomic::write_atomic(&j, text.as_bytes())?;
     Ok(vec![j, c])
 }
