@@ -26,6 +26,11 @@ pub enum Command {
         after_help = "Example:\n  bordersim compare scenarios/horgos.toml --variants one_hour,daytime --replications 20 --out cmp"
     )]
     Compare(CompareArgs),
+    /// Redraw the charts of a run or comparison from its saved files, without simulating.
+    #[command(
+        after_help = "Example:\n  bordersim run scenarios/horgos.toml --out out --no-charts\n  bordersim chart out"
+    )]
+    Chart(ChartArgs),
     /// Validate a scenario and print the resolved model in plain words.
     #[command(after_help = "Example:\n  bordersim check scenarios/horgos.toml")]
     Check(CheckArgs),
@@ -52,6 +57,9 @@ pub struct RunArgs {
     /// Worker threads for replications (default: one per core). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Do not draw charts into DIR/charts.
+    #[arg(long)]
+    pub no_charts: bool,
     /// Run this variant instead of the baseline.
     #[arg(long)]
     pub variant: Option<String>,
@@ -83,6 +91,9 @@ pub struct CompareArgs {
     /// Worker threads for replications (default: one per core). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Do not draw charts into DIR/charts.
+    #[arg(long)]
+    pub no_charts: bool,
     /// Give each variant its own streams instead of common random numbers (for measuring
     /// what common random numbers buy; differences get wider intervals).
     #[arg(long)]
@@ -97,4 +108,11 @@ pub struct CompareArgs {
 pub struct CheckArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
+}
+
+/// `bordersim chart`.
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// The --out directory of a run or a comparison.
+    pub dir: PathBuf,
 }

@@ -15,6 +15,8 @@ pub struct RunConfig {
     pub out: Option<PathBuf>,
     /// Worker threads (None: one per core).
     pub threads: Option<usize>,
+    /// Draw charts with the files.
+    pub charts: bool,
     /// Suppress notes and the progress bar.
     pub quiet: bool,
 }
@@ -72,6 +74,7 @@ impl RunConfig {
             scenario,
             out: a.out.clone(),
             threads: check_threads(a.threads)?,
+            charts: !a.no_charts,
             quiet: a.quiet,
         })
     }
@@ -92,6 +95,8 @@ pub struct CompareConfig {
     pub independent: bool,
     /// Worker threads (None: one per core).
     pub threads: Option<usize>,
+    /// Draw charts with the files.
+    pub charts: bool,
     /// Suppress notes and the progress bar.
     pub quiet: bool,
 }
@@ -126,6 +131,7 @@ impl CompareConfig {
             out: a.out.clone(),
             independent: a.independent,
             threads: check_threads(a.threads)?,
+            charts: !a.no_charts,
             quiet: a.quiet,
         })
     }

@@ -51,6 +51,11 @@ pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Run(a) => RunConfig::from_args(&a).and_then(|c| run_command(&c)),
         Command::Compare(a) => CompareConfig::from_args(&a).and_then(|c| compare_command(&c)),
+        Command::Chart(a) => report::charts::draw_dir(&a.dir).map(|files| {
+            for f in files {
+                println!("wrote {}", f.display());
+            }
+        }),
         Command::Check(a) => crate::scenario::load_set(&a.scenario, Default::default()).map(|set| {
             print!("{}", crate::scenario::describe::describe(&set.baseline));
             for v in &set.variants {
@@ -97,9 +102,13 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
     if let Some(dir) = &cfg.out {
         let info = report::json::RunInfo {
             file: sc.path.display().to_string(),
-            description: sc.description.clone(),
+            description: sc.variant_description.clone(),
+            variant: sc.variant.clone(),
         };
-        let written = report::write_run(dir, &sc.spec, &exp, &info)?;
+        let mut written = report::write_run(dir, &sc.spec, &exp, &info)?;
+        if cfg.charts {
+            written.extend(report::charts::draw_dir(dir)?);
+        }
         if !cfg.quiet {
             let _ = writeln!(out);
             for p in written {
@@ -132,7 +141,10 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
     let _ = write!(out, "{}", report::compare::table(&c));
     if let Some(dir) = &cfg.out {
         let file = cfg.scenarios[0].path.display().to_string();
-        let written = report::write_comparison(dir, &c, &file)?;
+        let mut written = report::write_comparison(dir, &c, &file)?;
+        if cfg.charts {
+            written.extend(report::charts::draw_dir(dir)?);
+        }
         if !cfg.quiet {
             let _ = writeln!(out);
             for p in written {

@@ -34,6 +34,9 @@ impl CompareRow {
     }
 }
 
+/// (port, stage, mode) names of one time series; empty where not applicable.
+pub type SeriesNames = (String, String, String);
+
 /// All variants' results.
 #[derive(Debug, Clone)]
 pub struct Comparison {
@@ -47,6 +50,13 @@ pub struct Comparison {
     pub seed: u64,
     /// True when variants used independent streams instead of common random numbers.
     pub independent: bool,
+    /// Scenario name.
+    pub name: String,
+    /// Calendar start of the baseline, `YYYY-MM-DDTHH:MM`.
+    pub start: String,
+    /// Each variant's time series over replications, with its series names (port, stage,
+    /// mode per series), for queue-over-time charts.
+    pub series: Vec<(Vec<SeriesNames>, crate::experiment::SeriesSummary)>,
 }
 
 /// The metrics a planner compares, by (port-level name, stage-level names).
@@ -198,5 +208,26 @@ pub fn compare_with_progress(
         replications,
         seed,
         independent,
+        name: base.spec.name.clone(),
+        start: base.spec.start.format(0.0),
+        series: variants
+            .iter()
+            .zip(results)
+            .map(|(sc, exp)| {
+                let names = exp
+                    .series
+                    .defs
+                    .iter()
+                    .map(|d| {
+                        (
+                            sc.spec.ports[d.port].name.clone(),
+                            d.stage.map_or(String::new(), |s| sc.spec.stages[s].name.clone()),
+                            d.mode.map_or(String::new(), |m| sc.spec.modes[m].name.clone()),
+                        )
+                    })
+                    .collect();
+                (names, exp.series)
+            })
+            .collect(),
     })
 }

@@ -3,7 +3,7 @@
 use crate::error::Error;
 use crate::model::{MetricKey, Metrics, ModelSpec, SeriesDef, Simulation};
 use crate::policy::ClearancePolicy;
-use crate::stats::{Estimate, Tally};
+use crate::stats::{Estimate, Histogram, Tally};
 
 /// What one replication produced.
 #[derive(Debug, Clone)]
@@ -18,6 +18,8 @@ pub struct ReplicationOutcome {
     pub events: u64,
     /// Consignments still inside when the run stopped.
     pub inside_at_end: usize,
+    /// Time in system of each flow's completions after the warm-up (flow order).
+    pub time_in_system: Vec<Histogram>,
 }
 
 /// Runs replication `rep` (0-based) of `spec` with `policy` and `seed`. Fails only when the
@@ -45,6 +47,7 @@ pub fn run_replication<P: ClearancePolicy>(
         values,
         events: sim.events,
         inside_at_end: sim.inside(),
+        time_in_system: sim.time_in_system_histograms(),
     })
 }
 
@@ -74,6 +77,8 @@ pub struct Experiment {
     pub series: SeriesSummary,
     /// Events handled over all replications.
     pub events: u64,
+    /// Time in system of each flow over all replications (flow order), for distribution charts.
+    pub time_in_system: Vec<Histogram>,
 }
 
 /// Runs `replications` replications, in parallel on rayon's thread pool. Replication k
@@ -94,6 +99,7 @@ pub fn run_replications<P: ClearancePolicy + Clone + Send + Sync>(
     let mut cells: Vec<Tally> = Vec::new();
     let mut ends = Vec::new();
     let mut events = 0;
+    let mut tis: Vec<Histogram> = Vec::new();
     let done = std::sync::atomic::AtomicU32::new(0);
     // As many replications side by side as there are worker threads, then fold them in:
     // memory holds at most one time series per thread.
@@ -124,6 +130,11 @@ pub fn run_replications<P: ClearancePolicy + Clone + Send + Sync>(
                 c.add(*v);
             }
             events += out.events;
+            if tis.is_empty() {
+                tis = out.time_in_system;
+            } else {
+                tis.iter_mut().zip(&out.time_in_system).for_each(|(a, b)| a.merge(b));
+            }
         }
         start = end;
     }
@@ -139,6 +150,7 @@ pub fn run_replications<P: ClearancePolicy + Clone + Send + Sync>(
         per_replication: per_rep,
         series: SeriesSummary { defs, ends, cells },
         events,
+        time_in_system: tis,
     })
 }
 

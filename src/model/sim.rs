@@ -588,6 +588,11 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         }
     }
 
+    /// Each flow's time-in-system histogram (after the warm-up), in flow order.
+    pub fn time_in_system_histograms(&self) -> Vec<crate::stats::Histogram> {
+        self.flows.iter().map(|f| f.tis_hist.clone()).collect()
+    }
+
     /// Consignments inside the ports now.
     pub fn inside(&self) -> usize {
         self.cons.len()

@@ -151,6 +151,8 @@ pub fn json(c: &Comparison, file: &str) -> Value {
         .collect();
     json!({
         "bordersim_version": env!("CARGO_PKG_VERSION"),
+        "name": c.name,
+        "start": c.start,
         "file": file,
         "seed": c.seed,
         "replications": c.replications,
@@ -158,4 +160,40 @@ pub fn json(c: &Comparison, file: &str) -> Value {
         "variants": variants,
         "rows": rows,
     })
+}
+
+/// Column names of compare_timeseries.csv.
+pub const SERIES_HEADER: &str = "variant,interval_start_min,interval_end_min,port,stage,metric,mean,min,max";
+
+/// compare_timeseries.csv: each variant's queue and in-system series over time (mean and
+/// range over replications), for the queue-over-time comparison chart.
+pub fn write_series(w: &mut dyn std::io::Write, c: &Comparison) -> std::io::Result<()> {
+    writeln!(w, "{SERIES_HEADER}")?;
+    for ((variant, _), (names, s)) in c.variants.iter().zip(&c.series) {
+        let n = s.defs.len();
+        let mut start = 0.0;
+        for (row, &end) in s.ends.iter().enumerate() {
+            for (i, d) in s
+                .defs
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.metric == "queue" || d.metric == "in_system")
+            {
+                let cell = &s.cells[row * n + i];
+                let f = |v: Option<f64>| v.map_or(String::new(), |v| ((v * 1e6).round() / 1e6).to_string());
+                writeln!(
+                    w,
+                    "{variant},{start},{end},{},{},{},{},{},{}",
+                    names[i].0,
+                    names[i].1,
+                    d.metric,
+                    f(cell.mean()),
+                    f(cell.min()),
+                    f(cell.max())
+                )?;
+            }
+            start = end;
+        }
+    }
+    Ok(())
 }

@@ -12,6 +12,8 @@ pub struct RunInfo {
     pub file: String,
     /// Free-text description.
     pub description: Option<String>,
+    /// `baseline` or the variant run.
+    pub variant: String,
 }
 
 fn estimate(e: &Option<Estimate>) -> Value {
@@ -55,6 +57,7 @@ pub fn summary(spec: &ModelSpec, exp: &Experiment, info: &RunInfo) -> Value {
         "bordersim_version": env!("CARGO_PKG_VERSION"),
         "scenario": {
             "name": spec.name,
+            "variant": info.variant,
             "file": info.file,
             "description": info.description,
             "start": spec.start.format(0.0),

@@ -2,8 +2,10 @@
 //! atomically.
 
 pub mod atomic;
+pub mod charts;
 pub mod compare;
 pub mod csv;
+pub mod distribution;
 pub mod json;
 pub mod names;
 pub mod table;
@@ -24,8 +26,10 @@ pub fn write_run(dir: &Path, spec: &ModelSpec, exp: &Experiment, info: &json::Ru
     text.push('\n');
     let (j, c) = (dir.join("summary.json"), dir.join("timeseries.csv"));
     atomic::write_atomic_with(&c, |w| csv::write_timeseries(w, spec, &exp.series))?;
+    let d = dir.join("distribution.csv");
+    atomic::write_atomic_with(&d, |w| distribution::write_distribution(w, spec, exp))?;
     atomic::write_atomic(&j, text.as_bytes())?;
-    Ok(vec![j, c])
+    Ok(vec![j, c, d])
 }
 
 /// Writes comparison.csv and comparison.json into `dir`; returns the paths written.
@@ -38,6 +42,8 @@ pub fn write_comparison(dir: &Path, c: &crate::experiment::Comparison, file: &st
     })?;
     text.push('\n');
     atomic::write_atomic(&k, compare::csv(c).as_bytes())?;
+    let s = dir.join("compare_timeseries.csv");
+    atomic::write_atomic_with(&s, |w| compare::write_series(w, c))?;
     atomic::write_atomic(&j, text.as_bytes())?;
-    Ok(vec![k, j])
+    Ok(vec![k, j, s])
 }

@@ -97,6 +97,29 @@ impl Histogram {
         self.n
     }
 
+    /// Observations that were exactly zero.
+    pub fn zeros(&self) -> u64 {
+        self.zeros
+    }
+
+    /// The non-empty buckets as (lower bound, upper bound, count), in increasing order:
+    /// enough to draw the distribution or its CDF.
+    pub fn buckets(&self) -> impl Iterator<Item = (f64, f64, u64)> + '_ {
+        let width = f64::from(1u32 << SUB_BITS);
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(move |(i, &c)| {
+                let exp = (i >> SUB_BITS) as i32 + MIN_EXP;
+                let sub = (i & ((1 << SUB_BITS) - 1)) as f64;
+                let base = 2f64.powi(exp);
+                let (lo, hi) = (base * (1.0 + sub / width), base * (1.0 + (sub + 1.0) / width));
+                let lo = if i == 0 { 0.0 } else { lo };
+                (lo.max(self.min).min(hi), hi.min(self.max).max(lo), u64::from(c))
+            })
+    }
+
     /// The q-quantile (0 < q <= 1), nearest-rank, as the geometric middle of its bucket,
     /// clamped to the observed range.
     pub fn quantile(&self, q: f64) -> Option<f64> {

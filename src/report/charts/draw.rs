@@ -1,0 +1,399 @@
+//! Drawing prepared charts with plotters, on any backend (PNG and SVG).
+
+use super::style::{FONT, colour};
+use crate::engine::StartInstant;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// One line of a panel, with an optional band (x, low, high) around it.
+#[derive(Debug, Clone, Default)]
+pub struct Line {
+    /// Legend text.
+    pub label: String,
+    /// (x, y) points; `NaN` y leaves a gap.
+    pub points: Vec<(f64, f64)>,
+    /// Spread between replications.
+    pub band: Vec<(f64, f64, f64)>,
+}
+
+/// One panel of a chart whose x axis is simulation time.
+#[derive(Debug, Clone, Default)]
+pub struct TimePanel {
+    /// Panel title.
+    pub title: String,
+    /// Y axis label with its unit.
+    pub y_label: String,
+    /// Lines.
+    pub lines: Vec<Line>,
+    /// Periods to shade (minutes): closed hours.
+    pub shade: Vec<(f64, f64)>,
+    /// A horizontal reference line and its legend text (e.g. the pool size).
+    pub reference: Option<(f64, String)>,
+    /// Fixed y range top (e.g. 1 for utilization); otherwise from the data.
+    pub y_max: Option<f64>,
+}
+
+/// A bar with its confidence interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// Category (variant) name.
+    pub label: String,
+    /// Mean.
+    pub mean: f64,
+    /// 95 % interval, low end.
+    pub lo: f64,
+    /// 95 % interval, high end.
+    pub hi: f64,
+    /// Drawn highlighted (significant difference).
+    pub strong: bool,
+}
+
+/// One panel of bars.
+#[derive(Debug, Clone, Default)]
+pub struct BarPanel {
+    /// Panel title.
+    pub title: String,
+    /// Y axis label with its unit.
+    pub y_label: String,
+    /// Bars, left to right.
+    pub bars: Vec<Bar>,
+}
+
+/// Everything one chart file shows.
+#[derive(Debug, Clone)]
+pub enum Chart {
+    /// Stacked panels over calendar time.
+    Time {
+        /// Chart title.
+        title: String,
+        /// Calendar start for date labels.
+        start: StartInstant,
+        /// Panels, top to bottom.
+        panels: Vec<TimePanel>,
+    },
+    /// Cumulative distributions with marked quantiles.
+    Cdf {
+        /// Chart title.
+        title: String,
+        /// X axis label with unit.
+        x_label: String,
+        /// One line per mode.
+        lines: Vec<Line>,
+        /// Vertical marks (x, text), e.g. p50 and p95.
+        marks: Vec<(f64, String)>,
+    },
+    /// Side-by-side bar panels with error bars.
+    Bars {
+        /// Chart title.
+        title: String,
+        /// Panels, left to right.
+        panels: Vec<BarPanel>,
+    },
+}
+
+type Res = Result<(), String>;
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// Draws `chart` on `root`.
+pub fn render<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Res {
+    root.fill(&WHITE).map_err(err)?;
+    match chart {
+        Chart::Time { title, start, panels } => {
+            let area = root.titled(title, (FONT, title_size(title))).map_err(err)?;
+            let n = panels.len().max(1);
+            for (panel, a) in panels.iter().zip(area.split_evenly((n, 1))) {
+                time_panel(&a, panel, start, n)?;
+            }
+        }
+        Chart::Cdf {
+            title,
+            x_label,
+            lines,
+            marks,
+        } => cdf(root, title, x_label, lines, marks)?,
+        Chart::Bars { title, panels } => {
+            let area = root.titled(title, (FONT, title_size(title))).map_err(err)?;
+            let n = panels.len().max(1);
+            for (panel, a) in panels.iter().zip(area.split_evenly((1, n))) {
+                bars(&a, panel)?;
+            }
+        }
+    }
+    root.present().map_err(err)
+}
+
+/// An axis number with as many decimals as the axis range needs.
+fn number(v: f64, range: f64) -> String {
+    let r = range.abs().max(1e-12);
+    // About two significant digits across the axis: 0-20 -> "5", 0-0.05 -> "0.010".
+    let decimals = (1.0 - (r / 2.0).log10().floor()).clamp(0.0, 6.0) as usize;
+    let decimals = if r >= 20.0 { 0 } else { decimals };
+    format!("{v:.decimals$}")
+}
+
+/// A title font size that fits `text` across the chart.
+fn title_size(text: &str) -> u32 {
+    let fit = (f64::from(super::style::SIZE.0) - 40.0) / (0.56 * text.chars().count() as f64);
+    fit.clamp(14.0, 26.0) as u32
+}
+
+/// Date labels: days for long spans, hours for short ones.
+fn date_label(start: &StartInstant, span: f64, x: f64) -> String {
+    let s = start.format(x);
+    if span > 3.0 * 1440.0 {
+        s[..10].to_string()
+    } else {
+        s[5..16].replace('T', " ")
+    }
+}
+
+fn time_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &TimePanel, start: &StartInstant, n: usize) -> Res {
+    let x_max = p
+        .lines
+        .iter()
+        .flat_map(|l| l.points.last().map(|q| q.0))
+        .fold(1.0, f64::max);
+    let data_max = p
+        .lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|q| q.1).chain(l.band.iter().map(|b| b.2)))
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max)
+        .max(p.reference.as_ref().map_or(0.0, |r| r.0));
+    let y_max = p.y_max.unwrap_or(if data_max > 0.0 { data_max * 1.1 } else { 1.0 });
+    let label_size = if n > 2 { 14 } else { 16 };
+    let mut chart = ChartBuilder::on(area)
+        .caption(&p.title, (FONT, 18))
+        .margin(8)
+        .x_label_area_size(if n > 2 { 28 } else { 36 })
+        .y_label_area_size(70)
+        .build_cartesian_2d(0f64..x_max, 0f64..y_max)
+        .map_err(err)?;
+    let span = x_max;
+    let fmt = |x: &f64| date_label(start, span, *x);
+    let yfmt = |y: &f64| number(*y, y_max);
+    chart
+        .configure_mesh()
+        .x_labels(8)
+        .y_labels(if n > 2 { 4 } else { 6 })
+        .x_label_formatter(&fmt)
+        .y_label_formatter(&yfmt)
+        .y_desc(&p.y_label)
+        .label_style((FONT, label_size))
+        .axis_desc_style((FONT, label_size))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(err)?;
+    if !p.shade.is_empty() {
+        chart
+            .draw_series(
+                p.shade
+                    .iter()
+                    .map(|&(a, b)| Rectangle::new([(a, 0.0), (b, y_max)], RGBColor(200, 200, 200).mix(0.45).filled())),
+            )
+            .map_err(err)?
+            .label("no lane open")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], RGBColor(200, 200, 200).filled()));
+    }
+    for (i, l) in p.lines.iter().enumerate() {
+        let c = colour(i);
+        if !l.band.is_empty() {
+            let mut poly: Vec<(f64, f64)> = l.band.iter().map(|b| (b.0, b.2)).collect();
+            poly.extend(l.band.iter().rev().map(|b| (b.0, b.1)));
+            chart
+                .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.18).filled())))
+                .map_err(err)?;
+        }
+        // Split at gaps (NaN) so closed periods leave a hole instead of a false line.
+        let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for &(x, y) in &l.points {
+            if y.is_finite() {
+                segments.last_mut().expect("non-empty").push((x, y));
+            } else if !segments.last().expect("non-empty").is_empty() {
+                segments.push(Vec::new());
+            }
+        }
+        let style = ShapeStyle::from(&c).stroke_width(2);
+        let mut first = true;
+        for seg in segments.into_iter().filter(|s| !s.is_empty()) {
+            let drawn = chart.draw_series(LineSeries::new(seg, style)).map_err(err)?;
+            if first {
+                drawn
+                    .label(&l.label)
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                first = false;
+            }
+        }
+    }
+    if let Some((v, text)) = &p.reference {
+        let style = ShapeStyle::from(&BLACK).stroke_width(1);
+        chart
+            .draw_series(DashedLineSeries::new(vec![(0.0, *v), (x_max, *v)], 6, 4, style))
+            .map_err(err)?
+            .label(text)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .label_font((FONT, 14))
+        .draw()
+        .map_err(err)
+}
+
+fn cdf<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    x_label: &str,
+    lines: &[Line],
+    marks: &[(f64, String)],
+) -> Res {
+    // Up to the largest mark plus a margin (the far tail would squeeze the body).
+    let x_max = marks.iter().map(|m| m.0).fold(0.0, f64::max).max(1e-9) * 1.6;
+    let x_max = if x_max.is_finite() && x_max > 0.0 { x_max } else { 1.0 };
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, title_size(title)))
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0f64..x_max, 0f64..1.0)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .x_label_formatter(&|x| number(*x, x_max))
+        .y_desc("share of consignments at or below")
+        .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+        .label_style((FONT, 16))
+        .axis_desc_style((FONT, 16))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(err)?;
+    for (i, l) in lines.iter().enumerate() {
+        let style = ShapeStyle::from(&colour(i)).stroke_width(2);
+        // A step function: the share reaches each point at its time.
+        let mut pts = Vec::with_capacity(l.points.len() * 2);
+        let mut prev = 0.0;
+        for &(x, y) in l.points.iter().filter(|p| p.0 <= x_max) {
+            pts.push((x, prev));
+            pts.push((x, y));
+            prev = y;
+        }
+        pts.push((x_max, prev));
+        chart
+            .draw_series(LineSeries::new(pts, style))
+            .map_err(err)?
+            .label(&l.label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+    }
+    for (x, text) in marks {
+        let style = ShapeStyle::from(&BLACK).stroke_width(1);
+        chart
+            .draw_series(DashedLineSeries::new(vec![(*x, 0.0), (*x, 1.0)], 6, 4, style))
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                text.clone(),
+                (*x, 0.06),
+                (FONT, 16).into_font(),
+            )))
+            .map_err(err)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .label_font((FONT, 16))
+        .draw()
+        .map_err(err)
+}
+
+fn bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &BarPanel) -> Res {
+    let n = p.bars.len().max(1);
+    let lo = p.bars.iter().map(|b| b.lo.min(b.mean)).fold(0.0, f64::min);
+    let hi = p.bars.iter().map(|b| b.hi.max(b.mean)).fold(0.0, f64::max);
+    let pad = ((hi - lo) * 0.1).max(1e-9);
+    let (y0, y1) = (
+        if lo < 0.0 { lo - pad } else { 0.0 },
+        if hi > 0.0 { hi + pad } else { pad },
+    );
+    let labels: Vec<String> = p.bars.iter().map(|b| b.label.clone()).collect();
+    let mut chart = ChartBuilder::on(area)
+        .caption(&p.title, (FONT, 18))
+        .margin(10)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0f64..n as f64, y0..y1)
+        .map_err(err)?;
+    let fmt = |x: &f64| {
+        let i = x.floor() as usize;
+        if (x - i as f64 - 0.5).abs() < 1e-6 {
+            labels.get(i).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(2 * n + 1)
+        .x_label_formatter(&fmt)
+        .y_label_formatter(&|y| number(*y, y1 - y0))
+        .y_desc(&p.y_label)
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 14))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(err)?;
+    if y0 < 0.0 {
+        chart
+            .draw_series(LineSeries::new(
+                vec![(0.0, 0.0), (n as f64, 0.0)],
+                BLACK.stroke_width(1),
+            ))
+            .map_err(err)?;
+    }
+    for (i, b) in p.bars.iter().enumerate() {
+        let c = colour(i);
+        let x = i as f64;
+        let fill = if b.strong { c.filled() } else { c.mix(0.45).filled() };
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(x + 0.2, 0.0), (x + 0.8, b.mean)],
+                fill,
+            )))
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(ErrorBar::new_vertical(
+                x + 0.5,
+                b.lo,
+                b.mean,
+                b.hi,
+                BLACK.stroke_width(2),
+                12,
+            )))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_numbers_have_enough_decimals() {
+        assert_eq!(number(600.0, 700.0), "600");
+        assert_eq!(number(2.5, 5.0), "2.5");
+        assert_eq!(number(-0.01, 0.05), "-0.010");
+        assert_eq!(number(0.75, 1.05), "0.75");
+        assert!(title_size(&"x".repeat(200)) < 26);
+        assert_eq!(title_size("short"), 26);
+    }
+}

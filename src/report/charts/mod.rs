@@ -1,0 +1,480 @@
+//! Charts for papers and briefings: PNG and SVG, 1280x720, drawn from the saved output
+//! files so `bordersim chart DIR` redraws exactly what `run` and `compare` drew.
+//!
+//! `data` prepares what each chart shows (tested on its own), `draw` draws it, `style`
+//! holds the palette and the bundled font.
+
+pub mod data;
+pub mod draw;
+pub mod style;
+
+use crate::error::Error;
+use data::Series;
+use draw::{Bar, BarPanel, Chart, Line, TimePanel};
+use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Most panels stacked in one file; more stages go to further files.
+const PANELS_PER_FILE: usize = 3;
+
+/// Most points drawn per line: about one per two pixels of a 1280-pixel-wide chart.
+const MAX_POINTS: usize = 600;
+
+/// Most points per line where several lines share a panel, so they stay apart.
+const MAX_POINTS_SHARED: usize = 200;
+
+/// "" when rows are drawn as they are, else what each point averages.
+fn averaging(group: usize, interval_min: f64) -> String {
+    if group <= 1 {
+        return String::new();
+    }
+    let span = group as f64 * interval_min;
+    let what = if (span - 1440.0).abs() < 1e-6 {
+        "daily averages".to_string()
+    } else if (span - 10080.0).abs() < 1e-6 {
+        "weekly averages".to_string()
+    } else if span >= 1440.0 {
+        format!("averages over {:.1} days", span / 1440.0)
+    } else {
+        format!("averages over {:.0} h", span / 60.0)
+    };
+    format!(" ({what})")
+}
+
+/// Minutes between the first two interval ends of a series.
+fn interval(s: &Series) -> f64 {
+    match s.x.as_slice() {
+        [a, b, ..] => b - a,
+        [a] => *a,
+        [] => 60.0,
+    }
+}
+
+fn read(dir: &Path, name: &str) -> Result<String, Error> {
+    let p = dir.join(name);
+    std::fs::read_to_string(&p).map_err(|e| Error::Usage(format!("{}: cannot read: {e}", p.display())))
+}
+
+fn bad(dir: &Path, msg: String) -> Error {
+    Error::Usage(format!("{}: {msg}", dir.display()))
+}
+
+/// Writes `chart` as NAME.png and NAME.svg in `dir`, each through a temporary file.
+fn save(dir: &Path, name: &str, chart: &Chart) -> Result<Vec<PathBuf>, Error> {
+    style::register_font();
+    let out = |p: &Path, e: String| Error::Output {
+        path: p.to_path_buf(),
+        reason: e,
+    };
+    let png = dir.join(format!("{name}.png"));
+    let svg = dir.join(format!("{name}.svg"));
+    let tmp_png = dir.join(format!(".{name}.tmp-{}.png", std::process::id()));
+    let tmp_svg = dir.join(format!(".{name}.tmp-{}.svg", std::process::id()));
+    {
+        let root = BitMapBackend::new(&tmp_png, style::SIZE).into_drawing_area();
+        draw::render(&root, chart).map_err(|e| out(&png, e))?;
+    }
+    {
+        let root = SVGBackend::new(&tmp_svg, style::SIZE).into_drawing_area();
+        draw::render(&root, chart).map_err(|e| out(&svg, e))?;
+    }
+    for (tmp, dest) in [(&tmp_png, &png), (&tmp_svg, &svg)] {
+        std::fs::rename(tmp, dest).map_err(|e| out(dest, e.to_string()))?;
+    }
+    Ok(vec![png, svg])
+}
+
+fn line(label: &str, s: &Series, band: bool) -> Line {
+    Line {
+        label: label.to_string(),
+        points: s.x.iter().copied().zip(s.mean.iter().copied()).collect(),
+        band: if band {
+            s.x.iter()
+                .zip(s.lo.iter().zip(&s.hi))
+                .map(|(x, (l, h))| (*x, *l, *h))
+                .collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+fn file_name(kind: &str, port: &str, part: usize, parts: usize) -> String {
+    if parts > 1 {
+        format!("{kind}_{port}_{}", part + 1)
+    } else {
+        format!("{kind}_{port}")
+    }
+}
+
+/// Every chart of a run, from DIR/summary.json, DIR/timeseries.csv and
+/// DIR/distribution.csv, prepared but not drawn: (file name, chart).
+pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
+    let info = data::parse_summary(&read(dir, "summary.json")?).map_err(|e| bad(dir, e))?;
+    let ts = data::parse_timeseries(&read(dir, "timeseries.csv")?).map_err(|e| bad(dir, e))?;
+    let dist = data::parse_distribution(&read(dir, "distribution.csv")?).map_err(|e| bad(dir, e))?;
+    let who = if info.variant == crate::scenario::BASELINE {
+        info.name.clone()
+    } else {
+        format!("{} ({})", info.name, info.variant)
+    };
+    let mut out = Vec::new();
+    for port in ts.ports() {
+        let closed = |stage: &str| {
+            ts.get(&port, stage, "", "servers_open")
+                .map(|o| data::closed_periods(o, &ts.starts))
+                .unwrap_or_default()
+        };
+        // Queue length over time, one panel per stage where a queue formed.
+        let stages = ts.stages_with(&port, "queue");
+        let mut queued: Vec<&String> = stages
+            .iter()
+            .filter(|s| ts.get(&port, s, "", "queue").is_some_and(|q| q.max() > 0.0))
+            .collect();
+        let none_queued = queued.is_empty();
+        if none_queued {
+            queued = stages.iter().take(1).collect();
+        }
+        let chunks: Vec<_> = queued.chunks(PANELS_PER_FILE).collect();
+        for (k, chunk) in chunks.iter().enumerate() {
+            let panels = chunk
+                .iter()
+                .map(|s| {
+                    let raw = ts.get(&port, s, "", "queue").expect("listed stage");
+                    let (q, group) = data::downsample(raw, data::group_size(raw.x.len(), interval(raw), MAX_POINTS));
+                    TimePanel {
+                        title: if none_queued {
+                            format!("{s} (no queue formed at any stage of {port})")
+                        } else {
+                            format!(
+                                "{s}: mean over replications, band = lowest to highest replication{}",
+                                averaging(group, interval(raw))
+                            )
+                        },
+                        y_label: "waiting (consignments)".into(),
+                        lines: vec![line(s, &q, true)],
+                        shade: closed(s),
+                        ..TimePanel::default()
+                    }
+                })
+                .collect();
+            out.push((
+                file_name("queue", &port, k, chunks.len()),
+                Chart::Time {
+                    title: format!("{who}: queue length at {port}"),
+                    start: info.start,
+                    panels,
+                },
+            ));
+        }
+        // Utilization over time per server stage.
+        let servers: Vec<String> = ts
+            .stages_with(&port, "busy")
+            .into_iter()
+            .filter(|s| ts.get(&port, s, "", "servers_open").is_some())
+            .collect();
+        let chunks: Vec<_> = servers.chunks(PANELS_PER_FILE).collect();
+        for (k, chunk) in chunks.iter().enumerate() {
+            let panels = chunk
+                .iter()
+                .map(|s| {
+                    let busy = ts.get(&port, s, "", "busy").expect("listed");
+                    let u = data::utilization(busy, ts.get(&port, s, "", "servers_open").expect("listed"));
+                    let (u, group) = data::downsample(&u, data::group_size(u.x.len(), interval(busy), MAX_POINTS));
+                    TimePanel {
+                        title: format!(
+                            "{s}: busy lanes / open lanes, mean over replications{}",
+                            averaging(group, interval(busy))
+                        ),
+                        y_label: "utilization".into(),
+                        lines: vec![line(s, &u, false)],
+                        shade: closed(s),
+                        y_max: Some(1.05),
+                        ..TimePanel::default()
+                    }
+                })
+                .collect();
+            out.push((
+                file_name("utilization", &port, k, chunks.len()),
+                Chart::Time {
+                    title: format!("{who}: lane utilization at {port}"),
+                    start: info.start,
+                    panels,
+                },
+            ));
+        }
+        // Throughput per day, per mode and in total.
+        let modes = ts.modes(&port);
+        let daily = |metric: &str| -> Vec<Line> {
+            let mut lines = Vec::new();
+            let mut total: BTreeMap<u64, (f64, f64)> = BTreeMap::new();
+            for m in &modes {
+                if let Some(s) = ts.get(&port, "", m, metric) {
+                    let pts: Vec<(f64, f64)> = data::per_day(s, &ts.starts)
+                        .into_iter()
+                        .map(|(d, v)| (d + 720.0, v))
+                        .collect();
+                    for &(x, v) in &pts {
+                        total.entry(x.to_bits()).or_insert((x, 0.0)).1 += v;
+                    }
+                    lines.push(Line {
+                        label: m.clone(),
+                        points: pts,
+                        band: Vec::new(),
+                    });
+                }
+            }
+            if modes.len() > 1 {
+                lines.push(Line {
+                    label: "all modes".into(),
+                    points: total.into_values().collect(),
+                    band: Vec::new(),
+                });
+            }
+            lines
+        };
+        out.push((
+            format!("throughput_{port}"),
+            Chart::Time {
+                title: format!("{who}: throughput per day at {port} (mean over replications)"),
+                start: info.start,
+                panels: vec![
+                    TimePanel {
+                        title: "vehicles cleared per day".into(),
+                        y_label: "vehicles / day".into(),
+                        lines: daily("completed_vehicles"),
+                        ..TimePanel::default()
+                    },
+                    TimePanel {
+                        title: "consignments cleared per day (a cage truck is one consignment)".into(),
+                        y_label: "consignments / day".into(),
+                        lines: daily("completed"),
+                        ..TimePanel::default()
+                    },
+                ],
+            },
+        ));
+        // Time in system distribution.
+        let mut cdf_lines: Vec<Line> = modes
+            .iter()
+            .filter_map(|m| dist.get(&(port.clone(), m.clone())).map(|pts| (m, pts)))
+            .map(|(m, pts)| Line {
+                label: m.clone(),
+                points: pts.clone(),
+                band: Vec::new(),
+            })
+            .collect();
+        if modes.len() > 1
+            && let Some(pts) = dist.get(&(port.clone(), String::new()))
+        {
+            cdf_lines.push(Line {
+                label: "all modes".into(),
+                points: pts.clone(),
+                band: Vec::new(),
+            });
+        }
+        if !cdf_lines.is_empty() {
+            let (p50, p95) = info.quantiles.get(&port).copied().unwrap_or((f64::NAN, f64::NAN));
+            let marks = [(p50, "p50"), (p95, "p95")]
+                .into_iter()
+                .filter(|(v, _)| v.is_finite())
+                .map(|(v, n)| (v, format!(" {n} {v:.0} min")))
+                .collect();
+            out.push((
+                format!("time_in_system_{port}"),
+                Chart::Cdf {
+                    title: format!("{who}: time in system at {port} (all replications)"),
+                    x_label: "time from arrival to leaving the last stage (minutes)".into(),
+                    lines: cdf_lines,
+                    marks,
+                },
+            ));
+        }
+        // Drivers in use.
+        if let Some(raw) = ts.get(&port, "", "", "drivers_busy") {
+            let (d, group) = data::downsample(raw, data::group_size(raw.x.len(), interval(raw), MAX_POINTS));
+            let d = &d;
+            out.push((
+                format!("drivers_{port}"),
+                Chart::Time {
+                    title: format!("{who}: hired drivers away on trips at {port}"),
+                    start: info.start,
+                    panels: vec![TimePanel {
+                        title: format!(
+                            "mean over replications, band = lowest to highest replication{}",
+                            averaging(group, interval(raw))
+                        ),
+                        y_label: "drivers busy".into(),
+                        lines: vec![line("drivers busy", d, true)],
+                        reference: info.drivers.get(&port).map(|n| (*n, format!("pool of {n:.0}"))),
+                        ..TimePanel::default()
+                    }],
+                },
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Every chart of a comparison, from DIR/comparison.json and DIR/compare_timeseries.csv.
+pub fn compare_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
+    let v: serde_json::Value =
+        serde_json::from_str(&read(dir, "comparison.json")?).map_err(|e| bad(dir, format!("comparison.json: {e}")))?;
+    let name = v["name"].as_str().unwrap_or("scenario").to_string();
+    let rows = v["rows"].as_array().cloned().unwrap_or_default();
+    let variants: Vec<String> = v["variants"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x["name"].as_str().map(String::from)).collect())
+        .unwrap_or_default();
+    let ports: Vec<String> = {
+        let mut p: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r["port"].as_str().map(String::from))
+            .collect();
+        p.dedup();
+        p
+    };
+    let series_text = read(dir, "compare_timeseries.csv")?;
+    let mut out = Vec::new();
+    let start = crate::engine::StartInstant::default();
+    for port in ports {
+        let find = |variant: &str, metric: &str| {
+            rows.iter().find(|r| {
+                r["variant"] == variant
+                    && r["port"] == port.as_str()
+                    && r["stage"] == ""
+                    && r["mode"] == ""
+                    && r["metric"] == metric
+            })
+        };
+        let panel = |metric: &str, title: &str, unit: &str, diff: bool| BarPanel {
+            title: title.into(),
+            y_label: unit.into(),
+            bars: variants
+                .iter()
+                .filter(|v| !diff || v.as_str() != crate::scenario::BASELINE)
+                .filter_map(|v| {
+                    let r = find(v, metric)?;
+                    let e = if diff { &r["diff"] } else { &r["value"] };
+                    let mean = e["mean"].as_f64()?;
+                    let ci = e["ci95"].as_f64().unwrap_or(0.0);
+                    Some(Bar {
+                        label: v.clone(),
+                        mean,
+                        lo: mean - ci,
+                        hi: mean + ci,
+                        strong: !diff || r["significant"].as_bool().unwrap_or(false),
+                    })
+                })
+                .collect(),
+        };
+        let metrics = [
+            ("vehicles_per_day", "vehicles cleared per day", "vehicles / day"),
+            ("time_in_system_mean_min", "mean time in system", "minutes"),
+            ("time_in_system_p95_min", "95th percentile time in system", "minutes"),
+        ];
+        out.push((
+            format!("compare_{port}"),
+            Chart::Bars {
+                title: format!("{name}: variants at {port} (mean, 95% CI over replications)"),
+                panels: metrics.iter().map(|(m, t, u)| panel(m, t, u, false)).collect(),
+            },
+        ));
+        if variants.len() > 1 {
+            out.push((
+                format!("compare_difference_{port}"),
+                Chart::Bars {
+                    title: format!("{name}: Δ from baseline at {port} (paired 95% CI; pale = not significant)"),
+                    panels: metrics
+                        .iter()
+                        .map(|(m, t, u)| panel(m, &format!("Δ {t}"), &format!("Δ {u}"), true))
+                        .collect(),
+                },
+            ));
+        }
+        // Queue over time: one line per variant, for the stages with the longest queues.
+        let mut queues: BTreeMap<(String, String), Series> = BTreeMap::new();
+        for l in series_text.lines().skip(1) {
+            let f: Vec<&str> = l.split(',').collect();
+            if f.len() != 9 || f[3] != port || f[5] != "queue" {
+                continue;
+            }
+            let s = queues.entry((f[4].to_string(), f[0].to_string())).or_default();
+            s.x.push(f[2].parse().unwrap_or(f64::NAN));
+            s.mean.push(f[6].parse().unwrap_or(f64::NAN));
+        }
+        let mut stages: Vec<(String, f64)> = Vec::new();
+        for ((stage, _), s) in &queues {
+            let m = s.max();
+            match stages.iter_mut().find(|(n, _)| n == stage) {
+                Some(e) => e.1 = e.1.max(m),
+                None => stages.push((stage.clone(), m)),
+            }
+        }
+        stages.retain(|s| s.1 > 0.0);
+        stages.sort_by(|a, b| b.1.total_cmp(&a.1));
+        stages.truncate(PANELS_PER_FILE);
+        if !stages.is_empty() {
+            let panels = stages
+                .iter()
+                .map(|(stage, _)| {
+                    let mut note = String::new();
+                    let lines = variants
+                        .iter()
+                        .filter_map(|v| {
+                            queues.get(&(stage.clone(), v.clone())).map(|s| {
+                                let g = data::group_size(s.x.len(), interval(s), MAX_POINTS_SHARED);
+                                note = averaging(g, interval(s));
+                                line(v, &data::downsample(s, g).0, false)
+                            })
+                        })
+                        .collect();
+                    TimePanel {
+                        title: format!("{stage}: queue, one line per variant, mean over replications{note}"),
+                        y_label: "waiting (consignments)".into(),
+                        lines,
+                        ..TimePanel::default()
+                    }
+                })
+                .collect();
+            out.push((
+                format!("compare_queue_{port}"),
+                Chart::Time {
+                    title: format!("{name}: queue length by variant at {port}"),
+                    start: v["start"]
+                        .as_str()
+                        .and_then(|s| crate::engine::StartInstant::parse(s).ok())
+                        .unwrap_or(start),
+                    panels,
+                },
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Draws every chart whose data files are in `dir` into `dir/charts/`: run charts when
+/// summary.json is there, comparison charts when comparison.json is. Returns the files.
+pub fn draw_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut charts = Vec::new();
+    if dir.join("summary.json").exists() {
+        charts.extend(run_charts(dir)?);
+    }
+    if dir.join("comparison.json").exists() {
+        charts.extend(compare_charts(dir)?);
+    }
+    if charts.is_empty() {
+        return Err(bad(
+            dir,
+            "no summary.json or comparison.json here: give the --out directory of a run or a comparison".into(),
+        ));
+    }
+    let out = dir.join("charts");
+    super::atomic::ensure_dir(&out)?;
+    let mut written = Vec::new();
+    for (name, chart) in &charts {
+        written.extend(save(&out, name, chart)?);
+    }
+    Ok(written)
+}

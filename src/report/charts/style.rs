@@ -1,0 +1,40 @@
+//! Colours, fonts and sizes shared by every chart.
+
+use plotters::style::{FontStyle, RGBColor};
+use std::sync::Once;
+
+/// Size of every chart, pixels.
+pub const SIZE: (u32, u32) = (1280, 720);
+
+/// The Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(0, 0, 0),       // black
+    RGBColor(240, 228, 66),  // yellow (last: weak on white)
+];
+
+/// The `i`-th series colour.
+pub fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Font family name under which the bundled font is registered.
+pub const FONT: &str = "sans-serif";
+
+/// DejaVu Sans, bundled so charts render on machines with no system fonts (licence in
+/// assets/fonts/DejaVu-LICENSE.txt).
+static DEJAVU_SANS: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+
+/// Registers the bundled font with plotters, once per process.
+pub fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The font is compiled in and known to be valid; a failure would only mean no text.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, DEJAVU_SANS);
+    });
+}
