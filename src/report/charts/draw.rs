@@ -181,6 +181,7 @@ fn time_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &TimePanel, 
         .y_labels(if n > 2 { 4 } else { 6 })
         .x_label_formatter(&fmt)
         .y_label_formatter(&yfmt)
+        .x_desc("date")
         .y_desc(&p.y_label)
         .label_style((FONT, label_size))
         .axis_desc_style((FONT, label_size))
