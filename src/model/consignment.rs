@@ -7,6 +7,8 @@ use super::spec::MAX_ROUTE;
 /// with common random numbers send the n-th truck to the same stages.
 #[derive(Debug, Clone, Copy)]
 pub struct Consignment {
+    /// Arrival number within the replication, unique (slab slots are reused).
+    pub serial: u64,
     /// Flow index (a port and a mode).
     pub flow: u32,
     /// Vehicles carried.

@@ -15,6 +15,8 @@
 pub mod arrivals;
 pub mod consignment;
 pub mod metrics;
+#[cfg(test)]
+mod proptests;
 pub mod queue;
 pub mod schedule;
 pub mod series;

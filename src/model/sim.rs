@@ -15,6 +15,31 @@ use rand::Rng;
 /// instead of eating the machine's memory.
 pub const MAX_INSIDE: usize = 5_000_000;
 
+/// What happened to a consignment, recorded in test builds so that property tests can
+/// check the engine's invariants against the full history of a run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Trace {
+    /// Consignment `serial` of `flow` arrived.
+    Arrive { t: Time, serial: u64, flow: usize },
+    /// It was turned away at the entrance.
+    TurnedAway { t: Time, serial: u64 },
+    /// It entered a stage (queue or service).
+    Enter {
+        t: Time,
+        serial: u64,
+        stage: usize,
+        class: u8,
+    },
+    /// Its service (or dwell, or driver pick-up) began.
+    Start { t: Time, serial: u64, stage: usize },
+    /// It left a stage.
+    Leave { t: Time, serial: u64, stage: usize },
+    /// It left the port.
+    Depart { t: Time, serial: u64 },
+    /// A report row was written; `inside` consignments were in the ports.
+    Report { t: Time, inside: usize },
+}
+
 /// Events of the clearance model. Small and `Copy` so the calendar moves plain bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
@@ -105,6 +130,11 @@ pub struct Simulation<'a, P> {
     pub events: u64,
     /// Set when the ports held more than [`MAX_INSIDE`] consignments: the time it happened.
     pub overloaded: Option<Time>,
+    /// Arrivals so far: the next consignment's serial number.
+    serial: u64,
+    /// Every consignment's history, in test builds only.
+    #[cfg(test)]
+    pub trace: Vec<Trace>,
 }
 
 impl<'a, P: ClearancePolicy> Simulation<'a, P> {
@@ -155,6 +185,9 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             ticket: 0,
             events: 0,
             overloaded: None,
+            serial: 0,
+            #[cfg(test)]
+            trace: Vec::new(),
         };
         for st in &mut sim.stages {
             if st.open != u32::MAX {
@@ -234,6 +267,9 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         let (path, len) = self.draw_route(flow);
         let tag: f64 = self.streams.tags[flow].random();
         let measuring = now >= spec.warmup;
+        let serial = self.serial;
+        self.serial += 1;
+        self.log(Trace::Arrive { t: now, serial, flow });
         let fs = &mut self.flows[flow];
         fs.total_arrived += 1;
         if measuring {
@@ -250,6 +286,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
                 fs.time_in_system.add(0.0);
                 fs.tis_hist.add(0.0);
             }
+            self.log(Trace::Depart { t: now, serial });
             return;
         }
         let first = usize::from(path[0]);
@@ -260,6 +297,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
                 fs.turned_away.1 += u64::from(vehicles);
                 self.stages[first].turned_away += 1;
             }
+            self.log(Trace::TurnedAway { t: now, serial });
             return;
         }
         fs.inside += 1;
@@ -269,6 +307,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         }
         self.ports[f.port].in_system.add(now, 1.0);
         let id = self.cons.insert(Consignment {
+            serial,
             flow: flow as u32,
             vehicles,
             tag,
@@ -287,8 +326,22 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         self.enter(now, id, first, cal);
     }
 
+    /// Records a trace entry (test builds only; free otherwise).
+    #[inline(always)]
+    fn log(&mut self, _entry: Trace) {
+        #[cfg(test)]
+        self.trace.push(_entry);
+    }
+
     /// Puts consignment `id` into stage `s` (room has been checked) and serves it if it can.
     fn enter(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
+        let (serial, class) = (self.cons[id].serial, self.cons[id].class);
+        self.log(Trace::Enter {
+            t: now,
+            serial,
+            stage: s,
+            class,
+        });
         let c = &mut self.cons[id];
         c.entered = now;
         let class = c.class;
@@ -333,6 +386,12 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
     /// Takes a server for `id` at `s` and starts its clearance.
     #[inline]
     fn begin(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
+        let serial = self.cons[id].serial;
+        self.log(Trace::Start {
+            t: now,
+            serial,
+            stage: s,
+        });
         let st = &mut self.stages[s];
         st.busy += 1;
         st.busy_tw.set(now, f64::from(st.busy));
@@ -445,8 +504,13 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
                 let st = &mut self.stages[next];
                 if st.has_room() && st.blocked_in.is_empty() {
                     let c = &mut self.cons[id];
-                    let (since, reserved) = (c.entered, std::mem::take(&mut c.on_reserved));
+                    let (since, reserved, serial) = (c.entered, std::mem::take(&mut c.on_reserved), c.serial);
                     c.pos += 1;
+                    self.log(Trace::Leave {
+                        t: now,
+                        serial,
+                        stage: here,
+                    });
                     self.enter(now, id, next, cal);
                     self.leave(now, here, since, reserved, cal);
                 } else {
@@ -479,8 +543,13 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
                 break;
             };
             let c = &mut self.cons[b];
-            let (from, since, reserved) = (c.stage(), c.entered, std::mem::take(&mut c.on_reserved));
+            let (from, since, reserved, serial) = (c.stage(), c.entered, std::mem::take(&mut c.on_reserved), c.serial);
             c.pos += 1;
+            self.log(Trace::Leave {
+                t: now,
+                serial,
+                stage: from,
+            });
             self.enter(now, b, s, cal);
             self.leave(now, from, since, reserved, cal);
         }
@@ -517,6 +586,15 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
                 Event::DriverFree(pool as u32),
             );
         }
+        self.log(Trace::Leave {
+            t: now,
+            serial: c.serial,
+            stage: here,
+        });
+        self.log(Trace::Depart {
+            t: now,
+            serial: c.serial,
+        });
         self.leave(now, here, c.entered, c.on_reserved, cal);
         self.cons.remove(id);
     }
@@ -562,6 +640,10 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
     }
 
     fn on_report(&mut self, now: Time, cal: &mut Calendar<Event>) {
+        self.log(Trace::Report {
+            t: now,
+            inside: self.cons.len(),
+        });
         let mut series = std::mem::take(&mut self.series);
         series.record(self, now);
         self.series = series;

@@ -1,0 +1,279 @@
+//! Property tests: random valid scenarios, run with a full trace, checked against the
+//! engine's invariants.
+
+use super::sim::{Simulation, Trace};
+use super::spec::{RouteStep, StageKind};
+use crate::model::Scope;
+use proptest::prelude::*;
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::path::Path;
+
+/// One random stage: (kind 0 servers / 1 dwell, servers, capacity, priority, schedule?, mean).
+type StageGen = (u8, u32, Option<u32>, bool, bool, f64);
+
+fn scenario_text(
+    stages: &[StageGen],
+    flows: &[(f64, u8, Vec<(usize, Option<f64>)>)],
+    days: f64,
+    warm: f64,
+    interval: f64,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "[simulation]\nhorizon_days = {days}\nwarmup_days = {warm}\nreplications = 1\nreport_interval_min = {interval}\n"
+    );
+    for (i, _) in flows.iter().enumerate() {
+        let _ = writeln!(s, "[modes.m{i}]\nkind = \"generic\"\n");
+    }
+    for (i, (kind, servers, cap, prio, sched, mean)) in stages.iter().enumerate() {
+        let _ = writeln!(s, "[ports.p.stages.s{i}]");
+        if *kind == 0 {
+            let _ = writeln!(s, "kind = \"servers\"\nservers = {servers}");
+            if *sched {
+                let _ = writeln!(
+                    s,
+                    "schedule = [{{ days = \"all\", from = \"08:00\", to = \"20:00\", servers = {} }}]",
+                    servers + 2
+                );
+            }
+            if *prio {
+                let _ = writeln!(s, "discipline = \"priority\"");
+            }
+        } else {
+            let _ = writeln!(s, "kind = \"dwell\"");
+        }
+        if let Some(c) = cap {
+            let _ = writeln!(s, "capacity = {c}");
+        }
+        let _ = writeln!(s, "clearance = {{ dist = \"exponential\", mean = {mean} }}\n");
+    }
+    for (i, (rate, class, route)) in flows.iter().enumerate() {
+        let steps: Vec<String> = route
+            .iter()
+            .map(|(st, p)| match p {
+                None => format!("\"s{st}\""),
+                Some(p) => format!("{{ stage = \"s{st}\", probability = {p} }}"),
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "[ports.p.flows.m{i}]\nrate = {{ per_hour = {rate} }}\npriority = {class}\nroute = [{}]\n",
+            steps.join(", ")
+        );
+    }
+    s
+}
+
+fn scenarios() -> impl Strategy<Value = String> {
+    let stage = (
+        0u8..2,
+        1u32..4,
+        proptest::option::weighted(0.3, 1u32..6),
+        any::<bool>(),
+        proptest::bool::weighted(0.3),
+        1.0f64..40.0,
+    );
+    (
+        proptest::collection::vec(stage, 1..5),
+        1.0f64..4.0,
+        0.0f64..0.5,
+        prop_oneof![Just(60.0), Just(180.0), Just(1440.0)],
+    )
+        .prop_flat_map(|(stages, days, warm, interval)| {
+            let n = stages.len();
+            // A route: a non-empty ordered subset of the stages, some steps optional.
+            let route = proptest::collection::vec((any::<bool>(), proptest::option::weighted(0.3, 0.05f64..0.95)), n)
+                .prop_map(move |picks| {
+                    let mut r: Vec<(usize, Option<f64>)> = picks
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| p.0)
+                        .map(|(i, p)| (i, p.1))
+                        .collect();
+                    if r.is_empty() {
+                        r.push((0, None));
+                    }
+                    r
+                });
+            let flow = (1.0f64..30.0, 0u8..3, route);
+            proptest::collection::vec(flow, 1..4)
+                .prop_map(move |flows| scenario_text(&stages, &flows, days, warm * days, interval))
+        })
+}
+
+fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
+    let sc = crate::scenario::parse_str(src, Path::new("generated.toml"))
+        .map_err(|e| TestCaseError::fail(format!("{e}\n{src}")))?;
+    let spec = &sc.spec;
+    let mut sim = Simulation::new(spec, sc.policy.clone(), seed, 0);
+    sim.run();
+    let trace = std::mem::take(&mut sim.trace);
+    let time = |e: &Trace| match *e {
+        Trace::Arrive { t, .. }
+        | Trace::TurnedAway { t, .. }
+        | Trace::Enter { t, .. }
+        | Trace::Start { t, .. }
+        | Trace::Leave { t, .. }
+        | Trace::Depart { t, .. }
+        | Trace::Report { t, .. } => t,
+    };
+    // The clock never goes back.
+    for w in trace.windows(2) {
+        prop_assert!(
+            time(&w[1]) >= time(&w[0]),
+            "clock went back: {:?} then {:?}",
+            w[0],
+            w[1]
+        );
+    }
+    // Each consignment: arrives first, then visits stages in route order, each as enter,
+    // start, leave; never leaves before it arrives.
+    let mut history: HashMap<u64, Vec<Trace>> = HashMap::new();
+    let mut flow_of: HashMap<u64, usize> = HashMap::new();
+    for e in &trace {
+        let serial = match *e {
+            Trace::Arrive { serial, flow, .. } => {
+                flow_of.insert(serial, flow);
+                serial
+            }
+            Trace::TurnedAway { serial, .. }
+            | Trace::Enter { serial, .. }
+            | Trace::Start { serial, .. }
+            | Trace::Leave { serial, .. }
+            | Trace::Depart { serial, .. } => serial,
+            Trace::Report { .. } => continue,
+        };
+        history.entry(serial).or_default().push(*e);
+    }
+    for (serial, h) in &history {
+        prop_assert!(matches!(h[0], Trace::Arrive { .. }), "{serial}: first event {:?}", h[0]);
+        let flow = &spec.flows[flow_of[serial]];
+        let route: Vec<usize> = flow
+            .route
+            .iter()
+            .map(|st| match st {
+                RouteStep::Always(s) | RouteStep::Maybe(s, _) => *s,
+                RouteStep::Choose(v) => v[0].0,
+            })
+            .collect();
+        let mut visited = Vec::new();
+        let mut expect = 0; // 0 enter, 1 start, 2 leave
+        for e in &h[1..] {
+            match *e {
+                Trace::Enter { stage, .. } => {
+                    prop_assert_eq!(expect, 0, "{}: enter out of order {:?}", serial, h);
+                    visited.push(stage);
+                    expect = 1;
+                }
+                Trace::Start { stage, .. } => {
+                    prop_assert!(
+                        expect == 1 && visited.last() == Some(&stage),
+                        "{}: start out of order {:?}",
+                        serial,
+                        h
+                    );
+                    expect = 2;
+                }
+                Trace::Leave { stage, .. } => {
+                    prop_assert!(
+                        expect == 2 && visited.last() == Some(&stage),
+                        "{}: leave out of order {:?}",
+                        serial,
+                        h
+                    );
+                    expect = 0;
+                }
+                Trace::Depart { .. } | Trace::TurnedAway { .. } => {
+                    prop_assert_eq!(expect, 0, "{}: left mid-stage {:?}", serial, h)
+                }
+                _ => {}
+            }
+        }
+        // Stages in route order, skipping only optional steps.
+        let mut it = route.iter().zip(&flow.route);
+        for s in &visited {
+            loop {
+                let Some((r, step)) = it.next() else {
+                    return Err(TestCaseError::fail(format!(
+                        "{serial}: visited {visited:?} not along route {route:?}"
+                    )));
+                };
+                if r == s {
+                    break;
+                }
+                prop_assert!(
+                    matches!(step, RouteStep::Maybe(..)),
+                    "{serial}: skipped a mandatory stage {r} in {visited:?}"
+                );
+            }
+        }
+        if matches!(h.last(), Some(Trace::Depart { .. })) {
+            for (_, step) in it {
+                prop_assert!(
+                    matches!(step, RouteStep::Maybe(..)),
+                    "{serial}: departed before a mandatory stage"
+                );
+            }
+        }
+    }
+    // FIFO within a priority class at every stage (no reserved lanes here).
+    let mut queued: HashMap<(usize, u8), Vec<u64>> = HashMap::new();
+    let mut started: HashMap<(usize, u8), Vec<u64>> = HashMap::new();
+    let mut class_of: HashMap<(u64, usize), u8> = HashMap::new();
+    for e in &trace {
+        match *e {
+            Trace::Enter {
+                serial, stage, class, ..
+            } => {
+                let c = if spec.stages[stage].priority { class } else { 0 };
+                class_of.insert((serial, stage), c);
+                queued.entry((stage, c)).or_default().push(serial);
+            }
+            Trace::Start { serial, stage, .. } => {
+                let c = class_of[&(serial, stage)];
+                started.entry((stage, c)).or_default().push(serial);
+            }
+            _ => {}
+        }
+    }
+    for (k, s) in &started {
+        prop_assert_eq!(
+            &queued[k][..s.len()],
+            &s[..],
+            "FIFO broken at stage {} class {}",
+            k.0,
+            k.1
+        );
+    }
+    // Conservation at every report: arrived = completed + inside + turned away.
+    let (mut arrived, mut gone) = (0usize, 0usize);
+    for e in &trace {
+        match *e {
+            Trace::Arrive { .. } => arrived += 1,
+            Trace::Depart { .. } | Trace::TurnedAway { .. } => gone += 1,
+            Trace::Report { inside, .. } => prop_assert_eq!(arrived, gone + inside, "conservation broken at a report"),
+            _ => {}
+        }
+    }
+    // Utilizations and probabilities stay in [0, 1].
+    for (k, v) in sim.metrics() {
+        if let (Some(v), true) = (v, matches!(k.name, "utilization" | "p_wait" | "turned_away_fraction")) {
+            prop_assert!((0.0..=1.0 + 1e-9).contains(&v), "{:?} = {v}", k);
+        }
+        if let (Scope::Stage(s), "utilization") = (k.scope, k.name) {
+            prop_assert!(spec.stages[s].kind == StageKind::Servers);
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn engine_invariants_hold_on_random_scenarios(src in scenarios(), seed in 0u64..1000) {
+        check(&src, seed)?;
+    }
+}
