@@ -12,13 +12,10 @@ use std::path::Path;
 /// One random stage: (kind 0 servers / 1 dwell, servers, capacity, priority, schedule?, mean).
 type StageGen = (u8, u32, Option<u32>, bool, bool, f64);
 
-fn scenario_text(
-    stages: &[StageGen],
-    flows: &[(f64, u8, Vec<(usize, Option<f64>)>)],
-    days: f64,
-    warm: f64,
-    interval: f64,
-) -> String {
+/// One random flow: (rate per hour, priority class, route as (stage, optional probability)).
+type FlowGen = (f64, u8, Vec<(usize, Option<f64>)>);
+
+fn scenario_text(stages: &[StageGen], flows: &[FlowGen], days: f64, warm: f64, interval: f64) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
