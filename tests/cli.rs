@@ -211,3 +211,81 @@ fn results_do_not_depend_on_the_number_of_threads() {
     let o = run(&["run", "scenarios/baktu.toml", "--threads", "0"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn an_output_directory_with_results_is_refused_unless_forced() {
+    let out = tmp("cli-force");
+    let dir = out.to_str().unwrap();
+    let o = run(&[
+        "run",
+        "scenarios/mmc.toml",
+        "-q",
+        "--days",
+        "5",
+        "--replications",
+        "2",
+        "--no-charts",
+        "--out",
+        dir,
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let first = std::fs::read(out.join("summary.json")).unwrap();
+    let o = run(&[
+        "run",
+        "scenarios/mmc.toml",
+        "-q",
+        "--days",
+        "5",
+        "--replications",
+        "3",
+        "--no-charts",
+        "--out",
+        dir,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("already holds results (summary.json, timeseries.csv, distribution.csv)"),
+        "{err}"
+    );
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(
+        std::fs::read(out.join("summary.json")).unwrap(),
+        first,
+        "refused run changed the results"
+    );
+    // --force replaces them, and stale files of another kind of run go too.
+    std::fs::create_dir_all(out.join("charts")).unwrap();
+    std::fs::write(out.join("charts/old.png"), b"stale").unwrap();
+    let o = run(&[
+        "run",
+        "scenarios/mmc.toml",
+        "-q",
+        "--days",
+        "5",
+        "--replications",
+        "3",
+        "--no-charts",
+        "--force",
+        "--out",
+        dir,
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_ne!(std::fs::read(out.join("summary.json")).unwrap(), first);
+    assert!(!out.join("charts").exists());
+    // Other files in the directory are left alone.
+    std::fs::write(out.join("notes.txt"), b"mine").unwrap();
+    let o = run(&[
+        "run",
+        "scenarios/mmc.toml",
+        "-q",
+        "--days",
+        "5",
+        "--force",
+        "--no-charts",
+        "--out",
+        dir,
+    ]);
+    assert!(o.status.success());
+    assert_eq!(std::fs::read(out.join("notes.txt")).unwrap(), b"mine");
+}

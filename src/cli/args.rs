@@ -60,6 +60,9 @@ pub struct RunArgs {
     /// Do not draw charts into DIR/charts.
     #[arg(long)]
     pub no_charts: bool,
+    /// Replace the results already in DIR (otherwise a DIR holding results is refused).
+    #[arg(long)]
+    pub force: bool,
     /// Run this variant instead of the baseline.
     #[arg(long)]
     pub variant: Option<String>,
@@ -94,6 +97,9 @@ pub struct CompareArgs {
     /// Do not draw charts into DIR/charts.
     #[arg(long)]
     pub no_charts: bool,
+    /// Replace the results already in DIR (otherwise a DIR holding results is refused).
+    #[arg(long)]
+    pub force: bool,
     /// Give each variant its own streams instead of common random numbers (for measuring
     /// what common random numbers buy; differences get wider intervals).
     #[arg(long)]

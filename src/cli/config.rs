@@ -39,11 +39,42 @@ fn check_out(out: &Option<PathBuf>) -> Result<(), Error> {
     }
 }
 
+/// Files and folders bordersim writes into an output directory.
+const RESULTS: [&str; 7] = [
+    "summary.json",
+    "timeseries.csv",
+    "distribution.csv",
+    "comparison.json",
+    "comparison.csv",
+    "compare_timeseries.csv",
+    "charts",
+];
+
 /// Makes sure results can be written to `out` before any simulation starts, so an hour of
-/// work is not lost to a typo in a path. Called after the scenario is validated: a bad
-/// scenario leaves nothing behind.
-fn probe_out(out: &Option<PathBuf>) -> Result<(), Error> {
+/// work is not lost to a typo in a path, and that earlier results there are not silently
+/// mixed with new ones: they are refused, or with `force` removed. Called after the
+/// scenario is validated: a bad scenario leaves nothing behind.
+fn probe_out(out: &Option<PathBuf>, force: bool) -> Result<(), Error> {
     let Some(dir) = out else { return Ok(()) };
+    let present: Vec<&str> = RESULTS.iter().copied().filter(|f| dir.join(f).exists()).collect();
+    if !present.is_empty() {
+        if !force {
+            return Err(Error::Usage(format!(
+                "--out: {} already holds results ({}): choose another directory, or add --force to replace them",
+                dir.display(),
+                present.join(", ")
+            )));
+        }
+        for f in present {
+            let p = dir.join(f);
+            let removed = if p.is_dir() {
+                std::fs::remove_dir_all(&p)
+            } else {
+                std::fs::remove_file(&p)
+            };
+            removed.map_err(|e| Error::Usage(format!("--force: cannot remove {}: {e}", p.display())))?;
+        }
+    }
     let fail = |e: std::io::Error| Error::Usage(format!("--out: cannot write to {}: {e}", dir.display()));
     let existed = dir.exists();
     std::fs::create_dir_all(dir).map_err(fail)?;
@@ -69,7 +100,7 @@ impl RunConfig {
         let names: Vec<String> = a.variant.iter().cloned().collect();
         let set = load_which(&a.scenario, overrides, Which::Only(&names))?;
         let scenario = set.variants.first().cloned().unwrap_or(set.baseline);
-        probe_out(&a.out)?;
+        probe_out(&a.out, a.force)?;
         Ok(Self {
             scenario,
             out: a.out.clone(),
@@ -121,7 +152,7 @@ impl CompareConfig {
                 a.scenario.display()
             )));
         }
-        probe_out(&a.out)?;
+        probe_out(&a.out, a.force)?;
         let mut scenarios = vec![set.baseline.clone()];
         scenarios.extend(set.variants.iter().cloned());
         Ok(Self {
