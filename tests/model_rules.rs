@@ -293,3 +293,24 @@ route = ["pick_b"]
         mean_se(&all)
     );
 }
+
+#[test]
+fn consignments_still_waiting_at_the_end_are_counted() {
+    // One 10-minute lane, a truck every 5 minutes for 100 minutes: 20 arrive, and the rest
+    // still wait when the run ends.
+    let src = head(100.0 / 1440.0)
+        + r#"[ports.p.stages.lane]
+kind = "servers"
+servers = 1
+clearance = { dist = "constant", value = 10 }
+
+[ports.p.flows.car]
+every_min = 5
+route = ["lane"]
+"#;
+    let exp = run(&parse(&src));
+    // Arrivals at 0, 5, ..., 95 (20); service starts at 0, 10, ..., 100 (11: events at
+    // the horizon still run), so 9 wait at the end.
+    assert_eq!(one(&exp, Scope::Stage(0), "queue_at_end"), 9.0);
+    assert_eq!(one(&exp, Scope::Stage(0), "served"), 11.0);
+}

@@ -1,11 +1,12 @@
 //! Comparing variants with common random numbers: replication k of every variant uses the
 //! same streams, so the paired differences cancel most of the noise the variants share.
 
-use super::{Experiment, run_replications};
+use super::{Experiment, Fold, Halt, run_models};
 use crate::error::Error;
 use crate::model::{MetricKey, Scope, StageKind};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
+use std::sync::atomic::AtomicBool;
 
 /// One metric of one variant, with its paired difference from the baseline.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,17 +163,61 @@ pub fn compare_with_progress(
     independent: bool,
     progress: impl Fn(u64) + Sync,
 ) -> Result<Comparison, Error> {
-    let results: Vec<Experiment> = variants
+    let never = AtomicBool::new(false);
+    let folds = vec![Fold::default(); variants.len()];
+    compare_resumable(variants, replications, seed, independent, folds, progress, &never).map_err(|h| match h {
+        Halt::Failed(e) => e,
+        Halt::Interrupted(_) => unreachable!("nothing interrupts this comparison"),
+    })
+}
+
+/// [`compare`] continuing from `folds` (one per variant, all with the same number of
+/// replications done) and stopping early when `interrupt` is set. Because replication k of
+/// every variant uses stream set k and is folded in order, an interrupted and resumed
+/// comparison ends byte-identical to an uninterrupted one.
+pub fn compare_resumable(
+    variants: &[&Scenario],
+    replications: u32,
+    seed: u64,
+    independent: bool,
+    folds: Vec<Fold>,
+    progress: impl Fn(u64) + Sync,
+    interrupt: &AtomicBool,
+) -> Result<Comparison, Halt> {
+    let models: Vec<(&crate::model::ModelSpec, &crate::policy::BuiltinPolicy, u64)> = variants
         .iter()
         .enumerate()
         .map(|(i, sc)| {
+            (
+                &sc.spec,
+                &sc.policy,
+                if independent { seed.wrapping_add(i as u64) } else { seed },
+            )
+        })
+        .collect();
+    let folds = run_models(&models, replications, folds, progress, interrupt)?;
+    comparison_from_folds(variants, &folds, seed, independent).map_err(Halt::Failed)
+}
+
+/// The comparison of whatever the folds hold (all with the same number of replications):
+/// the final one, or a partial one after an interruption.
+pub fn comparison_from_folds(
+    variants: &[&Scenario],
+    folds: &[Fold],
+    seed: u64,
+    independent: bool,
+) -> Result<Comparison, Error> {
+    let results: Vec<Experiment> = variants
+        .iter()
+        .zip(folds)
+        .enumerate()
+        .map(|(i, (sc, f))| {
             let s = if independent { seed.wrapping_add(i as u64) } else { seed };
-            let before = i as u64 * u64::from(replications);
-            run_replications(&sc.spec, &sc.policy, s, replications, |n| {
-                progress(before + u64::from(n))
-            })
+            f.finish(&sc.spec, s)
+                .ok_or_else(|| Error::Usage("no replication finished yet".into()))
         })
         .collect::<Result<_, _>>()?;
+    let replications = results[0].replications;
     let base = variants[0];
     let mut rows = Vec::new();
     for want in named_keys(base) {

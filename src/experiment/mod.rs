@@ -2,8 +2,12 @@
 //! metric and each time-series cell across them.
 
 mod compare;
+mod fold;
 mod replicate;
 
-pub use compare::{CompareRow, Comparison, compare, compare_with_progress};
+pub use compare::{CompareRow, Comparison, compare, compare_resumable, compare_with_progress, comparison_from_folds};
 
-pub use replicate::{Experiment, ReplicationOutcome, SeriesSummary, run_replication, run_replications};
+pub use fold::Fold;
+pub use replicate::{
+    Experiment, Halt, ReplicationOutcome, SeriesSummary, run_models, run_replication, run_replications,
+};

@@ -1,9 +1,11 @@
 //! Running and summarising independent replications.
 
+use super::fold::Fold;
 use crate::error::Error;
 use crate::model::{MetricKey, Metrics, ModelSpec, SeriesDef, Simulation};
 use crate::policy::ClearancePolicy;
 use crate::stats::{Estimate, Histogram, Tally};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// What one replication produced.
 #[derive(Debug, Clone)]
@@ -81,6 +83,15 @@ pub struct Experiment {
     pub time_in_system: Vec<Histogram>,
 }
 
+/// Why a batch of replications stopped early.
+#[derive(Debug)]
+pub enum Halt {
+    /// A replication failed (an overloaded scenario).
+    Failed(Error),
+    /// The user interrupted: the folds hold every replication finished for all models.
+    Interrupted(Vec<Fold>),
+}
+
 /// Runs `replications` replications, in parallel on rayon's thread pool. Replication k
 /// always uses stream set k of `seed`, and results are folded in replication order, so the
 /// summary is byte-identical whatever the number of threads. `progress` is called with the
@@ -92,66 +103,70 @@ pub fn run_replications<P: ClearancePolicy + Clone + Send + Sync>(
     replications: u32,
     progress: impl Fn(u32) + Sync,
 ) -> Result<Experiment, Error> {
+    let never = AtomicBool::new(false);
+    let folds = run_models(
+        &[(spec, policy, seed)],
+        replications,
+        vec![Fold::default()],
+        |n| progress(n as u32),
+        &never,
+    )
+    .map_err(|h| match h {
+        Halt::Failed(e) => e,
+        Halt::Interrupted(_) => unreachable!("nothing interrupts this run"),
+    })?;
+    folds[0]
+        .finish(spec, seed)
+        .ok_or_else(|| Error::Usage("replications must be at least 1".into()))
+}
+
+/// Runs replications `folds[i].done .. replications` of every model (spec, policy, seed),
+/// batch by batch: a batch runs as many replications of each model side by side as there
+/// are worker threads, and is folded in only when every model has finished it, so all
+/// models always hold the same number of replications. When `interrupt` is set, the
+/// unfinished batch is dropped and the folds are returned to be saved and resumed.
+pub fn run_models<P: ClearancePolicy + Clone + Send + Sync>(
+    models: &[(&ModelSpec, &P, u64)],
+    replications: u32,
+    mut folds: Vec<Fold>,
+    progress: impl Fn(u64) + Sync,
+    interrupt: &AtomicBool,
+) -> Result<Vec<Fold>, Halt> {
     use rayon::prelude::*;
-    let defs = crate::model::series::series_defs(spec);
-    let mut keys: Vec<MetricKey> = Vec::new();
-    let mut per_rep: Vec<Vec<Option<f64>>> = Vec::new();
-    let mut cells: Vec<Tally> = Vec::new();
-    let mut ends = Vec::new();
-    let mut events = 0;
-    let mut tis: Vec<Histogram> = Vec::new();
-    let done = std::sync::atomic::AtomicU32::new(0);
-    // As many replications side by side as there are worker threads, then fold them in:
-    // memory holds at most one time series per thread.
     let batch = rayon::current_num_threads().max(1) as u32;
-    let mut start = 0;
+    let mut start = folds.iter().map(|f| f.done).min().unwrap_or(0);
+    let done = AtomicU64::new(u64::from(start) * models.len() as u64);
     while start < replications {
         let end = start.saturating_add(batch).min(replications);
-        let outs: Vec<Result<ReplicationOutcome, Error>> = (start..end)
-            .into_par_iter()
-            .map(|rep| {
-                let out = run_replication(spec, policy.clone(), seed, u64::from(rep));
-                progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-                out
-            })
-            .collect();
-        for out in outs {
-            let out = out?;
-            if keys.is_empty() {
-                keys = out.metrics.iter().map(|(k, _)| *k).collect();
-                per_rep = vec![Vec::with_capacity(replications as usize); keys.len()];
-                cells = vec![Tally::default(); out.values.len()];
-                ends = out.ends.clone();
+        let mut outcomes = Vec::with_capacity(models.len());
+        for (spec, policy, seed) in models {
+            let outs: Vec<Option<Result<ReplicationOutcome, Error>>> = (start..end)
+                .into_par_iter()
+                .map(|rep| {
+                    if interrupt.load(Ordering::Relaxed) {
+                        return None;
+                    }
+                    let out = run_replication(spec, (*policy).clone(), *seed, u64::from(rep));
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                    Some(out)
+                })
+                .collect();
+            if outs.iter().any(Option::is_none) {
+                return Err(Halt::Interrupted(folds));
             }
-            for (i, (_, v)) in out.metrics.iter().enumerate() {
-                per_rep[i].push(*v);
-            }
-            for (c, v) in cells.iter_mut().zip(&out.values) {
-                c.add(*v);
-            }
-            events += out.events;
-            if tis.is_empty() {
-                tis = out.time_in_system;
-            } else {
-                tis.iter_mut().zip(&out.time_in_system).for_each(|(a, b)| a.merge(b));
-            }
+            let outs = outs
+                .into_iter()
+                .flatten()
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(Halt::Failed)?;
+            outcomes.push(outs);
+        }
+        for (fold, outs) in folds.iter_mut().zip(outcomes) {
+            outs.into_iter().for_each(|o| fold.add(o));
         }
         start = end;
     }
-    let metrics = keys
-        .iter()
-        .zip(&per_rep)
-        .map(|(k, vals)| (*k, Estimate::from_values(vals.iter().copied())))
-        .collect();
-    Ok(Experiment {
-        seed,
-        replications,
-        metrics,
-        per_replication: per_rep,
-        series: SeriesSummary { defs, ends, cells },
-        events,
-        time_in_system: tis,
-    })
+    Ok(folds)
 }
 
 impl Experiment {

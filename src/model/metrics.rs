@@ -184,6 +184,8 @@ impl<P: ClearancePolicy> Simulation<'_, P> {
                 let area = |tw: &crate::stats::TimeWeighted, v: &[f64]| tw.area_at(end) - WarmSnapshot::get(v, s);
                 out.push((key("queue_mean"), ratio(area(&st.queue_tw, &w.queue), window)));
                 out.push((key("queue_max"), Some(st.queue_tw.max())));
+                // Consignments still waiting at the end have no wait recorded yet: this shows them.
+                out.push((key("queue_at_end"), Some(f64::from(st.waiting()))));
                 out.push((
                     key("in_stage_mean"),
                     ratio(area(&st.occupancy_tw, &w.occupancy), window),

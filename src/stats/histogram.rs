@@ -97,6 +97,36 @@ impl Histogram {
         self.n
     }
 
+    /// Appends the exact state as integers (for checkpoints).
+    pub fn encode(&self, out: &mut Vec<u64>) {
+        out.extend([
+            self.zeros,
+            self.n,
+            self.min.to_bits(),
+            self.max.to_bits(),
+            self.counts.len() as u64,
+        ]);
+        out.extend(self.counts.iter().map(|&c| u64::from(c)));
+    }
+
+    /// Reads back what [`Histogram::encode`] wrote.
+    pub fn decode(it: &mut impl Iterator<Item = u64>) -> Option<Self> {
+        let (zeros, n, min, max, len) = (it.next()?, it.next()?, it.next()?, it.next()?, it.next()?);
+        if len as usize != BUCKETS {
+            return None;
+        }
+        let counts = (0..len)
+            .map(|_| it.next().map(|c| c as u32))
+            .collect::<Option<Vec<u32>>>()?;
+        Some(Self {
+            zeros,
+            counts,
+            n,
+            min: f64::from_bits(min),
+            max: f64::from_bits(max),
+        })
+    }
+
     /// Observations that were exactly zero.
     pub fn zeros(&self) -> u64 {
         self.zeros

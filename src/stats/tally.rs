@@ -53,6 +53,28 @@ impl Tally {
         self.max = self.max.max(o.max);
     }
 
+    /// Appends the exact state as integers (for checkpoints that must resume bit for bit).
+    pub fn encode(&self, out: &mut Vec<u64>) {
+        out.extend([
+            self.n,
+            self.mean.to_bits(),
+            self.m2.to_bits(),
+            self.min.to_bits(),
+            self.max.to_bits(),
+        ]);
+    }
+
+    /// Reads back what [`Tally::encode`] wrote.
+    pub fn decode(it: &mut impl Iterator<Item = u64>) -> Option<Self> {
+        Some(Self {
+            n: it.next()?,
+            mean: f64::from_bits(it.next()?),
+            m2: f64::from_bits(it.next()?),
+            min: f64::from_bits(it.next()?),
+            max: f64::from_bits(it.next()?),
+        })
+    }
+
     /// Number of observations.
     pub fn count(&self) -> u64 {
         self.n
