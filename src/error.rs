@@ -53,6 +53,16 @@ pub enum Error {
         /// Simulation day it was reached.
         day: f64,
     },
+    /// The user pressed Ctrl-C; finished replications were kept.
+    #[error("interrupted after {done} of {requested} replications{saved}")]
+    Interrupted {
+        /// Replications finished (for every variant).
+        done: u32,
+        /// Replications asked for.
+        requested: u32,
+        /// Where the partial results and checkpoint went, in words.
+        saved: String,
+    },
     /// Writing results failed.
     #[error("cannot write {path}: {reason}")]
     Output {
@@ -73,6 +83,7 @@ impl Error {
             | Error::Usage(_)
             | Error::Overloaded { .. } => 2,
             Error::Output { .. } => 1,
+            Error::Interrupted { .. } => 130,
         }
     }
 }

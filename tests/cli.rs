@@ -289,3 +289,105 @@ fn an_output_directory_with_results_is_refused_unless_forced() {
     assert!(o.status.success());
     assert_eq!(std::fs::read(out.join("notes.txt")).unwrap(), b"mine");
 }
+
+fn interrupt_after(args: &[&str], millis: u64, signal: &str) -> std::process::Output {
+    let child = bin()
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(millis));
+    let _ = Command::new("kill").args([signal, &child.id().to_string()]).status();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn an_interrupted_then_resumed_comparison_equals_an_uninterrupted_one() {
+    let (cut, full) = (tmp("cli-resume-cut"), tmp("cli-resume-full"));
+    let args = |dir: &PathBuf| {
+        vec![
+            "compare",
+            "scenarios/baktu.toml",
+            "-q",
+            "--replications",
+            "400",
+            "--no-charts",
+            "--out",
+        ]
+        .into_iter()
+        .map(String::from)
+        .chain([dir.to_str().unwrap().to_string()])
+        .collect::<Vec<String>>()
+    };
+    let a: Vec<String> = args(&cut);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let o = interrupt_after(&a, 1500, "-INT");
+    assert_eq!(
+        o.status.code(),
+        Some(130),
+        "the comparison finished before the interrupt: {}",
+        text(&o.stderr)
+    );
+    let err = text(&o.stderr);
+    assert!(err.contains("interrupted after") && err.contains("--resume"), "{err}");
+    let partial: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(cut.join("comparison.json")).unwrap()).unwrap();
+    assert_eq!(partial["partial"], true);
+    assert!(partial["replications"].as_u64().unwrap() < 400);
+    let mut resumed = a.clone();
+    resumed.push("--resume");
+    let o = run(&resumed);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!cut.join("checkpoint.bin").exists(), "checkpoint left after completion");
+    let b: Vec<String> = args(&full);
+    let b: Vec<&str> = b.iter().map(String::as_str).collect();
+    assert!(run(&b).status.success());
+    for f in ["comparison.csv", "comparison.json", "compare_timeseries.csv"] {
+        assert_eq!(
+            std::fs::read(cut.join(f)).unwrap(),
+            std::fs::read(full.join(f)).unwrap(),
+            "{f} differs after resume"
+        );
+    }
+    // A checkpoint only resumes the experiment it belongs to.
+    let o = run(&[
+        "compare",
+        "scenarios/baktu.toml",
+        "--replications",
+        "400",
+        "--seed",
+        "9",
+        "--out",
+        cut.to_str().unwrap(),
+        "--resume",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn killing_a_run_leaves_complete_files_or_none() {
+    for (i, millis) in [150u64, 400, 700].into_iter().enumerate() {
+        let out = tmp(&format!("cli-kill-{i}"));
+        interrupt_after(
+            &[
+                "run",
+                "scenarios/horgos.toml",
+                "-q",
+                "--replications",
+                "2",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            millis,
+            "-KILL",
+        );
+        if let Ok(bytes) = std::fs::read(out.join("summary.json")) {
+            serde_json::from_slice::<serde_json::Value>(&bytes).expect("summary.json is complete");
+        }
+        if let Ok(csv) = std::fs::read_to_string(out.join("timeseries.csv")) {
+            let last = csv.lines().last().unwrap();
+            assert_eq!(last.split(',').count(), 12, "timeseries.csv ends mid-row");
+        }
+    }
+}

@@ -63,6 +63,9 @@ pub struct RunArgs {
     /// Replace the results already in DIR (otherwise a DIR holding results is refused).
     #[arg(long)]
     pub force: bool,
+    /// Continue an interrupted run from DIR/checkpoint.bin (same scenario and settings).
+    #[arg(long, requires = "out")]
+    pub resume: bool,
     /// Run this variant instead of the baseline.
     #[arg(long)]
     pub variant: Option<String>,
@@ -100,6 +103,9 @@ pub struct CompareArgs {
     /// Replace the results already in DIR (otherwise a DIR holding results is refused).
     #[arg(long)]
     pub force: bool,
+    /// Continue an interrupted comparison from DIR/checkpoint.bin (same scenario and settings).
+    #[arg(long, requires = "out")]
+    pub resume: bool,
     /// Give each variant its own streams instead of common random numbers (for measuring
     /// what common random numbers buy; differences get wider intervals).
     #[arg(long)]

@@ -17,6 +17,8 @@ pub struct RunConfig {
     pub threads: Option<usize>,
     /// Draw charts with the files.
     pub charts: bool,
+    /// Continue from a checkpoint.
+    pub resume: bool,
     /// Suppress notes and the progress bar.
     pub quiet: bool,
 }
@@ -100,12 +102,13 @@ impl RunConfig {
         let names: Vec<String> = a.variant.iter().cloned().collect();
         let set = load_which(&a.scenario, overrides, Which::Only(&names))?;
         let scenario = set.variants.first().cloned().unwrap_or(set.baseline);
-        probe_out(&a.out, a.force)?;
+        probe_out(&a.out, a.force || a.resume)?;
         Ok(Self {
             scenario,
             out: a.out.clone(),
             threads: check_threads(a.threads)?,
             charts: !a.no_charts,
+            resume: a.resume,
             quiet: a.quiet,
         })
     }
@@ -128,6 +131,8 @@ pub struct CompareConfig {
     pub threads: Option<usize>,
     /// Draw charts with the files.
     pub charts: bool,
+    /// Continue from a checkpoint.
+    pub resume: bool,
     /// Suppress notes and the progress bar.
     pub quiet: bool,
 }
@@ -152,7 +157,7 @@ impl CompareConfig {
                 a.scenario.display()
             )));
         }
-        probe_out(&a.out, a.force)?;
+        probe_out(&a.out, a.force || a.resume)?;
         let mut scenarios = vec![set.baseline.clone()];
         scenarios.extend(set.variants.iter().cloned());
         Ok(Self {
@@ -163,6 +168,7 @@ impl CompareConfig {
             independent: a.independent,
             threads: check_threads(a.threads)?,
             charts: !a.no_charts,
+            resume: a.resume,
             quiet: a.quiet,
         })
     }

@@ -3,13 +3,14 @@
 
 pub mod args;
 mod config;
+mod interrupt;
 mod progress;
 
 pub use args::{Cli, Command};
 pub use config::{CompareConfig, RunConfig};
 
 use crate::error::Error;
-use crate::experiment::run_replications;
+use crate::experiment::{Fold, Halt, run_models};
 use crate::report;
 use std::io::Write;
 
@@ -48,6 +49,7 @@ pub fn parse() -> Cli {
 /// Runs a parsed command line and returns the process exit code: 0 on success, 2 on bad
 /// input or usage, 1 on an internal failure. Errors are printed to standard error.
 pub fn run(cli: Cli) -> i32 {
+    interrupt::install();
     let result = match cli.command {
         Command::Run(a) => RunConfig::from_args(&a).and_then(|c| run_command(&c)),
         Command::Compare(a) => CompareConfig::from_args(&a).and_then(|c| compare_command(&c)),
@@ -89,25 +91,47 @@ pub fn run(cli: Cli) -> i32 {
 pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
     let sc = &cfg.scenario;
     let started = std::time::Instant::now();
+    let fp = interrupt::fingerprint("run", std::slice::from_ref(sc), sc.replications, sc.seed, false);
+    let folds = match (&cfg.out, cfg.resume) {
+        (Some(dir), true) => interrupt::load(dir, fp, 1)?,
+        _ => vec![Fold::default()],
+    };
     let bar = progress::Progress::new(u64::from(sc.replications), cfg.quiet);
-    let exp = with_threads(cfg.threads, || {
-        run_replications(&sc.spec, &sc.policy, sc.seed, sc.replications, |n| {
-            bar.set(u64::from(n))
-        })
-    })??;
+    bar.set(u64::from(folds[0].done));
+    let models = [(&sc.spec, &sc.policy, sc.seed)];
+    let result = with_threads(cfg.threads, || {
+        run_models(&models, sc.replications, folds, |n| bar.set(n), &interrupt::INTERRUPTED)
+    })?;
     bar.finish();
+    let (folds, halted) = match result {
+        Ok(f) => (f, false),
+        Err(Halt::Failed(e)) => return Err(e),
+        Err(Halt::Interrupted(f)) => (f, true),
+    };
     let elapsed = started.elapsed();
+    let exp = folds[0].finish(&sc.spec, sc.seed);
     let mut out = std::io::stdout().lock();
-    let _ = write!(out, "{}", report::table::summary_table(&sc.spec, &exp));
+    if let Some(exp) = &exp {
+        let _ = write!(out, "{}", report::table::summary_table(&sc.spec, exp));
+    }
     if let Some(dir) = &cfg.out {
-        let info = report::json::RunInfo {
-            file: sc.path.display().to_string(),
-            description: sc.variant_description.clone(),
-            variant: sc.variant.clone(),
-        };
-        let mut written = report::write_run(dir, &sc.spec, &exp, &info)?;
-        if cfg.charts {
-            written.extend(report::charts::draw_dir(dir)?);
+        let mut written = Vec::new();
+        if let Some(exp) = &exp {
+            let info = report::json::RunInfo {
+                file: sc.path.display().to_string(),
+                description: sc.variant_description.clone(),
+                variant: sc.variant.clone(),
+                requested: sc.replications,
+            };
+            written = report::write_run(dir, &sc.spec, exp, &info)?;
+            if cfg.charts && !halted {
+                written.extend(report::charts::draw_dir(dir)?);
+            }
+        }
+        if halted {
+            interrupt::save(dir, fp, &folds)?;
+        } else {
+            interrupt::clear(dir);
         }
         if !cfg.quiet {
             let _ = writeln!(out);
@@ -116,7 +140,12 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
             }
         }
     }
-    if !cfg.quiet {
+    if halted {
+        return Err(interrupted(folds[0].done, sc.replications, &cfg.out));
+    }
+    if !cfg.quiet
+        && let Some(exp) = &exp
+    {
         let _ = writeln!(
             out,
             "{} events in {:.3} s ({:.1} M events/s)",
@@ -128,22 +157,64 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
     Ok(())
 }
 
+fn interrupted(done: u32, requested: u32, out: &Option<std::path::PathBuf>) -> Error {
+    let saved = match out {
+        Some(dir) if done > 0 => format!(
+            "; the partial results in {} are marked partial; continue with the same command and --resume",
+            dir.display()
+        ),
+        Some(_) => "; nothing finished yet; run the same command with --resume to start from the checkpoint".into(),
+        None => "; without --out nothing was saved".into(),
+    };
+    Error::Interrupted { done, requested, saved }
+}
+
 /// `bordersim compare` with a resolved configuration.
 pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
     let refs: Vec<&crate::scenario::Scenario> = cfg.scenarios.iter().collect();
+    let fp = interrupt::fingerprint("compare", &cfg.scenarios, cfg.replications, cfg.seed, cfg.independent);
+    let folds = match (&cfg.out, cfg.resume) {
+        (Some(dir), true) => interrupt::load(dir, fp, refs.len())?,
+        _ => vec![Fold::default(); refs.len()],
+    };
     let total = u64::from(cfg.replications) * refs.len() as u64;
     let bar = progress::Progress::new(total, cfg.quiet);
-    let c = with_threads(cfg.threads, || {
-        crate::experiment::compare_with_progress(&refs, cfg.replications, cfg.seed, cfg.independent, |n| bar.set(n))
-    })??;
+    let result = with_threads(cfg.threads, || {
+        crate::experiment::compare_resumable(
+            &refs,
+            cfg.replications,
+            cfg.seed,
+            cfg.independent,
+            folds,
+            |n| bar.set(n),
+            &interrupt::INTERRUPTED,
+        )
+    })?;
     bar.finish();
+    let (c, halted) = match result {
+        Ok(c) => (Some(c), None),
+        Err(Halt::Failed(e)) => return Err(e),
+        Err(Halt::Interrupted(folds)) => {
+            let partial = crate::experiment::comparison_from_folds(&refs, &folds, cfg.seed, cfg.independent).ok();
+            (partial, Some(folds))
+        }
+    };
     let mut out = std::io::stdout().lock();
-    let _ = write!(out, "{}", report::compare::table(&c));
+    if let Some(c) = &c {
+        let _ = write!(out, "{}", report::compare::table(c));
+    }
     if let Some(dir) = &cfg.out {
-        let file = cfg.scenarios[0].path.display().to_string();
-        let mut written = report::write_comparison(dir, &c, &file)?;
-        if cfg.charts {
-            written.extend(report::charts::draw_dir(dir)?);
+        let mut written = Vec::new();
+        if let Some(c) = &c {
+            let file = cfg.scenarios[0].path.display().to_string();
+            written = report::write_comparison(dir, c, &file, cfg.replications)?;
+            if cfg.charts && halted.is_none() {
+                written.extend(report::charts::draw_dir(dir)?);
+            }
+        }
+        match &halted {
+            Some(folds) => interrupt::save(dir, fp, folds)?,
+            None => interrupt::clear(dir),
         }
         if !cfg.quiet {
             let _ = writeln!(out);
@@ -151,6 +222,9 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
                 let _ = writeln!(out, "wrote {}", p.display());
             }
         }
+    }
+    if let Some(folds) = halted {
+        return Err(interrupted(folds[0].done, cfg.replications, &cfg.out));
     }
     Ok(())
 }

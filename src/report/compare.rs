@@ -133,7 +133,7 @@ pub fn csv(c: &Comparison) -> String {
 }
 
 /// comparison.json: the same rows, plus the run settings.
-pub fn json(c: &Comparison, file: &str) -> Value {
+pub fn json(c: &Comparison, file: &str, requested: u32) -> Value {
     let rows: Vec<Value> = c
         .rows
         .iter()
@@ -156,6 +156,8 @@ pub fn json(c: &Comparison, file: &str) -> Value {
         "file": file,
         "seed": c.seed,
         "replications": c.replications,
+        "replications_requested": requested,
+        "partial": c.replications < requested,
         "common_random_numbers": !c.independent,
         "variants": variants,
         "rows": rows,

@@ -14,6 +14,8 @@ pub struct RunInfo {
     pub description: Option<String>,
     /// `baseline` or the variant run.
     pub variant: String,
+    /// Replications asked for (more than were run when the run was interrupted).
+    pub requested: u32,
 }
 
 fn estimate(e: &Option<Estimate>) -> Value {
@@ -66,6 +68,8 @@ pub fn summary(spec: &ModelSpec, exp: &Experiment, info: &RunInfo) -> Value {
             "report_interval_min": spec.report_interval,
             "seed": exp.seed,
             "replications": exp.replications,
+            "replications_requested": info.requested,
+            "partial": exp.replications < info.requested,
             "time_unit": "minutes",
             "confidence": "95% Student-t interval over replications: mean ± ci95",
         },

@@ -33,10 +33,15 @@ pub fn write_run(dir: &Path, spec: &ModelSpec, exp: &Experiment, info: &json::Ru
 }
 
 /// Writes comparison.csv and comparison.json into `dir`; returns the paths written.
-pub fn write_comparison(dir: &Path, c: &crate::experiment::Comparison, file: &str) -> Result<Vec<PathBuf>, Error> {
+pub fn write_comparison(
+    dir: &Path,
+    c: &crate::experiment::Comparison,
+    file: &str,
+    requested: u32,
+) -> Result<Vec<PathBuf>, Error> {
     atomic::ensure_dir(dir)?;
     let (j, k) = (dir.join("comparison.json"), dir.join("comparison.csv"));
-    let mut text = serde_json::to_string_pretty(&compare::json(c, file)).map_err(|e| Error::Output {
+    let mut text = serde_json::to_string_pretty(&compare::json(c, file, requested)).map_err(|e| Error::Output {
         path: j.clone(),
         reason: e.to_string(),
     })?;
