@@ -247,6 +247,24 @@ fn more_catalogued_errors() {
             "\"la ne\" is not a usable name",
         ),
         (
+            "ten-million-lanes",
+            with("servers = 2", "servers = 10000000"),
+            "ports.p.stages.lane.servers: must be at most 100000, got 10000000",
+        ),
+        (
+            "negative-servers",
+            with("servers = 2", "servers = -3"),
+            "invalid value: integer `-3`, expected u32",
+        ),
+        (
+            "probability-type",
+            with(
+                "route = [\"lane\"]",
+                "route = [{ stage = \"lane\", probability = \"high\" }]",
+            ),
+            "a stage name, { stage = \"NAME\", probability = P }",
+        ),
+        (
             "series-cells",
             with("replications = 2", "replications = 2\nreport_interval_min = 0.02"),
             "time-series cells, more than the 5e6 allowed",
