@@ -41,14 +41,42 @@ pub enum Command {
 pub struct RunArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
-    /// Directory for summary.json and timeseries.csv (created if missing; the two files are
-    /// replaced). Without it, only the table is printed.
+    /// Run this variant instead of the baseline.
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// Settings shared with `compare`.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `bordersim compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario file (TOML) with [variants.NAME] tables.
+    pub scenario: PathBuf,
+    /// Variants to compare with the baseline, comma-separated (default: all).
+    #[arg(long, value_delimiter = ',')]
+    pub variants: Option<Vec<String>>,
+    /// Give each variant its own streams instead of common random numbers (for measuring
+    /// what common random numbers buy; differences get wider intervals).
+    #[arg(long)]
+    pub independent: bool,
+    /// Settings shared with `run`.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Flags of both `run` and `compare`.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Directory for the results and charts (created if missing). Without it, only the
+    /// table is printed.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Seed of every random stream (replaces the scenario's).
+    /// Seed of every random stream (replaces the scenario's); shared by all variants.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Number of independent replications (replaces the scenario's).
+    /// Independent replications (per variant; replaces the scenario's).
     #[arg(long, short)]
     pub replications: Option<u32>,
     /// Horizon in days (replaces the scenario's horizon_days).
@@ -66,50 +94,6 @@ pub struct RunArgs {
     /// Continue an interrupted run from DIR/checkpoint.bin (same scenario and settings).
     #[arg(long, requires = "out")]
     pub resume: bool,
-    /// Run this variant instead of the baseline.
-    #[arg(long)]
-    pub variant: Option<String>,
-    /// Print only the table, no notes.
-    #[arg(long, short)]
-    pub quiet: bool,
-}
-
-/// `bordersim compare`.
-#[derive(Debug, Args)]
-pub struct CompareArgs {
-    /// Scenario file (TOML) with [variants.NAME] tables.
-    pub scenario: PathBuf,
-    /// Variants to compare with the baseline, comma-separated (default: all).
-    #[arg(long, value_delimiter = ',')]
-    pub variants: Option<Vec<String>>,
-    /// Replications per variant (replaces the scenario's).
-    #[arg(long, short)]
-    pub replications: Option<u32>,
-    /// Directory for comparison.csv and comparison.json.
-    #[arg(long, short)]
-    pub out: Option<PathBuf>,
-    /// Seed shared by every variant (replaces the scenario's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Horizon in days (replaces the scenario's horizon_days).
-    #[arg(long)]
-    pub days: Option<f64>,
-    /// Worker threads for replications (default: one per core). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Do not draw charts into DIR/charts.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Replace the results already in DIR (otherwise a DIR holding results is refused).
-    #[arg(long)]
-    pub force: bool,
-    /// Continue an interrupted comparison from DIR/checkpoint.bin (same scenario and settings).
-    #[arg(long, requires = "out")]
-    pub resume: bool,
-    /// Give each variant its own streams instead of common random numbers (for measuring
-    /// what common random numbers buy; differences get wider intervals).
-    #[arg(long)]
-    pub independent: bool,
     /// Print only the table, no notes.
     #[arg(long, short)]
     pub quiet: bool,

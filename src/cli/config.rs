@@ -1,6 +1,6 @@
-//! The resolved configuration of `bordersim run`.
+//! The resolved configurations of `bordersim run` and `compare`.
 
-use super::args::{CompareArgs, RunArgs};
+use super::args::{CommonArgs, CompareArgs, RunArgs};
 use crate::error::Error;
 use crate::scenario::{Overrides, Scenario, Which, load_which};
 use std::path::PathBuf;
@@ -11,6 +11,13 @@ use std::path::PathBuf;
 pub struct RunConfig {
     /// The scenario, overrides applied.
     pub scenario: Scenario,
+    /// Where and how to write.
+    pub output: Output,
+}
+
+/// Output and execution settings shared by `run` and `compare`, checked.
+#[derive(Debug, Clone)]
+pub struct Output {
     /// Output directory, if any.
     pub out: Option<PathBuf>,
     /// Worker threads (None: one per core).
@@ -21,6 +28,26 @@ pub struct RunConfig {
     pub resume: bool,
     /// Suppress notes and the progress bar.
     pub quiet: bool,
+}
+
+impl Output {
+    fn from_args(c: &CommonArgs) -> Result<Self, Error> {
+        Ok(Self {
+            out: c.out.clone(),
+            threads: check_threads(c.threads)?,
+            charts: !c.no_charts,
+            resume: c.resume,
+            quiet: c.quiet,
+        })
+    }
+}
+
+fn overrides(c: &CommonArgs) -> Overrides {
+    Overrides {
+        seed: c.seed,
+        replications: c.replications,
+        horizon_days: c.days,
+    }
 }
 
 fn check_threads(t: Option<usize>) -> Result<Option<usize>, Error> {
@@ -93,24 +120,14 @@ fn probe_out(out: &Option<PathBuf>, force: bool) -> Result<(), Error> {
 impl RunConfig {
     /// Reads and validates everything named on the command line.
     pub fn from_args(a: &RunArgs) -> Result<Self, Error> {
-        check_out(&a.out)?;
-        let overrides = Overrides {
-            seed: a.seed,
-            replications: a.replications,
-            horizon_days: a.days,
-        };
+        let c = &a.common;
+        check_out(&c.out)?;
         let names: Vec<String> = a.variant.iter().cloned().collect();
-        let set = load_which(&a.scenario, overrides, Which::Only(&names))?;
+        let set = load_which(&a.scenario, overrides(c), Which::Only(&names))?;
         let scenario = set.variants.first().cloned().unwrap_or(set.baseline);
-        probe_out(&a.out, a.force || a.resume)?;
-        Ok(Self {
-            scenario,
-            out: a.out.clone(),
-            threads: check_threads(a.threads)?,
-            charts: !a.no_charts,
-            resume: a.resume,
-            quiet: a.quiet,
-        })
+        let output = Output::from_args(c)?;
+        probe_out(&c.out, c.force || c.resume)?;
+        Ok(Self { scenario, output })
     }
 }
 
@@ -123,53 +140,38 @@ pub struct CompareConfig {
     pub replications: u32,
     /// Seed shared by the variants.
     pub seed: u64,
-    /// Output directory, if any.
-    pub out: Option<PathBuf>,
     /// Independent streams instead of common random numbers.
     pub independent: bool,
-    /// Worker threads (None: one per core).
-    pub threads: Option<usize>,
-    /// Draw charts with the files.
-    pub charts: bool,
-    /// Continue from a checkpoint.
-    pub resume: bool,
-    /// Suppress notes and the progress bar.
-    pub quiet: bool,
+    /// Where and how to write.
+    pub output: Output,
 }
 
 impl CompareConfig {
     /// Reads and validates the scenario, its variants and the selection.
     pub fn from_args(a: &CompareArgs) -> Result<Self, Error> {
-        check_out(&a.out)?;
-        let overrides = Overrides {
-            seed: a.seed,
-            replications: a.replications,
-            horizon_days: a.days,
-        };
+        let c = &a.common;
+        check_out(&c.out)?;
         let which = match &a.variants {
             Some(names) => Which::Only(names),
             None => Which::All,
         };
-        let set = load_which(&a.scenario, overrides, which)?;
+        let set = load_which(&a.scenario, overrides(c), which)?;
         if set.defined.is_empty() {
             return Err(Error::Usage(format!(
                 "{} defines no variants to compare: add [variants.NAME] tables (see README, \"Policies and variants\")",
                 a.scenario.display()
             )));
         }
-        probe_out(&a.out, a.force || a.resume)?;
+        let output = Output::from_args(c)?;
+        probe_out(&c.out, c.force || c.resume)?;
         let mut scenarios = vec![set.baseline.clone()];
         scenarios.extend(set.variants.iter().cloned());
         Ok(Self {
             replications: set.baseline.replications,
             seed: set.baseline.seed,
             scenarios,
-            out: a.out.clone(),
             independent: a.independent,
-            threads: check_threads(a.threads)?,
-            charts: !a.no_charts,
-            resume: a.resume,
-            quiet: a.quiet,
+            output,
         })
     }
 }

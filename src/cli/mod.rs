@@ -7,7 +7,7 @@ mod interrupt;
 mod progress;
 
 pub use args::{Cli, Command};
-pub use config::{CompareConfig, RunConfig};
+pub use config::{CompareConfig, Output, RunConfig};
 
 use crate::error::Error;
 use crate::experiment::{Fold, Halt, run_models};
@@ -92,14 +92,14 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
     let sc = &cfg.scenario;
     let started = std::time::Instant::now();
     let fp = interrupt::fingerprint("run", std::slice::from_ref(sc), sc.replications, sc.seed, false);
-    let folds = match (&cfg.out, cfg.resume) {
+    let folds = match (&cfg.output.out, cfg.output.resume) {
         (Some(dir), true) => interrupt::load(dir, fp, 1)?,
         _ => vec![Fold::default()],
     };
-    let bar = progress::Progress::new(u64::from(sc.replications), cfg.quiet);
+    let bar = progress::Progress::new(u64::from(sc.replications), cfg.output.quiet);
     bar.set(u64::from(folds[0].done));
     let models = [(&sc.spec, &sc.policy, sc.seed)];
-    let result = with_threads(cfg.threads, || {
+    let result = with_threads(cfg.output.threads, || {
         run_models(&models, sc.replications, folds, |n| bar.set(n), &interrupt::INTERRUPTED)
     })?;
     bar.finish();
@@ -114,7 +114,7 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
     if let Some(exp) = &exp {
         let _ = write!(out, "{}", report::table::summary_table(&sc.spec, exp));
     }
-    if let Some(dir) = &cfg.out {
+    if let Some(dir) = &cfg.output.out {
         let mut written = Vec::new();
         if let Some(exp) = &exp {
             let info = report::json::RunInfo {
@@ -124,7 +124,7 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
                 requested: sc.replications,
             };
             written = report::write_run(dir, &sc.spec, exp, &info)?;
-            if cfg.charts && !halted {
+            if cfg.output.charts && !halted {
                 written.extend(report::charts::draw_dir(dir)?);
             }
         }
@@ -133,7 +133,7 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
         } else {
             interrupt::clear(dir);
         }
-        if !cfg.quiet {
+        if !cfg.output.quiet {
             let _ = writeln!(out);
             for p in written {
                 let _ = writeln!(out, "wrote {}", p.display());
@@ -141,9 +141,9 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
         }
     }
     if halted {
-        return Err(interrupted(folds[0].done, sc.replications, &cfg.out));
+        return Err(interrupted(folds[0].done, sc.replications, &cfg.output.out));
     }
-    if !cfg.quiet
+    if !cfg.output.quiet
         && let Some(exp) = &exp
     {
         let _ = writeln!(
@@ -173,13 +173,13 @@ fn interrupted(done: u32, requested: u32, out: &Option<std::path::PathBuf>) -> E
 pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
     let refs: Vec<&crate::scenario::Scenario> = cfg.scenarios.iter().collect();
     let fp = interrupt::fingerprint("compare", &cfg.scenarios, cfg.replications, cfg.seed, cfg.independent);
-    let folds = match (&cfg.out, cfg.resume) {
+    let folds = match (&cfg.output.out, cfg.output.resume) {
         (Some(dir), true) => interrupt::load(dir, fp, refs.len())?,
         _ => vec![Fold::default(); refs.len()],
     };
     let total = u64::from(cfg.replications) * refs.len() as u64;
-    let bar = progress::Progress::new(total, cfg.quiet);
-    let result = with_threads(cfg.threads, || {
+    let bar = progress::Progress::new(total, cfg.output.quiet);
+    let result = with_threads(cfg.output.threads, || {
         crate::experiment::compare_resumable(
             &refs,
             cfg.replications,
@@ -203,12 +203,12 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
     if let Some(c) = &c {
         let _ = write!(out, "{}", report::compare::table(c));
     }
-    if let Some(dir) = &cfg.out {
+    if let Some(dir) = &cfg.output.out {
         let mut written = Vec::new();
         if let Some(c) = &c {
             let file = cfg.scenarios[0].path.display().to_string();
             written = report::write_comparison(dir, c, &file, cfg.replications)?;
-            if cfg.charts && halted.is_none() {
+            if cfg.output.charts && halted.is_none() {
                 written.extend(report::charts::draw_dir(dir)?);
             }
         }
@@ -216,7 +216,7 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
             Some(folds) => interrupt::save(dir, fp, folds)?,
             None => interrupt::clear(dir),
         }
-        if !cfg.quiet {
+        if !cfg.output.quiet {
             let _ = writeln!(out);
             for p in written {
                 let _ = writeln!(out, "wrote {}", p.display());
@@ -224,7 +224,7 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
         }
     }
     if let Some(folds) = halted {
-        return Err(interrupted(folds[0].done, cfg.replications, &cfg.out));
+        return Err(interrupted(folds[0].done, cfg.replications, &cfg.output.out));
     }
     Ok(())
 }
