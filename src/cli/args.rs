@@ -18,7 +18,7 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Simulate a scenario, print a summary table and write summary.json and timeseries.csv.
+    /// Simulate a scenario, print a summary table, and with --out write summary.json, timeseries.csv, distribution.csv and charts.
     #[command(after_help = "Example:\n  bordersim run scenarios/horgos.toml --out out --replications 20 --seed 7")]
     Run(RunArgs),
     /// Run the baseline and its variants with common random numbers and compare them.
