@@ -307,7 +307,7 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
     }
     if expected_arrivals > limits::ARRIVALS {
         return Err(busiest.1.invalid(format!(
-            "the flows would generate about {expected_arrivals:.3e} arrivals per replication, more than the limit of {:.0e}: shorten horizon_days or lower the rates",
+            "the flows would generate about {expected_arrivals:.3e} arrivals (or thinning candidates) per replication, more than the limit of {:.0e}: shorten horizon_days or lower the rates",
             limits::ARRIVALS
         )));
     }
@@ -350,9 +350,17 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
     })
 }
 
+/// Arrivals (for Poisson flows: thinning candidates, which a peaked profile multiplies by
+/// its largest factors) one replication will generate.
 fn expected(a: &ArrivalSpec, horizon: f64) -> f64 {
+    let mx = |xs: &[f64]| xs.iter().copied().fold(0.0, f64::max);
     match a {
-        ArrivalSpec::Poisson { rate, .. } => rate * horizon,
+        ArrivalSpec::Poisson {
+            rate,
+            hour,
+            weekday,
+            month,
+        } => rate * mx(hour) * mx(weekday) * mx(month) * horizon,
         ArrivalSpec::Fixed { every, .. } => horizon / every,
         ArrivalSpec::List(v) => v.len() as f64,
     }
