@@ -6,7 +6,7 @@
 
 #![no_main]
 
-use bordersim::model::ArrivalSpec;
+use bordersim::scenario::build::arrival_bound;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
@@ -17,20 +17,6 @@ const MAX_HORIZON_MIN: f64 = 3.0 * 1440.0;
 const MAX_ARRIVALS: f64 = 20_000.0;
 /// Most time-series rows per replication.
 const MAX_ROWS: f64 = 10_000.0;
-
-fn arrivals_bound(a: &ArrivalSpec, horizon: f64) -> f64 {
-    let mx = |xs: &[f64]| xs.iter().copied().fold(0.0, f64::max);
-    match a {
-        ArrivalSpec::Poisson {
-            rate,
-            hour,
-            weekday,
-            month,
-        } => rate * mx(hour) * mx(weekday) * mx(month) * horizon,
-        ArrivalSpec::Fixed { every, first } => ((horizon - first).max(0.0) / every).ceil() + 1.0,
-        ArrivalSpec::List(times) => times.len() as f64,
-    }
-}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else {
@@ -46,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
     let arrivals: f64 = spec
         .flows
         .iter()
-        .map(|f| arrivals_bound(&f.arrivals, spec.horizon))
+        .map(|f| arrival_bound(&f.arrivals, spec.horizon))
         .sum();
     if !(arrivals.is_finite() && arrivals <= MAX_ARRIVALS) {
         return;

@@ -293,7 +293,7 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
                     }
                 }
             }
-            let n = expected(&flow.arrivals, horizon);
+            let n = arrival_bound(&flow.arrivals, horizon);
             expected_arrivals += n;
             if n > busiest.0 {
                 busiest = (n, fp.clone());
@@ -351,8 +351,9 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
 }
 
 /// Arrivals (for Poisson flows: thinning candidates, which a peaked profile multiplies by
-/// its largest factors) one replication will generate.
-fn expected(a: &ArrivalSpec, horizon: f64) -> f64 {
+/// its largest factors) one replication will generate: the work a flow asks for, used to
+/// bound scenarios before running them.
+pub fn arrival_bound(a: &ArrivalSpec, horizon: f64) -> f64 {
     let mx = |xs: &[f64]| xs.iter().copied().fold(0.0, f64::max);
     match a {
         ArrivalSpec::Poisson {
