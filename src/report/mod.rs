@@ -7,7 +7,6 @@ pub mod compare;
 pub mod csv;
 pub mod distribution;
 pub mod json;
-pub mod names;
 pub mod table;
 
 use crate::error::Error;
