@@ -277,6 +277,74 @@ fn more_catalogued_errors() {
     }
 }
 
+/// GOOD with its flow fed by a shared demand instead.
+fn shared(demand: &str, flow_extra: &str) -> Vec<u8> {
+    GOOD.replacen(
+        "[ports.p.flows.car]\nrate = { per_hour = 10 }",
+        &format!("{demand}\n[ports.p.flows.car]\n{flow_extra}"),
+        1,
+    )
+    .into_bytes()
+}
+
+#[test]
+fn daily_cap_and_shared_demand_errors() {
+    let demand = "[demand.cars]\nmode = \"car\"\nrate = { per_hour = 10 }\nsplit = { p = 1.0 }\n";
+    assert!(GOOD.contains("[ports.p.flows.car]\nrate = { per_hour = 10 }"));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "cap-zero",
+            with("servers = 2", "servers = 2\ndaily_cap = 0"),
+            "ports.p.stages.lane.daily_cap: must be at least 1",
+        ),
+        (
+            "cap-negative",
+            with("servers = 2", "servers = 2\ndaily_cap = -5"),
+            "cap-negative.toml:11:",
+        ),
+        (
+            "split-sum",
+            shared(&demand.replace("p = 1.0", "p = 0.6"), "demand = \"cars\""),
+            "demand.cars.split: shares must add up to 1, they add up to 0.6",
+        ),
+        (
+            "split-port",
+            shared(&demand.replace("p = 1.0", "p = 0.5, q = 0.5"), "demand = \"cars\""),
+            "demand.cars.split.q: `q` is not a defined port; defined are `p`",
+        ),
+        (
+            "demand-unknown",
+            shared(demand, "demand = \"trucks\""),
+            "ports.p.flows.car.demand: `trucks` is not a defined demand; defined are `cars`",
+        ),
+        (
+            "demand-and-rate",
+            shared(demand, "demand = \"cars\"\nrate = { per_hour = 3 }"),
+            "a flow fed by a shared demand has no arrivals of its own",
+        ),
+        (
+            "demand-own-arrivals",
+            shared(demand, "rate = { per_hour = 3 }"),
+            "[ports.p.flows.car] has arrivals of its own: give it demand = \"cars\" instead",
+        ),
+        (
+            "demand-choice",
+            shared(&format!("{demand}choice = \"nearest\"\n"), "demand = \"cars\""),
+            "unknown choice `nearest`: allowed are `shares`",
+        ),
+        (
+            "demand-mode",
+            shared(&demand.replace("mode = \"car\"", "mode = \"bus\""), "demand = \"cars\""),
+            "demand.cars.mode: `bus` is not a defined mode",
+        ),
+    ];
+    for (name, src, want) in cases {
+        let e = fails(name, &src);
+        assert!(e.contains(want), "{name}: expected {want:?} in {e}");
+        assert!(e.contains(&format!("{name}.toml:")), "{name}: no location in {e}");
+    }
+}
+
 #[test]
 fn a_directory_is_not_a_scenario() {
     let o = Command::new(env!("CARGO_BIN_EXE_bordersim"))

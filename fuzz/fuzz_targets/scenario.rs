@@ -32,7 +32,9 @@ fuzz_target!(|data: &[u8]| {
     let arrivals: f64 = spec
         .flows
         .iter()
-        .map(|f| arrival_bound(&f.arrivals, spec.horizon))
+        .map(|f| &f.arrivals)
+        .chain(spec.demands.iter().map(|d| &d.arrivals))
+        .map(|a| arrival_bound(a, spec.horizon))
         .sum();
     if !(arrivals.is_finite() && arrivals <= MAX_ARRIVALS) {
         return;

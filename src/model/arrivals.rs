@@ -64,6 +64,7 @@ impl ArrivalGen {
                 first: *first,
             },
             ArrivalSpec::List(times) => Kind::List(times.clone()),
+            ArrivalSpec::Shared(_) => Kind::List(Vec::new()),
         };
         Self {
             kind,

@@ -194,6 +194,10 @@ impl<P: ClearancePolicy> Simulation<'_, P> {
                 out.push((key("stay_mean_min"), st.stay.mean()));
                 out.push((key("blocked"), Some(st.blocked as f64)));
                 out.push((key("turned_away"), Some(st.turned_away as f64)));
+                if ss.daily_cap.is_some() {
+                    // How often the quota, not the lanes, set the day's throughput.
+                    out.push((key("capped_days_fraction"), ratio(st.capped_days as f64, days)));
+                }
                 if ss.kind == StageKind::Servers {
                     let busy = area(&st.busy_tw, &w.busy);
                     out.push((key("busy_mean"), ratio(busy, window)));

@@ -9,8 +9,9 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::path::Path;
 
-/// One random stage: (kind 0 servers / 1 dwell, servers, capacity, priority, schedule?, mean).
-type StageGen = (u8, u32, Option<u32>, bool, bool, f64);
+/// One random stage: (kind 0 servers / 1 dwell, servers, capacity, priority, schedule?, mean,
+/// daily cap).
+type StageGen = (u8, u32, Option<u32>, bool, bool, f64, Option<u32>);
 
 /// One random flow: (rate per hour, priority class, route as (stage, optional probability)).
 type FlowGen = (f64, u8, Vec<(usize, Option<f64>)>);
@@ -24,7 +25,7 @@ fn scenario_text(stages: &[StageGen], flows: &[FlowGen], days: f64, warm: f64, i
     for (i, _) in flows.iter().enumerate() {
         let _ = writeln!(s, "[modes.m{i}]\nkind = \"generic\"\n");
     }
-    for (i, (kind, servers, cap, prio, sched, mean)) in stages.iter().enumerate() {
+    for (i, (kind, servers, cap, prio, sched, mean, daily)) in stages.iter().enumerate() {
         let _ = writeln!(s, "[ports.p.stages.s{i}]");
         if *kind == 0 {
             let _ = writeln!(s, "kind = \"servers\"\nservers = {servers}");
@@ -43,6 +44,9 @@ fn scenario_text(stages: &[StageGen], flows: &[FlowGen], days: f64, warm: f64, i
         }
         if let Some(c) = cap {
             let _ = writeln!(s, "capacity = {c}");
+        }
+        if let Some(d) = daily {
+            let _ = writeln!(s, "daily_cap = {d}");
         }
         let _ = writeln!(s, "clearance = {{ dist = \"exponential\", mean = {mean} }}\n");
     }
@@ -71,6 +75,7 @@ fn scenarios() -> impl Strategy<Value = String> {
         any::<bool>(),
         proptest::bool::weighted(0.3),
         1.0f64..40.0,
+        proptest::option::weighted(0.2, 5u32..80),
     );
     (
         proptest::collection::vec(stage, 1..5),

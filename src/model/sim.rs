@@ -3,7 +3,7 @@
 use super::arrivals::ArrivalGen;
 use super::consignment::{Consignment, Slab};
 use super::series::SeriesRecorder;
-use super::spec::{MAX_ROUTE, ModelSpec, RouteStep, StageKind};
+use super::spec::{MAX_ROUTE, ModelSpec, RouteStep, SplitRule, StageKind};
 use super::state::{FlowState, PoolState, PortState, StageState};
 use crate::engine::{self, Calendar, Process, Time};
 use crate::policy::{ClearancePolicy, ClearanceRequest};
@@ -49,12 +49,16 @@ pub enum Event {
     WarmupEnd,
     /// A stage's open-server count changes (index of the stage).
     Schedule(u32),
+    /// Midnight: daily quotas start again.
+    Midnight,
     /// A consignment finishes its clearance or dwell (consignment id).
     Done(u32),
     /// A driver of pool (index) is back and free.
     DriverFree(u32),
     /// The next consignment of a flow (index) arrives.
     Arrival(u32),
+    /// The next consignment of a shared demand (index) arrives and picks its port.
+    Demand(u32),
 }
 
 impl Event {
@@ -64,16 +68,21 @@ impl Event {
     fn priority(self) -> u8 {
         match self {
             Event::Report | Event::WarmupEnd => 0,
-            Event::Schedule(_) => 1,
+            Event::Schedule(_) | Event::Midnight => 1,
             Event::Done(_) | Event::DriverFree(_) => 2,
-            Event::Arrival(_) => 3,
+            Event::Arrival(_) | Event::Demand(_) => 3,
         }
     }
 }
 
-/// Random streams of one replication, one per source.
+/// Random streams of one replication, one per source. `vehicles`, `routes` and `tags` hold
+/// one stream per flow and then one per shared demand: a demand's consignments draw from
+/// the demand's streams whichever port they pick, so the draws stay in step between
+/// policies that move traffic from one port to the other.
 struct Streams {
     arrivals: Vec<StreamRng>,
+    demand: Vec<StreamRng>,
+    split: Vec<StreamRng>,
     vehicles: Vec<StreamRng>,
     routes: Vec<StreamRng>,
     tags: Vec<StreamRng>,
@@ -85,13 +94,26 @@ impl Streams {
     fn new(spec: &ModelSpec, seed: u64, rep: u64) -> Self {
         let per_flow = |source: &str| -> Vec<StreamRng> {
             let name = |f: &super::spec::FlowSpec| format!("{}/{}", spec.ports[f.port].name, spec.modes[f.mode].name);
-            spec.flows
+            let flows = spec
+                .flows
                 .iter()
-                .map(|f| stream(seed, rep, &format!("{source}/{}", name(f))))
+                .map(|f| stream(seed, rep, &format!("{source}/{}", name(f))));
+            let demands = spec
+                .demands
+                .iter()
+                .map(|d| stream(seed, rep, &format!("{source}/demand/{}", d.name)));
+            flows.chain(demands).collect()
+        };
+        let per_demand = |source: &str| -> Vec<StreamRng> {
+            spec.demands
+                .iter()
+                .map(|d| stream(seed, rep, &format!("{source}/demand/{}", d.name)))
                 .collect()
         };
         Self {
             arrivals: per_flow("arrivals"),
+            demand: per_demand("demand"),
+            split: per_demand("split"),
             vehicles: per_flow("vehicles"),
             routes: per_flow("route"),
             tags: per_flow("tag"),
@@ -115,6 +137,7 @@ pub struct Simulation<'a, P> {
     policy: P,
     streams: Streams,
     gens: Vec<ArrivalGen>,
+    demand_gens: Vec<ArrivalGen>,
     cons: Slab,
     pub(super) stages: Vec<StageState>,
     pub(super) flows: Vec<FlowState>,
@@ -153,6 +176,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
                 let c = if s.priority { classes } else { 1 };
                 let mut st = StageState::new(c, modes, open, s.capacity.unwrap_or(u32::MAX));
                 st.reserved = s.reserved;
+                st.daily_cap = s.daily_cap.unwrap_or(u32::MAX);
                 st
             })
             .collect();
@@ -174,6 +198,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             policy,
             streams: Streams::new(spec, seed, rep),
             gens: spec.flows.iter().map(|f| ArrivalGen::new(&f.arrivals)).collect(),
+            demand_gens: spec.demands.iter().map(|d| ArrivalGen::new(&d.arrivals)).collect(),
             cons: Slab::default(),
             stages,
             flows: vec![FlowState::default(); spec.flows.len()],
@@ -213,11 +238,22 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
                 cal.schedule(t, Event::Arrival(0).priority(), Event::Arrival(f as u32));
             }
         }
+        for (d, g) in self.demand_gens.iter_mut().enumerate() {
+            if let Some(t) = g.next(&spec.start, 0.0, spec.horizon, &mut self.streams.demand[d]) {
+                cal.schedule(t, Event::Demand(0).priority(), Event::Demand(d as u32));
+            }
+        }
         for (i, s) in spec.stages.iter().enumerate() {
             if let Some(dt) = s.schedule.minutes_to_next_change(spec.start.minute_of_week(0.0))
                 && s.kind == StageKind::Servers
             {
                 cal.schedule(f64::from(dt), 1, Event::Schedule(i as u32));
+            }
+        }
+        if spec.stages.iter().any(|s| s.daily_cap.is_some()) {
+            let first = f64::from(1440 - spec.start.minute_of_week(0.0) % 1440);
+            if first < spec.horizon {
+                cal.schedule(first, 1, Event::Midnight);
             }
         }
         if spec.warmup > 0.0 {
@@ -230,11 +266,11 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         &self.series
     }
 
-    /// Draws the consignment's route at arrival.
-    fn draw_route(&mut self, flow: usize) -> ([u16; MAX_ROUTE], u8) {
+    /// Draws the consignment's route at arrival from stream `src` (see [`Streams`]).
+    fn draw_route(&mut self, flow: usize, src: usize) -> ([u16; MAX_ROUTE], u8) {
         let mut path = [0u16; MAX_ROUTE];
         let mut len = 0usize;
-        let rng = &mut self.streams.routes[flow];
+        let rng = &mut self.streams.routes[src];
         for step in &self.spec.flows[flow].route {
             let stage = match step {
                 RouteStep::Always(s) => Some(*s),
@@ -258,14 +294,59 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         if let Some(t) = self.gens[flow].next(&spec.start, now, spec.horizon, &mut self.streams.arrivals[flow]) {
             cal.schedule(t, Event::Arrival(0).priority(), Event::Arrival(flow as u32));
         }
+        self.admit(now, flow, flow, cal);
+    }
+
+    /// A consignment of shared demand `d` arrives: it picks its port's flow by the demand's
+    /// rule, then arrives there.
+    fn on_demand(&mut self, now: Time, d: usize, cal: &mut Calendar<Event>) {
+        let spec = self.spec;
+        if let Some(t) = self.demand_gens[d].next(&spec.start, now, spec.horizon, &mut self.streams.demand[d]) {
+            cal.schedule(t, Event::Demand(0).priority(), Event::Demand(d as u32));
+        }
+        let dm = &spec.demands[d];
+        // One draw per arrival under every rule, so the stream stays in step.
+        let u: f64 = self.streams.split[d].random();
+        let mut acc = 0.0;
+        let mut drawn = dm.split[dm.split.len() - 1].0;
+        for &(f, share) in &dm.split {
+            acc += share;
+            if u < acc {
+                drawn = f;
+                break;
+            }
+        }
+        let flow = match dm.rule {
+            SplitRule::Shares => drawn,
+            SplitRule::Balance => {
+                let load = |f: usize, share: f64| (self.flows[f].inside as f64 + 1.0) / share;
+                let best = dm.split.iter().map(|&(f, s)| load(f, s)).fold(f64::INFINITY, f64::min);
+                let share_of = |f: usize| dm.split.iter().find(|x| x.0 == f).map_or(0.0, |x| x.1);
+                if load(drawn, share_of(drawn)) <= best {
+                    drawn
+                } else {
+                    dm.split
+                        .iter()
+                        .find(|&&(f, s)| load(f, s) <= best)
+                        .map_or(drawn, |x| x.0)
+                }
+            }
+        };
+        self.admit(now, flow, spec.flows.len() + d, cal);
+    }
+
+    /// A consignment of `flow` arrives at its port, drawing its vehicles, route and tag from
+    /// stream set `src` (see [`Streams`]).
+    fn admit(&mut self, now: Time, flow: usize, src: usize, cal: &mut Calendar<Event>) {
+        let spec = self.spec;
         let f = &spec.flows[flow];
         let vehicles = spec.modes[f.mode]
             .vehicles
-            .sample(&mut self.streams.vehicles[flow])
+            .sample(&mut self.streams.vehicles[src])
             .round()
             .clamp(1.0, 1e6) as u32;
-        let (path, len) = self.draw_route(flow);
-        let tag: f64 = self.streams.tags[flow].random();
+        let (path, len) = self.draw_route(flow, src);
+        let tag: f64 = self.streams.tags[src].random();
         let measuring = now >= spec.warmup;
         let serial = self.serial;
         self.serial += 1;
@@ -379,7 +460,10 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
     fn has_free_server(&self, s: usize) -> bool {
         match self.spec.stages[s].kind {
             StageKind::Driver { pool } => self.pools[pool].free > 0,
-            StageKind::Servers | StageKind::Dwell => self.stages[s].busy < self.stages[s].open,
+            StageKind::Servers | StageKind::Dwell => {
+                let st = &self.stages[s];
+                st.busy < st.open && st.started_today < st.daily_cap
+            }
         }
     }
 
@@ -394,6 +478,10 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         });
         let st = &mut self.stages[s];
         st.busy += 1;
+        st.started_today += 1;
+        if st.started_today == st.daily_cap && now >= self.spec.warmup {
+            st.capped_days += 1;
+        }
         st.busy_tw.set(now, f64::from(st.busy));
         st.touch_avail(now);
         self.start(now, id, s, cal);
@@ -419,6 +507,9 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
     fn dispatch_reserved(&mut self, now: Time, s: usize, cal: &mut Calendar<Event>) {
         loop {
             let st = &self.stages[s];
+            if st.started_today >= st.daily_cap {
+                break;
+            }
             // Reserved lanes never take the last open lane: someone must serve the general line.
             let reserved = st.reserved.min(st.open.saturating_sub(1));
             let reserved_free = st.busy_reserved < reserved;
@@ -615,6 +706,20 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         self.dispatch(now, s, cal);
     }
 
+    /// Daily quotas start again; stages that had used theirs serve their queues.
+    fn on_midnight(&mut self, now: Time, cal: &mut Calendar<Event>) {
+        for s in 0..self.stages.len() {
+            if self.stages[s].daily_cap != u32::MAX {
+                self.stages[s].started_today = 0;
+                self.dispatch(now, s, cal);
+            }
+        }
+        // A quota opening exactly at the horizon would start clearances nobody sees end.
+        if now + 1440.0 < self.spec.horizon {
+            cal.schedule(now + 1440.0, 1, Event::Midnight);
+        }
+    }
+
     fn on_driver_free(&mut self, now: Time, pool: usize, cal: &mut Calendar<Event>) {
         let p = &mut self.pools[pool];
         p.free += 1;
@@ -688,9 +793,11 @@ impl<P: ClearancePolicy> Process for Simulation<'_, P> {
     fn handle(&mut self, now: Time, event: Event, cal: &mut Calendar<Event>) {
         match event {
             Event::Arrival(f) => self.on_arrival(now, f as usize, cal),
+            Event::Demand(d) => self.on_demand(now, d as usize, cal),
             Event::Done(id) => self.advance(now, id, cal),
             Event::DriverFree(p) => self.on_driver_free(now, p as usize, cal),
             Event::Schedule(s) => self.on_schedule(now, s as usize, cal),
+            Event::Midnight => self.on_midnight(now, cal),
             Event::Report => self.on_report(now, cal),
             Event::WarmupEnd => self.on_warmup_end(now),
         }

@@ -32,6 +32,8 @@ pub struct ModelSpec {
     pub flows: Vec<FlowSpec>,
     /// Driver pools, at most one per port.
     pub pools: Vec<DriverPoolSpec>,
+    /// Demand streams shared between ports (their flows have `ArrivalSpec::Shared`).
+    pub demands: Vec<DemandSpec>,
     /// Share of consignments in the green channel, for stages with reserved servers (0 when
     /// no stage reserves any). A consignment is green when its arrival tag is below it.
     pub green_share: f64,
@@ -110,6 +112,9 @@ pub struct StageSpec {
     pub priority: bool,
     /// Servers reserved for green-channel consignments (the others serve everyone).
     pub reserved: u32,
+    /// Most clearances started per calendar day (midnight to midnight); `None` is no quota.
+    /// Models a neighbour's daily cap or an e-queue's slots, which bind regardless of lanes.
+    pub daily_cap: Option<u32>,
 }
 
 /// How arrivals of a flow are generated.
@@ -138,6 +143,9 @@ pub enum ArrivalSpec {
     },
     /// Arrivals at exactly these times (sorted, minutes).
     List(Vec<f64>),
+    /// No arrivals of its own: shared demand stream (index into `ModelSpec::demands`) sends
+    /// some of its consignments here.
+    Shared(usize),
 }
 
 /// One step of a route.
@@ -164,6 +172,32 @@ pub struct FlowSpec {
     pub class: u8,
     /// Stages in order.
     pub route: Vec<RouteStep>,
+}
+
+/// How a shared demand stream picks the port of each arrival.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitRule {
+    /// At random, in proportion to the shares: the split a planner fixes by assumption.
+    Shares,
+    /// To the port where this demand's consignments inside, divided by the port's share,
+    /// are fewest (ties broken by the random share draw): carriers that avoid the busier
+    /// port, so a slower port loses traffic to the other.
+    Balance,
+}
+
+/// One demand stream of one mode, split between ports on arrival.
+#[derive(Debug, Clone)]
+pub struct DemandSpec {
+    /// Name used for its random streams.
+    pub name: String,
+    /// Mode index of every consignment.
+    pub mode: usize,
+    /// Arrival process of the whole demand (never `Shared`).
+    pub arrivals: ArrivalSpec,
+    /// Flows it feeds (flow index) and their shares, adding up to 1.
+    pub split: Vec<(usize, f64)>,
+    /// How each arrival's port is picked.
+    pub rule: SplitRule,
 }
 
 /// The hired drivers of a port's self-driving exports.

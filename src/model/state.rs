@@ -82,6 +82,12 @@ pub struct StageState {
     pub blocked: u64,
     /// Consignments turned away at the port entrance because this stage was full.
     pub turned_away: u64,
+    /// Clearances started since the last midnight.
+    pub started_today: u32,
+    /// Daily quota of clearance starts (u32::MAX when none).
+    pub daily_cap: u32,
+    /// Days since the warm-up on which the quota was used up.
+    pub capped_days: u64,
 }
 
 impl StageState {
@@ -107,6 +113,9 @@ impl StageState {
             entered: 0,
             blocked: 0,
             turned_away: 0,
+            started_today: 0,
+            daily_cap: u32::MAX,
+            capped_days: 0,
         }
     }
 

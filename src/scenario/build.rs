@@ -2,12 +2,12 @@
 //! reported at its key path.
 
 use super::dist::build_dist;
-use super::format::{Days, DistSpec, FlowSection, RouteStepSection, ScenarioFile, StageSection};
+use super::format::{Days, DistSpec, FlowSection, RateSection, RouteStepSection, ScenarioFile, StageSection};
 use crate::engine::StartInstant;
 use crate::engine::date::parse_hhmm;
 use crate::model::{
-    ArrivalSpec, DriverPoolSpec, FlowSpec, MAX_ROUTE, ModeKind, ModeSpec, ModelSpec, PortSpec, RouteStep, Schedule,
-    StageKind, StageSpec,
+    ArrivalSpec, DemandSpec, DriverPoolSpec, FlowSpec, MAX_ROUTE, ModeKind, ModeSpec, ModelSpec, PortSpec, RouteStep,
+    Schedule, SplitRule, StageKind, StageSpec,
 };
 use crate::policy::DistributionPolicy;
 use crate::random::Dist;
@@ -199,6 +199,7 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
     let mut clearance_text = Vec::new();
     let mut expected_arrivals = 0.0;
     let mut busiest = (0.0, KeyPath::root("ports"));
+    let mut fed: Vec<(usize, String, KeyPath)> = Vec::new();
 
     for (pi, (pname, port)) in file.ports.iter().enumerate() {
         let pp = KeyPath::root("ports").child(pname);
@@ -298,12 +299,23 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
             if n > busiest.0 {
                 busiest = (n, fp.clone());
             }
+            if let Some(d) = &f.demand {
+                fed.push((flows.len(), d.clone(), fp.clone()));
+            }
             flows.push(flow);
         }
         ports.push(PortSpec {
             name: pname.clone(),
             pool,
         });
+    }
+    let demands = build_demands(file, &modes, &mode_index, &ports, &mut flows, &fed)?;
+    for d in &demands {
+        let n = arrival_bound(&d.arrivals, horizon);
+        expected_arrivals += n;
+        if n > busiest.0 {
+            busiest = (n, KeyPath::root("demand").child(&d.name));
+        }
     }
     if expected_arrivals > limits::ARRIVALS {
         return Err(busiest.1.invalid(format!(
@@ -332,6 +344,7 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
         stages,
         flows,
         pools,
+        demands,
         green_share: 0.0,
     };
     Ok(Built {
@@ -350,6 +363,125 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
     })
 }
 
+/// Resolves `[demand.*]` and points the flows they feed (`fed`: flow index, demand name,
+/// flow path) at them.
+fn build_demands(
+    file: &ScenarioFile,
+    modes: &[ModeSpec],
+    mode_index: &BTreeMap<String, usize>,
+    ports: &[PortSpec],
+    flows: &mut [FlowSpec],
+    fed: &[(usize, String, KeyPath)],
+) -> Result<Vec<DemandSpec>, Invalid> {
+    for (fi, dname, fp) in fed {
+        let dp = fp.child("demand");
+        let Some(d) = file.demand.get(dname) else {
+            return Err(dp.invalid(format!(
+                "`{dname}` is not a defined demand; defined are {}",
+                if file.demand.is_empty() {
+                    "none (add a [demand.NAME] table)".to_string()
+                } else {
+                    join(file.demand.keys())
+                }
+            )));
+        };
+        let fmode = &modes[flows[*fi].mode].name;
+        if d.mode != *fmode && mode_index.contains_key(&d.mode) {
+            return Err(dp.invalid(format!(
+                "demand `{dname}` is of mode `{}`, this flow is mode `{fmode}`",
+                d.mode
+            )));
+        }
+    }
+    let mut demands = Vec::new();
+    for (dname, d) in &file.demand {
+        let dp = KeyPath::root("demand").child(dname);
+        check_name(&dp, dname)?;
+        let Some(&mode) = mode_index.get(&d.mode) else {
+            return Err(dp.child("mode").invalid(format!(
+                "`{}` is not a defined mode; defined are {}",
+                d.mode,
+                join(mode_index.keys())
+            )));
+        };
+        let mname = &modes[mode].name;
+        let arrivals = poisson(
+            &d.rate,
+            [&d.hour_of_day, &d.day_of_week, &d.month_of_year],
+            &dp,
+            &modes[mode],
+        )?;
+        let rule = match d.choice.as_deref() {
+            None | Some("shares") => SplitRule::Shares,
+            Some("balance") => SplitRule::Balance,
+            Some(other) => {
+                return Err(dp.child("choice").invalid(format!(
+                    "unknown choice `{other}`: allowed are `shares` (at random by share) and `balance` (to the port with fewer of this demand's consignments inside, per share)"
+                )));
+            }
+        };
+        if d.split.is_empty() {
+            return Err(dp
+                .child("split")
+                .invalid("name at least one port and its share, e.g. split = { horgos = 0.9, baktu = 0.1 }"));
+        }
+        let mut split = Vec::new();
+        let mut total = 0.0;
+        for (pname, &share) in &d.split {
+            let sp = dp.child("split").child(pname);
+            let Some(pi) = ports.iter().position(|p| p.name == *pname) else {
+                return Err(sp.invalid(format!(
+                    "`{pname}` is not a defined port; defined are {}",
+                    join(ports.iter().map(|p| &p.name))
+                )));
+            };
+            if !(share.is_finite() && share > 0.0 && share <= 1.0) {
+                return Err(sp.invalid(format!("a share must be more than 0 and at most 1, got {share}")));
+            }
+            let hint = format!("add [ports.{pname}.flows.{mname}] with demand = \"{dname}\" and its route");
+            let Some(fi) = flows.iter().position(|f| f.port == pi && f.mode == mode) else {
+                return Err(sp.invalid(format!("port `{pname}` has no flow of mode `{mname}`: {hint}")));
+            };
+            if let Some((_, other, _)) = fed.iter().find(|(f, n, _)| *f == fi && n != dname) {
+                return Err(sp.invalid(format!(
+                    "[ports.{pname}.flows.{mname}] is fed by demand `{other}`: a flow takes one demand"
+                )));
+            }
+            if !fed.iter().any(|(f, n, _)| *f == fi && n == dname) {
+                return Err(sp.invalid(format!(
+                    "[ports.{pname}.flows.{mname}] has arrivals of its own: give it demand = \"{dname}\" instead"
+                )));
+            }
+            total += share;
+            split.push((fi, share));
+        }
+        if (total - 1.0).abs() > 1e-9 {
+            return Err(dp
+                .child("split")
+                .invalid(format!("shares must add up to 1, they add up to {total}")));
+        }
+        for &(fi, _) in &split {
+            flows[fi].arrivals = ArrivalSpec::Shared(demands.len());
+        }
+        demands.push(DemandSpec {
+            name: dname.clone(),
+            mode,
+            arrivals,
+            split,
+            rule,
+        });
+    }
+    for (fi, dname, fp) in fed {
+        if matches!(flows[*fi].arrivals, ArrivalSpec::Shared(usize::MAX)) {
+            return Err(fp.child("demand").invalid(format!(
+                "demand `{dname}` does not list port `{}` in its split",
+                ports[flows[*fi].port].name
+            )));
+        }
+    }
+    Ok(demands)
+}
+
 /// Arrivals (for Poisson flows: thinning candidates, which a peaked profile multiplies by
 /// its largest factors) one replication will generate: the work a flow asks for, used to
 /// bound scenarios before running them.
@@ -364,6 +496,7 @@ pub fn arrival_bound(a: &ArrivalSpec, horizon: f64) -> f64 {
         } => rate * mx(hour) * mx(weekday) * mx(month) * horizon,
         ArrivalSpec::Fixed { every, .. } => horizon / every,
         ArrivalSpec::List(v) => v.len() as f64,
+        ArrivalSpec::Shared(_) => 0.0,
     }
 }
 
@@ -463,6 +596,15 @@ fn build_stage(
             .child("capacity")
             .invalid("must be at least 1 (leave it out for unlimited room)"));
     }
+    match (s.daily_cap, kind) {
+        (Some(_), StageKind::Driver { .. }) => return Err(not_for("daily_cap", "driver")),
+        (Some(0), _) => {
+            return Err(path
+                .child("daily_cap")
+                .invalid("must be at least 1 (leave it out for no daily quota)"));
+        }
+        _ => {}
+    }
     let priority = match s.discipline.as_deref() {
         None | Some("fifo") => false,
         Some("priority") => true,
@@ -507,6 +649,7 @@ fn build_stage(
             capacity: s.capacity,
             priority,
             reserved: 0,
+            daily_cap: s.daily_cap,
         },
         dflt,
         by_mode,
@@ -590,37 +733,69 @@ fn build_flow(
     stages: &[StageSpec],
 ) -> Result<FlowSpec, Invalid> {
     let given = [f.rate.is_some(), f.every_min.is_some(), f.times_min.is_some()];
+    let profiles_given = f.hour_of_day.is_some() || f.day_of_week.is_some() || f.month_of_year.is_some();
+    let arrivals = if f.demand.is_some() {
+        if given.iter().any(|g| *g) || profiles_given || f.first_at_min.is_some() {
+            return Err(path.child("demand").invalid(
+                "a flow fed by a shared demand has no arrivals of its own: remove `rate`, `every_min`, `times_min`, `first_at_min` and the profiles (they belong in [demand.NAME])",
+            ));
+        }
+        // Resolved to the demand's index once every port is built.
+        ArrivalSpec::Shared(usize::MAX)
+    } else {
+        own_arrivals(f, path, mode_spec, given, profiles_given)?
+    };
+    build_route(f, path, port, mode, mode_spec, stage_index, stages, arrivals)
+}
+
+/// A Poisson arrival process from a rate and its profiles.
+fn poisson(
+    r: &RateSection,
+    profiles: [&Option<Vec<f64>>; 3],
+    path: &KeyPath,
+    mode_spec: &ModeSpec,
+) -> Result<ArrivalSpec, Invalid> {
+    let rp = path.child("rate");
+    let per_min = match (r.per_minute, r.per_hour, r.per_day, r.vehicles_per_year) {
+        (Some(m), None, None, None) => (m, "per_minute", m),
+        (None, Some(h), None, None) => (h, "per_hour", h / 60.0),
+        (None, None, Some(d), None) => (d, "per_day", d / 1440.0),
+        (None, None, None, Some(y)) => (y, "vehicles_per_year", y / mode_spec.vehicles.mean() / (365.0 * 1440.0)),
+        _ => {
+            return Err(rp.invalid("give exactly one of `per_minute`, `per_hour`, `per_day`, `vehicles_per_year`"));
+        }
+    };
+    let (raw, key, rate) = per_min;
+    if !(raw.is_finite() && raw > 0.0) {
+        return Err(rp.child(key).invalid(format!("must be a positive number, got {raw}")));
+    }
+    Ok(ArrivalSpec::Poisson {
+        rate,
+        hour: profile::<24>(profiles[0], &path.child("hour_of_day"), "one per hour, 00-01 first")?,
+        weekday: profile::<7>(profiles[1], &path.child("day_of_week"), "one per day, Monday first")?,
+        month: profile::<12>(
+            profiles[2],
+            &path.child("month_of_year"),
+            "one per month, January first",
+        )?,
+    })
+}
+
+/// The arrival process a flow defines itself.
+fn own_arrivals(
+    f: &FlowSection,
+    path: &KeyPath,
+    mode_spec: &ModeSpec,
+    given: [bool; 3],
+    profiles_given: bool,
+) -> Result<ArrivalSpec, Invalid> {
     if given.iter().filter(|g| **g).count() != 1 {
         return Err(path.invalid(
             "give exactly one arrival process: `rate = { per_hour = ... }` (Poisson), `every_min` (fixed interval) or `times_min` (a list)",
         ));
     }
-    let profiles_given = f.hour_of_day.is_some() || f.day_of_week.is_some() || f.month_of_year.is_some();
     let arrivals = if let Some(r) = &f.rate {
-        let rp = path.child("rate");
-        let per_min = match (r.per_minute, r.per_hour, r.per_day, r.vehicles_per_year) {
-            (Some(m), None, None, None) => (m, "per_minute", m),
-            (None, Some(h), None, None) => (h, "per_hour", h / 60.0),
-            (None, None, Some(d), None) => (d, "per_day", d / 1440.0),
-            (None, None, None, Some(y)) => (y, "vehicles_per_year", y / mode_spec.vehicles.mean() / (365.0 * 1440.0)),
-            _ => {
-                return Err(rp.invalid("give exactly one of `per_minute`, `per_hour`, `per_day`, `vehicles_per_year`"));
-            }
-        };
-        let (raw, key, rate) = per_min;
-        if !(raw.is_finite() && raw > 0.0) {
-            return Err(rp.child(key).invalid(format!("must be a positive number, got {raw}")));
-        }
-        ArrivalSpec::Poisson {
-            rate,
-            hour: profile::<24>(&f.hour_of_day, &path.child("hour_of_day"), "one per hour, 00-01 first")?,
-            weekday: profile::<7>(&f.day_of_week, &path.child("day_of_week"), "one per day, Monday first")?,
-            month: profile::<12>(
-                &f.month_of_year,
-                &path.child("month_of_year"),
-                "one per month, January first",
-            )?,
-        }
+        poisson(r, [&f.hour_of_day, &f.day_of_week, &f.month_of_year], path, mode_spec)?
     } else if profiles_given {
         return Err(path.invalid("hour_of_day, day_of_week and month_of_year only apply to Poisson arrivals (`rate`)"));
     } else if let Some(every) = f.every_min {
@@ -662,7 +837,21 @@ fn build_flow(
     if f.first_at_min.is_some() && f.every_min.is_none() {
         return Err(path.child("first_at_min").invalid("only applies with `every_min`"));
     }
+    Ok(arrivals)
+}
 
+/// The flow with its route resolved and checked.
+#[allow(clippy::too_many_arguments)]
+fn build_route(
+    f: &FlowSection,
+    path: &KeyPath,
+    port: usize,
+    mode: usize,
+    mode_spec: &ModeSpec,
+    stage_index: &BTreeMap<String, usize>,
+    stages: &[StageSpec],
+    arrivals: ArrivalSpec,
+) -> Result<FlowSpec, Invalid> {
     let rp = path.child("route");
     if f.route.is_empty() {
         return Err(rp.invalid("the route is empty: list the stages in order, e.g. route = [\"gate\", \"inspection\"]"));

@@ -2,7 +2,7 @@
 //! file actually says before running it.
 
 use super::Scenario;
-use crate::model::{ArrivalSpec, ModeKind, RouteStep, StageKind};
+use crate::model::{ArrivalSpec, ModeKind, RouteStep, SplitRule, StageKind};
 use std::fmt::Write;
 
 fn minutes(m: f64) -> String {
@@ -74,7 +74,11 @@ pub fn describe(sc: &Scenario) -> String {
                 None => String::new(),
             };
             let disc = if st.priority { "; priority classes" } else { "" };
-            let _ = writeln!(o, "  stage {}: {kind}{cap}{disc}", st.name);
+            let quota = match st.daily_cap {
+                Some(c) => format!("; at most {c} clearances start per calendar day"),
+                None => String::new(),
+            };
+            let _ = writeln!(o, "  stage {}: {kind}{cap}{quota}{disc}", st.name);
             if !matches!(st.kind, StageKind::Driver { .. }) {
                 for (mi, m) in s.modes.iter().enumerate() {
                     let passes = s.flows.iter().any(|f| {
@@ -95,18 +99,24 @@ pub fn describe(sc: &Scenario) -> String {
                 }
             }
         }
-        for f in s.flows.iter().filter(|f| f.port == pi) {
+        for (fi, f) in s.flows.iter().enumerate().filter(|(_, f)| f.port == pi) {
             let m = &s.modes[f.mode];
             let arr = match &f.arrivals {
-                ArrivalSpec::Poisson { rate, .. } => format!(
-                    "Poisson, {:.1} consignments/day on average ({:.1} vehicles/day)",
-                    rate * 1440.0,
-                    rate * 1440.0 * m.vehicles.mean()
-                ),
-                ArrivalSpec::Fixed { every, first } => {
-                    format!("one every {} from {}", minutes(*every), minutes(*first))
+                ArrivalSpec::Shared(d) => {
+                    let dm = &s.demands[*d];
+                    let share = dm.split.iter().find(|x| x.0 == fi).map_or(0.0, |x| x.1);
+                    let rule = match dm.rule {
+                        SplitRule::Shares => "at random by share",
+                        SplitRule::Balance => "balancing consignments inside by share",
+                    };
+                    format!(
+                        "{:.1} % of shared demand `{}` ({}; {rule})",
+                        share * 100.0,
+                        dm.name,
+                        arrivals_text(&dm.arrivals, m.vehicles.mean())
+                    )
                 }
-                ArrivalSpec::List(v) => format!("{} listed arrivals", v.len()),
+                a => arrivals_text(a, m.vehicles.mean()),
             };
             let route: Vec<String> = f
                 .route
@@ -143,4 +153,18 @@ pub fn describe(sc: &Scenario) -> String {
         }
     }
     o
+}
+
+/// One line on an arrival process.
+fn arrivals_text(a: &ArrivalSpec, vehicles: f64) -> String {
+    match a {
+        ArrivalSpec::Poisson { rate, .. } => format!(
+            "Poisson, {:.1} consignments/day on average ({:.1} vehicles/day)",
+            rate * 1440.0,
+            rate * 1440.0 * vehicles
+        ),
+        ArrivalSpec::Fixed { every, first } => format!("one every {} from {}", minutes(*every), minutes(*first)),
+        ArrivalSpec::List(v) => format!("{} listed arrivals", v.len()),
+        ArrivalSpec::Shared(_) => "from a shared demand".to_string(),
+    }
 }

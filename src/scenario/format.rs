@@ -18,6 +18,9 @@ pub struct ScenarioFile {
     /// Ports by name.
     #[serde(default)]
     pub ports: BTreeMap<String, PortSection>,
+    /// Demand streams shared between ports, by name.
+    #[serde(default)]
+    pub demand: BTreeMap<String, DemandSection>,
     /// The clearance policy of the baseline (default: the stages' distributions).
     pub policy: Option<PolicySpec>,
     /// Named variants: overrides on the baseline, compared by `bordersim compare`.
@@ -180,6 +183,9 @@ pub struct StageSection {
     pub schedule: Vec<WindowSection>,
     /// Most consignments in the stage, queue included.
     pub capacity: Option<u32>,
+    /// Most consignments starting clearance per calendar day (an e-queue's daily quota);
+    /// the rest wait for the next midnight.
+    pub daily_cap: Option<u32>,
     /// "fifo" (default) or "priority".
     pub discipline: Option<String>,
     /// Clearance (or dwell) time, minutes.
@@ -223,10 +229,35 @@ pub enum Days {
     List(Vec<String>),
 }
 
+/// `[demand.NAME]`: consignments of one mode whose port is picked on arrival, so that two
+/// ports can share one market and a change at one port can move traffic to the other.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandSection {
+    /// Free text.
+    pub description: Option<String>,
+    /// Mode of every consignment.
+    pub mode: String,
+    /// Poisson arrival rate of the whole demand.
+    pub rate: RateSection,
+    /// 24 relative factors, normalised to mean 1.
+    pub hour_of_day: Option<Vec<f64>>,
+    /// 7 relative factors, Monday first.
+    pub day_of_week: Option<Vec<f64>>,
+    /// 12 relative factors, January first.
+    pub month_of_year: Option<Vec<f64>>,
+    /// Share per port name, adding up to 1.
+    pub split: BTreeMap<String, f64>,
+    /// "shares" (default: at random by share) or "balance" (to the less loaded port).
+    pub choice: Option<String>,
+}
+
 /// `[ports.P.flows.MODE]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlowSection {
+    /// Name of the shared demand that feeds this flow, instead of arrivals of its own.
+    pub demand: Option<String>,
     /// Poisson arrival rate.
     pub rate: Option<RateSection>,
     /// Fixed interval between arrivals, minutes.

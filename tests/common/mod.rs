@@ -132,3 +132,14 @@ pub fn z_score(v: &[f64], expected: f64) -> f64 {
     let (m, se) = mean_se(v);
     (m - expected).abs() / se.max(1e-12)
 }
+
+/// Per-replication values of metric `name` in `scope` of port `port`.
+pub fn values_at(exp: &Experiment, port: usize, scope: Scope, name: &'static str) -> Vec<f64> {
+    let key = MetricKey { port, scope, name };
+    let i = exp
+        .metrics
+        .iter()
+        .position(|(k, _)| *k == key)
+        .unwrap_or_else(|| panic!("no metric {name} at port {port}"));
+    exp.per_replication[i].iter().map(|v| v.expect("observed")).collect()
+}
