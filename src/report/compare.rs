@@ -52,6 +52,10 @@ pub fn table(c: &Comparison) -> String {
     for (name, desc) in &c.variants {
         let _ = writeln!(o, "  {name}: {}", desc.as_deref().unwrap_or(""));
     }
+    o.push_str(&super::headline::headline(c));
+    if c.variants.len() > 1 {
+        o.push_str("\nEvery metric:\n");
+    }
     let n = c.variants.len();
     let mut port = "";
     let mut rows: Vec<Vec<String>> = Vec::new();

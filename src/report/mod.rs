@@ -6,6 +6,7 @@ pub mod charts;
 pub mod compare;
 pub mod csv;
 pub mod distribution;
+pub mod headline;
 pub mod json;
 pub mod table;
 

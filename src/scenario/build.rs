@@ -700,7 +700,18 @@ fn parse_days(days: &Days) -> Result<Vec<u32>, String> {
     }
 }
 
-fn profile<const N: usize>(v: &Option<Vec<f64>>, path: &KeyPath, what: &str) -> Result<[f64; N], Invalid> {
+/// Days of each month in a common year: month factors are averaged over days, not months,
+/// so that `vehicles_per_year` with any month profile still gives that many a year.
+const MONTH_DAYS: [f64; 12] = [31.0, 28.0, 31.0, 30.0, 31.0, 30.0, 31.0, 31.0, 30.0, 31.0, 30.0, 31.0];
+
+/// Relative factors scaled to a mean of 1, each factor weighted by `weights` (equal when
+/// `None`).
+fn profile<const N: usize>(
+    v: &Option<Vec<f64>>,
+    path: &KeyPath,
+    what: &str,
+    weights: Option<&[f64; N]>,
+) -> Result<[f64; N], Invalid> {
     let Some(v) = v else { return Ok([1.0; N]) };
     if v.len() != N {
         return Err(path.invalid(format!("needs exactly {N} factors ({what}), got {}", v.len())));
@@ -715,7 +726,10 @@ fn profile<const N: usize>(v: &Option<Vec<f64>>, path: &KeyPath, what: &str) -> 
     if max <= 0.0 {
         return Err(path.invalid("factors must not all be zero"));
     }
-    let mean = v.iter().map(|x| x / max).sum::<f64>() / N as f64;
+    let mean = match weights {
+        None => v.iter().map(|x| x / max).sum::<f64>() / N as f64,
+        Some(w) => v.iter().zip(w).map(|(x, w)| x / max * w).sum::<f64>() / w.iter().sum::<f64>(),
+    };
     let mut out = [0.0; N];
     for (o, x) in out.iter_mut().zip(v) {
         *o = x / max / mean;
@@ -771,12 +785,23 @@ fn poisson(
     }
     Ok(ArrivalSpec::Poisson {
         rate,
-        hour: profile::<24>(profiles[0], &path.child("hour_of_day"), "one per hour, 00-01 first")?,
-        weekday: profile::<7>(profiles[1], &path.child("day_of_week"), "one per day, Monday first")?,
+        hour: profile::<24>(
+            profiles[0],
+            &path.child("hour_of_day"),
+            "one per hour, 00-01 first",
+            None,
+        )?,
+        weekday: profile::<7>(
+            profiles[1],
+            &path.child("day_of_week"),
+            "one per day, Monday first",
+            None,
+        )?,
         month: profile::<12>(
             profiles[2],
             &path.child("month_of_year"),
             "one per month, January first",
+            Some(&MONTH_DAYS),
         )?,
     })
 }

@@ -1,0 +1,109 @@
+//! The headline of a comparison: one row per variant with the few numbers a planner reads
+//! first, so that a sensitivity run over many variants fits on a screen.
+
+use crate::experiment::{CompareRow, Comparison};
+use crate::stats::Estimate;
+use std::fmt::Write;
+
+/// Port-level metrics in the headline, with their column titles and decimals.
+const COLUMNS: [(&str, &str, usize); 4] = [
+    ("vehicles_per_day", "vehicles/day", 1),
+    ("time_in_system_mean_min", "time in system (min)", 1),
+    ("time_in_system_p95_min", "p95 (min)", 1),
+    ("in_system_mean", "in port", 1),
+];
+
+fn cell(e: &Option<Estimate>, digits: usize, signed: bool) -> String {
+    match e {
+        None => "-".into(),
+        Some(e) => {
+            // No "-0.0": a difference that rounds to zero prints as zero.
+            let v = if (e.mean * 10f64.powi(digits as i32)).round() == 0.0 {
+                0.0
+            } else {
+                e.mean
+            };
+            let m = if signed {
+                format!("{:+.*}", digits, v)
+            } else {
+                format!("{:.*}", digits, v)
+            };
+            match e.ci95 {
+                Some(ci) => format!("{m} ± {ci:.digits$}"),
+                None => m,
+            }
+        }
+    }
+}
+
+fn star(r: &CompareRow) -> &'static str {
+    if r.significant() == Some(true) { " *" } else { "  " }
+}
+
+/// Per port, a table with the baseline's values in its first row and each variant's paired
+/// difference from it below; the last column names the stage whose mean wait changed most.
+pub fn headline(c: &Comparison) -> String {
+    let n = c.variants.len();
+    let mut o = String::new();
+    if n < 2 {
+        return o;
+    }
+    let mut ports: Vec<&str> = c.rows.iter().map(|r| r.port.as_str()).collect();
+    ports.dedup();
+    for port in ports {
+        let group = |metric: &str| {
+            c.rows.chunks(n).find(|ch| {
+                ch[0].port == port && ch[0].stage.is_empty() && ch[0].mode.is_empty() && ch[0].metric == metric
+            })
+        };
+        let waits: Vec<&[CompareRow]> = c
+            .rows
+            .chunks(n)
+            .filter(|ch| {
+                ch[0].port == port
+                    && !ch[0].stage.is_empty()
+                    && ch[0].mode.is_empty()
+                    && ch[0].metric == "wait_mean_min"
+            })
+            .collect();
+        let mut rows = vec![{
+            let mut h = vec!["variant".to_string()];
+            h.extend(COLUMNS.iter().map(|(_, t, _)| t.to_string()));
+            h.push("largest change in mean wait (min)".into());
+            h
+        }];
+        for (i, (name, _)) in c.variants.iter().enumerate() {
+            let mut line = vec![if i == 0 { name.clone() } else { format!("Δ {name}") }];
+            for (metric, _, d) in COLUMNS {
+                line.push(match group(metric) {
+                    None => "-".into(),
+                    Some(ch) if i == 0 => format!("{}  ", cell(&ch[0].value, d, false)),
+                    Some(ch) => format!("{}{}", cell(&ch[i].diff, d, true), star(&ch[i])),
+                });
+            }
+            // The baseline's longest wait, or the variant's largest change of one.
+            let pick = |ch: &&[CompareRow]| {
+                let e = if i == 0 { ch[0].value } else { ch[i].diff };
+                e.map_or(0.0, |e| e.mean.abs())
+            };
+            line.push(match waits.iter().max_by(|a, b| pick(a).total_cmp(&pick(b))) {
+                Some(ch) if pick(ch) > 0.0 => {
+                    let r = &ch[i];
+                    if i == 0 {
+                        format!("{}: {}", r.stage, cell(&r.value, 1, false))
+                    } else {
+                        format!("{}: {}{}", r.stage, cell(&r.diff, 1, true), star(r))
+                    }
+                }
+                _ => "none".into(),
+            });
+            rows.push(line);
+        }
+        let _ = writeln!(
+            o,
+            "\nHeadline at {port}: baseline, then each variant's paired difference (* = significant at 95%)"
+        );
+        o.push_str(&super::table::render(&rows));
+    }
+    o
+}
