@@ -1,6 +1,6 @@
 //! Speed of bordersim, through the ordinary scenario path with full statistics on:
 //! (a) the M/M/4 benchmark queue at load 0.9 (customers per second),
-//! (b) one replication of one year of scenarios/horgos.toml,
+//! (b) one replication of one year of scenarios/horgos-2024.toml,
 //! (c) `compare` of 4 variants x 20 replications (scenarios/baktu.toml: baseline and three
 //!     variants).
 //! Run with `cargo bench`; each group takes well under a minute on 2 cores.
@@ -31,7 +31,7 @@ fn mm4(c: &mut Criterion) {
 }
 
 fn horgos_year(c: &mut Criterion) {
-    let sc = load_with(Path::new("scenarios/horgos.toml"), Overrides::default()).unwrap();
+    let sc = load_with(Path::new("scenarios/horgos-2024.toml"), Overrides::default()).unwrap();
     let mut g = c.benchmark_group("horgos");
     g.sample_size(10);
     g.bench_function("one_replication_365_days", |b| {

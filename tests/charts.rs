@@ -69,7 +69,7 @@ fn run_draws_every_chart_and_chart_redraws_them_identically() {
     let out = fresh("charts-horgos");
     bordersim(&[
         "run",
-        "scenarios/horgos.toml",
+        "scenarios/horgos-2024.toml",
         "-q",
         "--days",
         "30",

@@ -113,14 +113,15 @@ fn same_seed_gives_identical_files_and_another_seed_does_not() {
 
 #[test]
 fn check_describes_the_model() {
-    let o = run(&["check", "scenarios/horgos.toml"]);
+    let o = run(&["check", "scenarios/horgos-2024.toml"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let s = text(&o.stdout);
     for want in [
         "Port horgos",
         "stage export_lanes",
-        "route: truck_yard -> declaration -> inspection (8%)",
-        "drivers: 700",
+        "route: approach -> supervision_yard -> inspection (8%) -> export_lanes -> kz_truck_entry",
+        "at most 1000 clearances start per calendar day",
+        "drivers: 1000",
         "OK",
     ] {
         assert!(s.contains(want), "missing {want:?} in\n{s}");
@@ -372,7 +373,7 @@ fn killing_a_run_leaves_complete_files_or_none() {
         interrupt_after(
             &[
                 "run",
-                "scenarios/horgos.toml",
+                "scenarios/horgos-2024.toml",
                 "-q",
                 "--replications",
                 "2",

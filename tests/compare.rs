@@ -81,10 +81,10 @@ fn common_random_numbers_narrow_the_interval_of_the_difference() {
 
 #[test]
 fn variant_overrides_reach_the_model() {
-    let set = load_set(Path::new("scenarios/horgos.toml"), Overrides::default()).unwrap();
+    let set = load_set(Path::new("scenarios/horgos-reform.toml"), Overrides::default()).unwrap();
     let drivers = |name: &str| set.get(name).unwrap().spec.pools[0].size;
-    assert_eq!(drivers("baseline"), 700);
-    assert_eq!(drivers("more_drivers"), 1000);
+    assert_eq!(drivers("baseline"), 2000);
+    assert_eq!(drivers("more_drivers"), 3000);
     let lanes = set.get("daytime").unwrap();
     let st = lanes.spec.stages.iter().find(|s| s.name == "export_lanes").unwrap();
     assert_eq!(st.schedule.at(7 * 60), 0, "closed at 07:00 in the daytime variant");
@@ -197,7 +197,7 @@ fn bad_variants_are_located_errors() {
     assert_eq!(code, Some(2));
     assert!(
         err.contains(
-            "unknown variant `green_chanel`; scenarios/baktu.toml defines: baseline, green_channel, green_lane, longer_hours"
+            "unknown variant `green_chanel`; scenarios/baktu.toml defines: baseline, green_channel, green_lane, longer_hours, no_predeclaration"
         ),
         "{err}"
     );

@@ -8,7 +8,11 @@ use bordersim::scenario::load;
 use common::*;
 use std::path::Path;
 
-const PORT_SCENARIOS: [&str; 2] = ["scenarios/horgos.toml", "scenarios/baktu.toml"];
+const PORT_SCENARIOS: [&str; 3] = [
+    "scenarios/horgos-2024.toml",
+    "scenarios/baktu.toml",
+    "scenarios/two-ports.toml",
+];
 
 #[test]
 fn littles_law_holds_for_each_port_and_stage() {
@@ -16,20 +20,33 @@ fn littles_law_holds_for_each_port_and_stage() {
         let sc = load(Path::new(file)).unwrap();
         let exp = run(&sc);
         let window = sc.spec.horizon - sc.spec.warmup;
-        // Port: L = lambda W, with lambda the admitted arrival rate.
-        let l = values(&exp, Scope::Port, "in_system_mean");
-        let lambda = values(&exp, Scope::Port, "admitted_per_min");
-        let w = values(&exp, Scope::Port, "time_in_system_mean_min");
-        let diff: Vec<f64> = (0..l.len()).map(|r| (l[r] - lambda[r] * w[r]) / l[r]).collect();
-        let (m, se) = mean_se(&diff);
-        assert!(
-            m.abs() <= 4.0 * se,
-            "{file}: L vs lambda W differ by {m:.4} (relative), SE {se:.4}"
-        );
+        // Port: L = lambda W, with lambda the admitted arrival rate. Over a finite window the
+        // law holds up to the consignments in flight at its edges (counted in L but without a
+        // finished W): allow their share of all admitted, taking the end inventory for both
+        // edges.
+        for (port, _) in sc.spec.ports.iter().enumerate() {
+            let l = values_at(&exp, port, Scope::Port, "in_system_mean");
+            let lambda = values_at(&exp, port, Scope::Port, "admitted_per_min");
+            let w = values_at(&exp, port, Scope::Port, "time_in_system_mean_min");
+            let mut inside = vec![0.0; l.len()];
+            for f in sc.spec.flows.iter().filter(|f| f.port == port) {
+                let v = values_at(&exp, port, Scope::Flow(f.mode), "run_inside_at_end");
+                inside.iter_mut().zip(v).for_each(|(a, b)| *a += b);
+            }
+            let diff: Vec<f64> = (0..l.len()).map(|r| (l[r] - lambda[r] * w[r]) / l[r]).collect();
+            let edge = (0..l.len())
+                .map(|r| 2.0 * inside[r] / (lambda[r] * window))
+                .fold(0.0, f64::max);
+            let (m, se) = mean_se(&diff);
+            assert!(
+                m.abs() <= 4.0 * se + edge,
+                "{file} port {port}: L vs lambda W differ by {m:.5} (relative), SE {se:.5}, edge allowance {edge:.5}"
+            );
+        }
         // Each stage: mean number in the stage = entry rate x mean stay.
         for (s, st) in sc.spec.stages.iter().enumerate() {
-            let n = values(&exp, Scope::Stage(s), "in_stage_mean");
-            let entered = values(&exp, Scope::Stage(s), "entered");
+            let n = values_at(&exp, st.port, Scope::Stage(s), "in_stage_mean");
+            let entered = values_at(&exp, st.port, Scope::Stage(s), "entered");
             let Some(stay) = exp
                 .metrics
                 .iter()
@@ -56,25 +73,26 @@ fn every_arrival_is_completed_inside_or_turned_away() {
         let sc = load(Path::new(file)).unwrap();
         for rep in 0..2 {
             let out = run_replication(&sc.spec, sc.policy.clone(), sc.seed, rep).unwrap();
-            let get = |scope, name| {
+            let get = |port: usize, scope, name| {
                 out.metrics
                     .iter()
-                    .find(|(k, _)| k.scope == scope && k.name == name)
+                    .find(|(k, _)| k.port == port && k.scope == scope && k.name == name)
                     .and_then(|(_, v)| *v)
                     .unwrap()
             };
             let mut inside = 0.0;
             for f in &sc.spec.flows {
-                let s = Scope::Flow(f.mode);
-                let arrived = get(s, "run_arrived");
-                let accounted = get(s, "run_completed") + get(s, "run_inside_at_end") + get(s, "run_turned_away");
+                let (s, p) = (Scope::Flow(f.mode), f.port);
+                let arrived = get(p, s, "run_arrived");
+                let accounted =
+                    get(p, s, "run_completed") + get(p, s, "run_inside_at_end") + get(p, s, "run_turned_away");
                 assert_eq!(
                     arrived, accounted,
                     "{file} rep {rep} mode {}",
                     sc.spec.modes[f.mode].name
                 );
                 assert!(arrived > 0.0);
-                inside += get(s, "run_inside_at_end");
+                inside += get(p, s, "run_inside_at_end");
             }
             assert_eq!(
                 inside as usize, out.inside_at_end,

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "bordersim", version, about, long_about = None)]
 #[command(
-    after_help = "Examples:\n  bordersim run scenarios/horgos.toml --out out\n  bordersim check scenarios/baktu.toml"
+    after_help = "Examples:\n  bordersim run scenarios/horgos-2025.toml --out out\n  bordersim check scenarios/baktu.toml"
 )]
 pub struct Cli {
     /// What to do.
@@ -19,20 +19,20 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Simulate a scenario, print a summary table, and with --out write summary.json, timeseries.csv, distribution.csv and charts.
-    #[command(after_help = "Example:\n  bordersim run scenarios/horgos.toml --out out --replications 20 --seed 7")]
+    #[command(after_help = "Example:\n  bordersim run scenarios/horgos-2025.toml --out out --replications 20 --seed 7")]
     Run(RunArgs),
     /// Run the baseline and its variants with common random numbers and compare them.
     #[command(
-        after_help = "Example:\n  bordersim compare scenarios/horgos.toml --variants one_hour,daytime --replications 20 --out cmp"
+        after_help = "Example:\n  bordersim compare scenarios/horgos-reform.toml --variants one_hour,daytime --replications 20 --out cmp"
     )]
     Compare(CompareArgs),
     /// Redraw the charts of a run or comparison from its saved files, without simulating.
     #[command(
-        after_help = "Example:\n  bordersim run scenarios/horgos.toml --out out --no-charts\n  bordersim chart out"
+        after_help = "Example:\n  bordersim run scenarios/horgos-2025.toml --out out --no-charts\n  bordersim chart out"
     )]
     Chart(ChartArgs),
     /// Validate a scenario and print the resolved model in plain words.
-    #[command(after_help = "Example:\n  bordersim check scenarios/horgos.toml")]
+    #[command(after_help = "Example:\n  bordersim check scenarios/horgos-2025.toml")]
     Check(CheckArgs),
 }
 

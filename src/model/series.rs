@@ -173,7 +173,7 @@ fn meter<P: ClearancePolicy>(sim: &Simulation<'_, P>, d: &SeriesDef, t: f64) -> 
 mod tests {
     #[test]
     fn the_count_matches_the_layout() {
-        let sc = crate::scenario::load(std::path::Path::new("scenarios/horgos.toml")).unwrap();
+        let sc = crate::scenario::load(std::path::Path::new("scenarios/horgos-2024.toml")).unwrap();
         let s = &sc.spec;
         assert_eq!(
             super::series_defs_count(&s.ports, &s.stages, &s.flows),
