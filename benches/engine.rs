@@ -1,6 +1,6 @@
 //! Speed of bordersim, through the ordinary scenario path with full statistics on:
 //! (a) the M/M/4 benchmark queue at load 0.9 (customers per second),
-//! (b) one replication of one year of scenarios/horgos-2024.toml,
+//! (b) one replication of one year of scenarios/horgos-2024.toml (366 days),
 //! (c) `compare` of 4 variants x 20 replications (scenarios/baktu.toml: baseline and three
 //!     variants).
 //! Run with `cargo bench`; each group takes well under a minute on 2 cores.
@@ -34,7 +34,7 @@ fn horgos_year(c: &mut Criterion) {
     let sc = load_with(Path::new("scenarios/horgos-2024.toml"), Overrides::default()).unwrap();
     let mut g = c.benchmark_group("horgos");
     g.sample_size(10);
-    g.bench_function("one_replication_365_days", |b| {
+    g.bench_function("one_replication_2024", |b| {
         b.iter(|| black_box(run_replication(&sc.spec, sc.policy.clone(), sc.seed, 0).unwrap().events))
     });
     g.finish();
@@ -42,7 +42,9 @@ fn horgos_year(c: &mut Criterion) {
 
 fn compare_4x20(c: &mut Criterion) {
     let set = load_set(Path::new("scenarios/baktu.toml"), Overrides::default()).unwrap();
-    let all: Vec<_> = std::iter::once(&set.baseline).chain(&set.variants).collect();
+    // The baseline and its first three variants (green_channel, green_lane, longer_hours),
+    // as when this bench was first measured.
+    let all: Vec<_> = std::iter::once(&set.baseline).chain(&set.variants).take(4).collect();
     assert_eq!(all.len(), 4);
     let mut g = c.benchmark_group("compare");
     g.sample_size(10);
