@@ -188,3 +188,35 @@ fn every_bundled_scenario_is_valid_and_has_a_parameter_table() {
     }
     assert!(n >= 6, "only {n} bundled scenarios found");
 }
+
+#[test]
+fn every_bundled_scenario_runs_and_compares_from_the_command_line() {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bundled");
+    for entry in std::fs::read_dir("scenarios").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let name = path.file_stem().unwrap().to_str().unwrap().to_string();
+        for command in ["run", "compare"] {
+            let out = tmp.join(format!("{name}-{command}"));
+            // 130 days: past the reform date of horgos-reform.toml (1 May).
+            let o = std::process::Command::new(env!("CARGO_BIN_EXE_bordersim"))
+                .args([command, path.to_str().unwrap(), "-q", "--no-charts", "--force"])
+                .args(["--days", "130", "--replications", "2", "--out", out.to_str().unwrap()])
+                .output()
+                .unwrap();
+            assert!(
+                o.status.success(),
+                "{command} {name}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            let file = if command == "run" {
+                "summary.json"
+            } else {
+                "comparison.csv"
+            };
+            assert!(out.join(file).is_file(), "{command} {name}: no {file}");
+        }
+    }
+}
