@@ -203,13 +203,15 @@ fn bad_variants_are_located_errors() {
     );
 
     let base = std::fs::read_to_string("scenarios/mmc.toml").unwrap();
+    // The appended `set` or `policy` line: after a blank line and the variant's header.
+    let line = base.lines().count() + 3;
     let f = write(
         "bad-key.toml",
         &(base.clone() + "\n[variants.more]\nset = { \"ports.textbook.stages.lanes.servres\" = 5 }\n"),
     );
     let (code, _, err) = cli(&["compare", &f]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("bad-key.toml:31:9: variants.more.set.ports.textbook.stages.lanes.servres: variant `more` after its overrides: unknown field `servres`"), "{err}");
+    assert!(err.contains(&format!("bad-key.toml:{line}:9: variants.more.set.ports.textbook.stages.lanes.servres: variant `more` after its overrides: unknown field `servres`")), "{err}");
 
     let f = write(
         "bad-table.toml",
@@ -229,7 +231,7 @@ fn bad_variants_are_located_errors() {
     );
     let (code, _, err) = cli(&["compare", &f]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("bad-date.toml:31:29:"), "{err}");
+    assert!(err.contains(&format!("bad-date.toml:{line}:29:")), "{err}");
     assert!(
         err.contains(
             "variants.late.policy.at: 2026-01-01 is outside the simulated period (2025-01-01T00:00 to 2025-04-11T00:00)"

@@ -110,13 +110,7 @@ pub fn run(sc: &Scenario) -> Experiment {
 
 /// Per-replication values of metric `name` at stage 0 (or port scope) of port 0.
 pub fn values(exp: &Experiment, scope: Scope, name: &'static str) -> Vec<f64> {
-    let key = MetricKey { port: 0, scope, name };
-    let i = exp
-        .metrics
-        .iter()
-        .position(|(k, _)| *k == key)
-        .unwrap_or_else(|| panic!("no metric {name}"));
-    exp.per_replication[i].iter().map(|v| v.expect("observed")).collect()
+    values_at(exp, 0, scope, name)
 }
 
 /// Mean and standard error of the mean.
