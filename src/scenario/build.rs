@@ -987,6 +987,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn month_factors_average_one_over_the_days_of_a_year() {
+        // A December three times as busy: its 31 days weigh more than February's 28.
+        let mut v = vec![1.0; 12];
+        v[11] = 3.0;
+        let f = profile::<12>(&Some(v), &KeyPath::root("m"), "months", Some(&MONTH_DAYS)).unwrap();
+        let per_year: f64 = f.iter().zip(MONTH_DAYS).map(|(f, d)| f * d).sum();
+        assert!((per_year - 365.0).abs() < 1e-9, "{per_year}");
+        assert!((f[11] / f[0] - 3.0).abs() < 1e-12);
+    }
+
+    #[test]
     fn day_ranges() {
         assert_eq!(parse_days(&Days::One("mon-fri".into())).unwrap(), vec![0, 1, 2, 3, 4]);
         assert_eq!(parse_days(&Days::One("sat-mon".into())).unwrap(), vec![5, 6, 0]);
