@@ -58,3 +58,25 @@ fn a_quota_that_is_never_reached_changes_nothing() {
     assert_eq!(values(&capped, s, "wait_max_min")[0], 0.0);
     assert_eq!(values(&capped, s, "capped_days_fraction")[0], 0.0);
 }
+
+fn warmed(start: &str, days: f64, warm: f64, cap: u32) -> String {
+    scenario(start, days, cap).replace("replications = 1", &format!("replications = 1\nwarmup_days = {warm}"))
+}
+
+#[test]
+fn capped_days_count_calendar_days_partial_ones_included() {
+    // Noon to noon touches two calendar days; the quota runs out on both.
+    let exp = run(&parse(&scenario("2025-01-06T12:00", 1.0, 10)));
+    assert_eq!(values(&exp, Scope::Stage(0), "capped_days_fraction")[0], 1.0);
+    // The quota of day 3 runs out at 01:30, before the warm-up ends at 12:00: the one day
+    // measured was still capped.
+    let exp = run(&parse(&warmed("2025-01-06", 3.0, 2.5, 10)));
+    assert_eq!(values(&exp, Scope::Stage(0), "served")[0], 0.0);
+    assert_eq!(values(&exp, Scope::Stage(0), "capped_days_fraction")[0], 1.0);
+    // A quota of 100 runs out at 16:30 each day: from 12:00 on day 2, days 2 and 3 count.
+    let exp = run(&parse(&warmed("2025-01-06", 3.0, 1.5, 100)));
+    assert_eq!(values(&exp, Scope::Stage(0), "capped_days_fraction")[0], 1.0);
+    // 144 arrivals a day never use up a quota of 145.
+    let exp = run(&parse(&warmed("2025-01-06", 3.0, 1.5, 145)));
+    assert_eq!(values(&exp, Scope::Stage(0), "capped_days_fraction")[0], 0.0);
+}

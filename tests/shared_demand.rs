@@ -123,3 +123,79 @@ fn common_random_numbers_keep_the_demand_identical_across_variants() {
     assert_eq!(base, slow);
     assert!(slow_a.iter().sum::<f64>() < base_a.iter().sum::<f64>());
 }
+
+/// Three ports sharing one demand equally; `c` clears slowly (one lane, 10 h).
+fn three_ports(choice: &str) -> String {
+    let port = |name: &str, servers: u32, mean: f64| {
+        format!(
+            "[ports.{name}.stages.lane]\nkind = \"servers\"\nservers = {servers}\nclearance = {{ dist = \"constant\", value = {mean} }}\n\n[ports.{name}.flows.truck]\ndemand = \"trucks\"\nroute = [\"lane\"]\n\n"
+        )
+    };
+    format!(
+        "[simulation]\nhorizon_days = 30\nreplications = 4\nseed = 3\n\n[modes.truck]\nkind = \"generic\"\n\n[demand.trucks]\nmode = \"truck\"\nrate = {{ per_hour = 6 }}\nsplit = {{ a = 0.3333, b = 0.3333, c = 0.3334 }}\nchoice = \"{choice}\"\n\n{}{}{}",
+        port("a", 50, 0.01),
+        port("b", 50, 0.01),
+        port("c", 1, 600.0)
+    )
+}
+
+#[test]
+fn balancing_breaks_ties_at_random_not_by_port_name() {
+    // a and b are almost always empty and tie; c is nearly always busy. The tie must split
+    // the arrivals evenly between a and b, whatever their names' order.
+    let exp = run(&parse(&three_ports("balance")));
+    let arrivals = |p: usize| -> f64 { values_at(&exp, p, Scope::Port, "arrivals").iter().sum() };
+    let (a, b, c) = (arrivals(0), arrivals(1), arrivals(2));
+    let n = a + b;
+    let se = (0.25 / n).sqrt();
+    assert!((a / n - 0.5).abs() < 4.0 * se, "a {a}, b {b}, c {c}");
+    // c takes an arrival only when it is empty too (a three-way tie): at most one per
+    // 10-hour clearance, in each of the 4 replications.
+    assert!(c <= 4.0 * (30.0 * 1440.0 / 600.0 + 1.0), "the busy port took {c}");
+}
+
+#[test]
+fn one_ports_route_does_not_shift_the_other_ports_draws() {
+    // Under a random split, port a receives the same consignments whatever port b's route
+    // is; its optional step must then be drawn identically.
+    let src = r#"[simulation]
+horizon_days = 20
+replications = 3
+seed = 5
+
+[modes.truck]
+kind = "generic"
+
+[demand.trucks]
+mode = "truck"
+rate = { per_hour = 6 }
+split = { a = 0.5, b = 0.5 }
+
+[ports.a.stages.x]
+kind = "dwell"
+clearance = { dist = "exponential", mean = 3 }
+
+[ports.a.stages.y]
+kind = "dwell"
+clearance = { dist = "constant", value = 1 }
+
+[ports.a.flows.truck]
+demand = "trucks"
+route = [{ stage = "x", probability = 0.5 }, "y"]
+
+[ports.b.stages.z]
+kind = "dwell"
+clearance = { dist = "constant", value = 1 }
+
+[ports.b.flows.truck]
+demand = "trucks"
+route = ["z"]
+
+[variants.b_optional]
+set = { "ports.b.flows.truck.route" = [{ stage = "z", probability = 0.99 }] }
+"#;
+    let set = parse_set(src, Path::new("t.toml"), Overrides::default()).unwrap();
+    let (base, other) = (run(&set.baseline), run(&set.variants[0]));
+    let tis = |e: &Experiment| values_at(e, 0, Scope::Port, "time_in_system_mean_min");
+    assert_eq!(tis(&base), tis(&other));
+}

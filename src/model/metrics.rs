@@ -69,6 +69,19 @@ impl WarmSnapshot {
 /// Named values of one replication, in a fixed order for a given model.
 pub type Metrics = Vec<(MetricKey, Option<f64>)>;
 
+/// Calendar days (midnight to midnight in the scenario's clock) that the window [from, to)
+/// touches, partial days included.
+fn calendar_days(spec: &super::spec::ModelSpec, from: f64, to: f64) -> f64 {
+    let offset = f64::from(spec.start.minute_of_week(0.0) % 1440);
+    let day = |t: f64| ((t + offset) / 1440.0).floor();
+    if to <= from {
+        return 0.0;
+    }
+    // The window is half-open: a window ending exactly at midnight does not touch the next day.
+    let last = ((to + offset) / 1440.0).ceil() - 1.0;
+    last - day(from) + 1.0
+}
+
 fn ratio(a: f64, b: f64) -> Option<f64> {
     (b > 0.0).then(|| a / b)
 }
@@ -195,8 +208,12 @@ impl<P: ClearancePolicy> Simulation<'_, P> {
                 out.push((key("blocked"), Some(st.blocked as f64)));
                 out.push((key("turned_away"), Some(st.turned_away as f64)));
                 if ss.daily_cap.is_some() {
-                    // How often the quota, not the lanes, set the day's throughput.
-                    out.push((key("capped_days_fraction"), ratio(st.capped_days as f64, days)));
+                    // How often the quota, not the lanes, set the day's throughput: over the
+                    // calendar days the measured window touches, partial ones included.
+                    out.push((
+                        key("capped_days_fraction"),
+                        ratio(st.capped_days as f64, calendar_days(spec, w.time, end)),
+                    ));
                 }
                 if ss.kind == StageKind::Servers {
                     let busy = area(&st.busy_tw, &w.busy);

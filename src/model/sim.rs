@@ -75,10 +75,10 @@ impl Event {
     }
 }
 
-/// Random streams of one replication, one per source. `vehicles`, `routes` and `tags` hold
-/// one stream per flow and then one per shared demand: a demand's consignments draw from
-/// the demand's streams whichever port they pick, so the draws stay in step between
-/// policies that move traffic from one port to the other.
+/// Random streams of one replication, one per source. `vehicles` and `tags` hold one stream
+/// per flow and then one per shared demand: a demand's consignments draw from the demand's
+/// streams whichever port they pick, so the draws stay in step between policies that move
+/// traffic from one port to the other. Routes always come from the flow's own stream.
 struct Streams {
     arrivals: Vec<StreamRng>,
     demand: Vec<StreamRng>,
@@ -98,16 +98,17 @@ impl Streams {
                 .flows
                 .iter()
                 .map(|f| stream(seed, rep, &format!("{source}/{}", name(f))));
+            // `:` cannot appear in a name, so these never collide with a port's streams.
             let demands = spec
                 .demands
                 .iter()
-                .map(|d| stream(seed, rep, &format!("{source}/demand/{}", d.name)));
+                .map(|d| stream(seed, rep, &format!("{source}/demand:{}", d.name)));
             flows.chain(demands).collect()
         };
         let per_demand = |source: &str| -> Vec<StreamRng> {
             spec.demands
                 .iter()
-                .map(|d| stream(seed, rep, &format!("{source}/demand/{}", d.name)))
+                .map(|d| stream(seed, rep, &format!("{source}/demand:{}", d.name)))
                 .collect()
         };
         Self {
@@ -266,11 +267,13 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         &self.series
     }
 
-    /// Draws the consignment's route at arrival from stream `src` (see [`Streams`]).
-    fn draw_route(&mut self, flow: usize, src: usize) -> ([u16; MAX_ROUTE], u8) {
+    /// Draws the consignment's route at arrival, from the flow's own stream: routes differ
+    /// between the ports of a shared demand, and a port's draws must not depend on how many
+    /// the other port's routes take.
+    fn draw_route(&mut self, flow: usize) -> ([u16; MAX_ROUTE], u8) {
         let mut path = [0u16; MAX_ROUTE];
         let mut len = 0usize;
-        let rng = &mut self.streams.routes[src];
+        let rng = &mut self.streams.routes[flow];
         for step in &self.spec.flows[flow].route {
             let stage = match step {
                 RouteStep::Always(s) => Some(*s),
@@ -307,36 +310,30 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         let dm = &spec.demands[d];
         // One draw per arrival under every rule, so the stream stays in step.
         let u: f64 = self.streams.split[d].random();
+        // The candidates: every port (shares), or those with the least load (balance). One
+        // of them is drawn in proportion to its share.
+        let load = |f: usize, share: f64| self.flows[f].inside as f64 / share;
+        let best = match dm.rule {
+            SplitRule::Shares => f64::INFINITY,
+            SplitRule::Balance => dm.split.iter().map(|&(f, s)| load(f, s)).fold(f64::INFINITY, f64::min),
+        };
+        let candidate = |&&(f, s): &&(usize, f64)| load(f, s) <= best;
+        let total: f64 = dm.split.iter().filter(candidate).map(|x| x.1).sum();
+        let target = u * total;
         let mut acc = 0.0;
-        let mut drawn = dm.split[dm.split.len() - 1].0;
-        for &(f, share) in &dm.split {
+        let mut flow = usize::MAX;
+        for &(f, share) in dm.split.iter().filter(candidate) {
             acc += share;
-            if u < acc {
-                drawn = f;
+            flow = f;
+            if target < acc {
                 break;
             }
         }
-        let flow = match dm.rule {
-            SplitRule::Shares => drawn,
-            SplitRule::Balance => {
-                let load = |f: usize, share: f64| (self.flows[f].inside as f64 + 1.0) / share;
-                let best = dm.split.iter().map(|&(f, s)| load(f, s)).fold(f64::INFINITY, f64::min);
-                let share_of = |f: usize| dm.split.iter().find(|x| x.0 == f).map_or(0.0, |x| x.1);
-                if load(drawn, share_of(drawn)) <= best {
-                    drawn
-                } else {
-                    dm.split
-                        .iter()
-                        .find(|&&(f, s)| load(f, s) <= best)
-                        .map_or(drawn, |x| x.0)
-                }
-            }
-        };
         self.admit(now, flow, spec.flows.len() + d, cal);
     }
 
-    /// A consignment of `flow` arrives at its port, drawing its vehicles, route and tag from
-    /// stream set `src` (see [`Streams`]).
+    /// A consignment of `flow` arrives at its port, drawing its vehicles and tag from stream
+    /// set `src` (see [`Streams`]) and its route from the flow's own route stream.
     fn admit(&mut self, now: Time, flow: usize, src: usize, cal: &mut Calendar<Event>) {
         let spec = self.spec;
         let f = &spec.flows[flow];
@@ -345,7 +342,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             .sample(&mut self.streams.vehicles[src])
             .round()
             .clamp(1.0, 1e6) as u32;
-        let (path, len) = self.draw_route(flow, src);
+        let (path, len) = self.draw_route(flow);
         let tag: f64 = self.streams.tags[src].random();
         let measuring = now >= spec.warmup;
         let serial = self.serial;
@@ -480,6 +477,8 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         st.busy += 1;
         st.started_today += 1;
         if st.started_today == st.daily_cap && now >= self.spec.warmup {
+            // Once per day: the quota is used up now. A day used up before the warm-up
+            // ended is counted at the warm-up's end instead.
             st.capped_days += 1;
         }
         st.busy_tw.set(now, f64::from(st.busy));
@@ -761,6 +760,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
     fn on_warmup_end(&mut self, now: Time) {
         self.warm = super::metrics::WarmSnapshot::take(self, now);
         for st in &mut self.stages {
+            st.capped_days = u64::from(st.daily_cap != u32::MAX && st.started_today >= st.daily_cap);
             st.waits.iter_mut().for_each(|w| w.clear());
             st.stay = Default::default();
             st.queue_tw.reset_max();

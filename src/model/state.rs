@@ -86,7 +86,8 @@ pub struct StageState {
     pub started_today: u32,
     /// Daily quota of clearance starts (u32::MAX when none).
     pub daily_cap: u32,
-    /// Days since the warm-up on which the quota was used up.
+    /// Calendar days of the measured window on which the quota was used up (a day whose
+    /// quota ran out before the warm-up ended counts too).
     pub capped_days: u64,
 }
 

@@ -105,12 +105,15 @@ pub fn describe(sc: &Scenario) -> String {
                 ArrivalSpec::Shared(d) => {
                     let dm = &s.demands[*d];
                     let share = dm.split.iter().find(|x| x.0 == fi).map_or(0.0, |x| x.1);
-                    let rule = match dm.rule {
-                        SplitRule::Shares => "at random by share",
-                        SplitRule::Balance => "balancing consignments inside by share",
+                    let (what, rule) = match dm.rule {
+                        SplitRule::Shares => ("", "at random by share"),
+                        SplitRule::Balance => (
+                            "weight ",
+                            "to the port with the fewest consignments inside per share, ties by share",
+                        ),
                     };
                     format!(
-                        "{:.1} % of shared demand `{}` ({}; {rule})",
+                        "{what}{:.1} % of shared demand `{}` ({}; {rule})",
                         share * 100.0,
                         dm.name,
                         arrivals_text(&dm.arrivals, m.vehicles.mean())
