@@ -475,11 +475,13 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         });
         let st = &mut self.stages[s];
         st.busy += 1;
-        st.started_today += 1;
-        if st.started_today == st.daily_cap && now >= self.spec.warmup {
-            // Once per day: the quota is used up now. A day used up before the warm-up
-            // ended is counted at the warm-up's end instead.
-            st.capped_days += 1;
+        if st.daily_cap != u32::MAX {
+            st.started_today += 1;
+            if st.started_today == st.daily_cap && now >= self.spec.warmup {
+                // Once per day: the quota is used up now. A day used up before the warm-up
+                // ended is counted at the warm-up's end instead.
+                st.capped_days += 1;
+            }
         }
         st.busy_tw.set(now, f64::from(st.busy));
         st.touch_avail(now);
