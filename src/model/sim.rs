@@ -92,23 +92,19 @@ struct Streams {
 
 impl Streams {
     fn new(spec: &ModelSpec, seed: u64, rep: u64) -> Self {
-        let per_flow = |source: &str| -> Vec<StreamRng> {
-            let name = |f: &super::spec::FlowSpec| format!("{}/{}", spec.ports[f.port].name, spec.modes[f.mode].name);
-            let flows = spec
-                .flows
-                .iter()
-                .map(|f| stream(seed, rep, &format!("{source}/{}", name(f))));
-            // `:` cannot appear in a name, so these never collide with a port's streams.
-            let demands = spec
-                .demands
-                .iter()
-                .map(|d| stream(seed, rep, &format!("{source}/demand:{}", d.name)));
-            flows.chain(demands).collect()
-        };
+        // `:` cannot appear in a name, so a demand's streams never collide with a port's.
         let per_demand = |source: &str| -> Vec<StreamRng> {
             spec.demands
                 .iter()
                 .map(|d| stream(seed, rep, &format!("{source}/demand:{}", d.name)))
+                .collect()
+        };
+        let per_flow = |source: &str| -> Vec<StreamRng> {
+            let name = |f: &super::spec::FlowSpec| format!("{}/{}", spec.ports[f.port].name, spec.modes[f.mode].name);
+            spec.flows
+                .iter()
+                .map(|f| stream(seed, rep, &format!("{source}/{}", name(f))))
+                .chain(per_demand(source))
                 .collect()
         };
         Self {
