@@ -53,6 +53,23 @@ pub enum Error {
         /// Simulation day it was reached.
         day: f64,
     },
+    /// The clearance policy returned a time that is infinite, NaN or negative: results
+    /// would be wrong, so the run stops.
+    #[error(
+        "replication {replication}, day {day:.1}: the clearance policy ({policy}) gave a clearance time of {value} minutes at stage {stage}; a clearance time must be a finite number of minutes, 0 or more"
+    )]
+    BadClearanceTime {
+        /// 0-based replication.
+        replication: u64,
+        /// Simulation day.
+        day: f64,
+        /// `port.stage`.
+        stage: String,
+        /// The policy, in words.
+        policy: String,
+        /// What it returned.
+        value: f64,
+    },
     /// The user pressed Ctrl-C; finished replications were kept.
     #[error("interrupted after {done} of {requested} replications{saved}")]
     Interrupted {
@@ -81,7 +98,8 @@ impl Error {
             | Error::Syntax { .. }
             | Error::Invalid { .. }
             | Error::Usage(_)
-            | Error::Overloaded { .. } => 2,
+            | Error::Overloaded { .. }
+            | Error::BadClearanceTime { .. } => 2,
             Error::Output { .. } => 1,
             Error::Interrupted { .. } => 130,
         }

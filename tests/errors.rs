@@ -433,3 +433,382 @@ fn an_unwritable_output_directory_is_reported_before_simulating() {
     assert!(err.contains("--out: cannot write to"), "{err}");
     assert!(o.stdout.is_empty(), "nothing simulated");
 }
+
+/// GOOD with `vehicles` given to its mode and a rate in vehicles a year (100 a day).
+fn with_vehicles(dist: &str) -> Vec<u8> {
+    GOOD.replacen(
+        "kind = \"generic\"",
+        &format!("kind = \"generic\"\nvehicles = {dist}"),
+        1,
+    )
+    .replacen("per_hour = 10", "vehicles_per_year = 36500", 1)
+    .into_bytes()
+}
+
+#[test]
+fn vehicles_per_consignment_must_be_whole_numbers_of_at_least_one() {
+    // The audit: 0.5 gave 199.9 vehicles a day for 100 asked, 6.5 gave 107.3, [0, 2] 149.7.
+    let cases = [
+        (
+            "veh-half",
+            "{ dist = \"constant\", value = 0.5 }",
+            "modes.car.vehicles.value: a consignment holds whole vehicles",
+        ),
+        ("veh-six-and-a-half", "{ dist = \"constant\", value = 6.5 }", "got 6.5"),
+        (
+            "veh-zero",
+            "{ dist = \"empirical\", values = [0, 2] }",
+            "modes.car.vehicles.values.0: a consignment holds whole vehicles",
+        ),
+        (
+            "veh-too-many",
+            "{ dist = \"empirical\", values = [2, 1001] }",
+            "modes.car.vehicles.values.1:",
+        ),
+        (
+            "veh-uniform",
+            "{ dist = \"uniform\", min = 1, max = 3 }",
+            "vehicles per consignment are whole numbers: use",
+        ),
+        (
+            "veh-exponential",
+            "{ dist = \"exponential\", mean = 7 }",
+            "not `exponential`",
+        ),
+    ];
+    for (name, dist, want) in cases {
+        let e = fails(name, &with_vehicles(dist));
+        assert!(e.contains(want), "{name}: expected {want:?} in {e}");
+        assert!(e.contains(&format!("{name}.toml:")), "{name}: no location in {e}");
+    }
+}
+
+/// Runs the binary with `args`; returns (exit code, stdout, stderr).
+fn bordersim(args: &[&str]) -> (Option<i32>, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn write_case(name: &str, src: &[u8]) -> String {
+    std::fs::create_dir_all(dir()).unwrap();
+    let file = dir().join(format!("{name}.toml"));
+    std::fs::write(&file, src).unwrap();
+    file.to_str().unwrap().to_string()
+}
+
+#[test]
+fn whole_vehicles_give_the_rate_asked_for() {
+    // With whole numbers the conversion uses the mean of exactly what is drawn: 100 vehicles
+    // a day whatever the table.
+    for (name, dist) in [
+        ("veh-ok-const", "{ dist = \"constant\", value = 7 }"),
+        (
+            "veh-ok-table",
+            "{ dist = \"empirical\", values = [1, 2, 9], weights = [5, 1, 1] }",
+        ),
+        (
+            "veh-ok-huge-weights",
+            "{ dist = \"empirical\", values = [5, 500], weights = [1e308, 1e308] }",
+        ),
+    ] {
+        let src = String::from_utf8(with_vehicles(dist))
+            .unwrap()
+            .replace("horizon_days = 10", "horizon_days = 3000")
+            .replace("replications = 2", "replications = 4");
+        let file = write_case(name, src.as_bytes());
+        let out = dir().join(format!("{name}-out"));
+        let _ = std::fs::remove_dir_all(&out);
+        let (code, _, err) = bordersim(&["run", &file, "-q", "--no-charts", "--out", out.to_str().unwrap()]);
+        assert_eq!(code, Some(0), "{name}: {err}");
+        let j: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+        let v = &j["ports"]["p"]["totals"]["vehicles_per_day"];
+        let (mean, ci) = (v["mean"].as_f64().unwrap(), v["ci95"].as_f64().unwrap());
+        // Wide tables make the daily count noisy: allow the interval, and at most 5 %.
+        assert!(
+            (mean - 100.0).abs() <= ci.max(1.0) && (mean - 100.0).abs() < 5.0,
+            "{name}: {mean} ± {ci}"
+        );
+    }
+}
+
+#[test]
+fn empirical_weights_near_the_float_limit_keep_their_mean() {
+    let file = write_case(
+        "weights-overflow",
+        &with_vehicles("{ dist = \"empirical\", values = [5, 500], weights = [1e308, 1e308] }"),
+    );
+    let (code, out, err) = bordersim(&["check", &file]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("252.50 vehicle(s) per consignment"), "{out}");
+    // Weights that are not finite are still refused.
+    let e = fails(
+        "weights-inf",
+        &with_vehicles("{ dist = \"empirical\", values = [5, 500], weights = [1, inf] }"),
+    );
+    assert!(
+        e.contains("modes.car.vehicles.weights.1: must be a finite number"),
+        "{e}"
+    );
+}
+
+const WITH_VARIANT: &str = "\n[variants.faster]\nset = { \"ports.p.stages.lane.servers\" = 3 }\n";
+
+#[test]
+fn variants_cannot_change_simulation_settings() {
+    // The audit: compare paired a 10-day variant with the 120-day baseline, and run
+    // --variant quietly used the variant's seed and replications.
+    for (name, key, value) in [
+        ("var-horizon", "simulation.horizon_days", "10"),
+        ("var-seed", "simulation.seed", "7"),
+        ("var-reps", "simulation.replications", "2"),
+        ("var-warmup", "simulation.warmup_days", "1"),
+        ("var-start", "simulation.start", "\"2025-03-01\""),
+        ("var-interval", "simulation.report_interval_min", "30"),
+    ] {
+        let src = format!("{GOOD}\n[variants.v]\nset = {{ \"{key}\" = {value} }}\n");
+        let file = write_case(name, src.as_bytes());
+        for cmd in [
+            vec!["check", &file],
+            vec!["run", &file, "--variant", "v"],
+            vec!["compare", &file],
+            vec!["run", &file],
+        ] {
+            let (code, out, err) = bordersim(&cmd);
+            assert_eq!(code, Some(2), "{name} {cmd:?}: {err}");
+            assert!(out.is_empty(), "{name} {cmd:?}: printed {out}");
+            assert!(
+                err.contains(&format!(
+                    "variants.v.set.{key}: a variant cannot change [simulation] settings"
+                )),
+                "{name}: {err}"
+            );
+            assert!(err.contains(&format!("{name}.toml:")), "{name}: {err}");
+        }
+    }
+}
+
+#[test]
+fn run_validates_every_variant_like_check_and_compare() {
+    // A broken variant that `run` does not run is still an error in the file.
+    let src = format!("{GOOD}{WITH_VARIANT}\n[variants.broken]\nset = {{ \"ports.p.stages.lane.servers\" = -1 }}\n");
+    let file = write_case("broken-variant", src.as_bytes());
+    for cmd in [
+        vec!["run", &file, "-q"],
+        vec!["run", &file, "-q", "--variant", "faster"],
+        vec!["run", &file, "-q", "--days", "5"],
+        vec!["compare", &file, "-q", "--variants", "faster"],
+        vec!["check", &file],
+    ] {
+        let (code, _, err) = bordersim(&cmd);
+        assert_eq!(code, Some(2), "{cmd:?}: {err}");
+        assert!(
+            err.contains("variants.broken.set.ports.p.stages.lane.servers"),
+            "{cmd:?}: {err}"
+        );
+    }
+    // And a command-line override does not hide an error in the file as written.
+    let file = write_case(
+        "broken-horizon",
+        with("horizon_days = 10", "horizon_days = 0").as_slice(),
+    );
+    let (code, _, err) = bordersim(&["run", &file, "-q", "--days", "5"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("simulation.horizon_days"), "{err}");
+}
+
+#[test]
+fn policy_factors_are_bounded() {
+    for (name, policy, want) in [
+        (
+            "factor-huge",
+            "{ type = \"scaled\", factor = 1e308 }",
+            "policy.factor: must be a number from 1e-6 to 1000, got 1e308",
+        ),
+        (
+            "factor-tiny",
+            "{ type = \"scaled\", factor = 1e-300 }",
+            "policy.factor: must be a number from 1e-6 to 1000",
+        ),
+        (
+            "factor-green",
+            "{ type = \"green_channel\", share = 0.5, factor = 5000 }",
+            "policy.factor:",
+        ),
+        (
+            "factor-queue",
+            "{ type = \"queue_responsive\", per_waiting = 1, max_factor = 1e300 }",
+            "policy.max_factor:",
+        ),
+    ] {
+        let src = format!("policy = {policy}\n{GOOD}");
+        let e = fails(name, src.as_bytes());
+        assert!(e.contains(want), "{name}: expected {want:?} in {e}");
+    }
+}
+
+#[test]
+fn policies_nest_at_most_sixteen_deep() {
+    let nest = |n: usize| {
+        let mut p = "{ type = \"scaled\", factor = 1 }".to_string();
+        for _ in 1..n {
+            p = format!("{{ type = \"scaled\", factor = 1, of = {p} }}");
+        }
+        format!("policy = {p}\n{GOOD}")
+    };
+    let file = write_case("nest-16", nest(16).as_bytes());
+    let (code, _, err) = bordersim(&["check", &file]);
+    assert_eq!(code, Some(0), "{err}");
+    let e = fails("nest-17", nest(17).as_bytes());
+    assert!(e.contains("policies nest at most 16 levels deep"), "{e}");
+    assert!(
+        e.contains("policy.of.of.of.of.of.of.of.of.of.of.of.of.of.of.of.of:"),
+        "{e}"
+    );
+    // Far deeper, TOML's own limit speaks first: still one located line, exit 2.
+    let e = fails("nest-200", nest(200).as_bytes());
+    assert!(e.contains("nest-200.toml:1:"), "{e}");
+}
+
+#[test]
+fn dates_and_times_are_read_strictly() {
+    // The audit: "+9:00", "+7:+0" and "2023-+1-+1" were read as 09:00, 07:00 and 2023-01-01.
+    let window = |from: &str, to: &str| {
+        with(
+            "servers = 2",
+            &format!("servers = 0\nschedule = [{{ from = \"{from}\", to = \"{to}\", servers = 3 }}]"),
+        )
+    };
+    for (name, src, want) in [
+        (
+            "time-plus-from",
+            window("+9:00", "17:00"),
+            "schedule.0.from: `+9:00` is not a time",
+        ),
+        (
+            "time-plus-to",
+            window("09:00", "+7:+0"),
+            "schedule.0.to: `+7:+0` is not a time",
+        ),
+        ("time-space", window(" 9:00", "17:00"), "schedule.0.from:"),
+        ("time-seconds", window("09:00:00", "17:00"), "schedule.0.from:"),
+        (
+            "date-plus",
+            with("replications = 2", "replications = 2\nstart = \"2023-+1-+1\""),
+            "simulation.start: `2023-+1-+1` is not a date",
+        ),
+        (
+            "date-time-plus",
+            with("replications = 2", "replications = 2\nstart = \"2023-01-01T+9:00\""),
+            "simulation.start: `2023-01-01T+9:00` is not a date",
+        ),
+        (
+            "reform-plus",
+            with(
+                "replications = 2",
+                "replications = 2\nstart = \"2023-01-01\"\n\n[policy]\ntype = \"reform\"\nat = \"2023-01-+5\"\nafter = { type = \"scaled\", factor = 0.5 }\n",
+            ),
+            "policy.at: `2023-01-+5` is not a date",
+        ),
+    ] {
+        let e = fails(name, &src);
+        assert!(e.contains(want), "{name}: expected {want:?} in {e}");
+    }
+}
+
+#[test]
+fn only_regular_files_of_bounded_size_are_read() {
+    // /dev/zero never ends: it took 4.2 GB before a memory cap stopped it.
+    let (code, _, err) = bordersim(&["check", "/dev/zero"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("/dev/zero: cannot read scenario: it is not a regular file"),
+        "{err}"
+    );
+    // A FIFO with no writer would hang forever: refused at once.
+    std::fs::create_dir_all(dir()).unwrap();
+    let fifo = dir().join("fifo.toml");
+    let _ = std::fs::remove_file(&fifo);
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args(["check", fifo.to_str().unwrap()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let status = status.expect("bordersim waited on a FIFO");
+    assert_eq!(status.code(), Some(2));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(err.contains("it is not a regular file"), "{err}");
+    // A file over the 16 MiB limit.
+    let big = dir().join("big.toml");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(17 * 1024 * 1024).unwrap();
+    let (code, _, err) = bordersim(&["check", big.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("more than the 16777216 allowed"), "{err}");
+}
+
+#[test]
+fn names_and_descriptions_are_bounded_and_printable() {
+    // The audit: a 10 MB name cost 51 s in the charts; escape codes in a name cleared the
+    // terminal and printed a fake `error:` line.
+    let long = format!("name = \"{}\"\n", "x".repeat(10_000_000));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "name-huge",
+            with("replications = 2", &format!("replications = 2\n{long}")),
+            "simulation.name: the text is 10000000 characters long; at most 120",
+        ),
+        (
+            "name-escape",
+            with(
+                "replications = 2",
+                "replications = 2\nname = \"a\\u001b[2J\\nerror: all fine\"",
+            ),
+            "simulation.name: the text contains the control character '\\u{1b}'",
+        ),
+        (
+            "desc-newline",
+            with(
+                "kind = \"servers\"",
+                "kind = \"servers\"\ndescription = \"two\\nlines\"",
+            ),
+            "ports.p.stages.lane.description: the text contains the control character '\\n'",
+        ),
+        (
+            "variant-desc-bidi",
+            format!("{GOOD}\n[variants.v]\ndescription = \"abc\\u202Edef\"\n").into_bytes(),
+            "variants.v.description: the text contains the control character",
+        ),
+        (
+            "key-escape",
+            with("[ports.p.stages.lane]", "[ports.p.stages.\"la\\u001bne\"]"),
+            "ports.p.stages: holds a key of 5 characters with control characters",
+        ),
+    ];
+    for (name, src, want) in cases {
+        let e = fails(name, &src);
+        assert!(e.contains(want), "{name}: expected {want:?} in {e}");
+        assert!(!e.contains('\u{1b}'), "{name}: an escape code reached the terminal");
+        assert!(e.len() < 1000, "{name}: a {} byte message", e.len());
+    }
+}

@@ -208,3 +208,36 @@ fn mmc_via_the_bundled_scenario_file() {
     let tis = values(&exp, Scope::Port, "time_in_system_mean_min");
     assert!(z_score(&tis, a.w) < Z, "W {:?} vs {}", mean_se(&tis), a.w);
 }
+
+#[test]
+fn the_bundled_mmc_run_prints_intervals_that_cover_erlang_c_and_exclude_five_percent_off() {
+    // What a newcomer sees: `bordersim run scenarios/mmc.toml` at the file's own seed,
+    // replications and horizon. Each 95 % interval must cover the Erlang C value and be
+    // narrow enough to exclude a value 5 % off (one that misses by chance would be a poor
+    // teaching example; the file's settings were chosen for width, not this seed's luck).
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("mmc-bundled");
+    let _ = std::fs::remove_dir_all(&out);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args(["run", "scenarios/mmc.toml", "--no-charts", "-q", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    let j: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let port = &j["ports"]["textbook"];
+    let lanes = &port["stages"]["lanes"];
+    let a = erlang_c(1.0, 1.0 / 3.6, 4);
+    for (name, m, exact) in [
+        ("Wq", &lanes["wait_mean_min"], a.wq),
+        ("Lq", &lanes["queue_mean"], a.lq),
+        ("P(wait)", &lanes["p_wait"], a.p_wait),
+        ("utilization", &lanes["utilization"], a.rho),
+        ("W", &port["totals"]["time_in_system_mean_min"], a.w),
+    ] {
+        let (mean, ci) = (m["mean"].as_f64().unwrap(), m["ci95"].as_f64().unwrap());
+        assert!((mean - exact).abs() <= ci, "{name}: {mean} ± {ci} misses {exact}");
+        assert!((mean - 1.05 * exact).abs() > ci, "{name}: {mean} ± {ci} admits 5 % off");
+        assert!((mean - 0.95 * exact).abs() > ci, "{name}: {mean} ± {ci} admits 5 % off");
+    }
+}

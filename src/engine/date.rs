@@ -87,12 +87,10 @@ impl StartInstant {
         let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(bad());
         };
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        let (Some(year), Some(month), Some(day)) = (digits(y, 4), digits(m, 2), digits(d, 2)) else {
             return Err(bad());
-        }
-        let year: i32 = y.parse().map_err(|_| bad())?;
-        let month: u32 = m.parse().map_err(|_| bad())?;
-        let day: u32 = d.parse().map_err(|_| bad())?;
+        };
+        let year = year as i32;
         if !(1900..=2200).contains(&year) {
             return Err(format!("`{s}`: the year must be between 1900 and 2200"));
         }
@@ -164,14 +162,19 @@ impl StartInstant {
     }
 }
 
+/// Exactly `n` ASCII digits as a number, or `None`: stricter than `str::parse`, which also
+/// takes a sign (`+9`), so that only the documented fixed-width forms are read.
+fn digits(s: &str, n: usize) -> Option<u32> {
+    if s.len() != n || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(s.bytes().fold(0, |acc, b| acc * 10 + u32::from(b - b'0')))
+}
+
 /// Parses `HH:MM` into minutes; `24:00` is allowed and gives 1440.
 pub fn parse_hhmm(s: &str) -> Option<u32> {
     let (h, m) = s.split_once(':')?;
-    if h.len() != 2 || m.len() != 2 {
-        return None;
-    }
-    let h: u32 = h.parse().ok()?;
-    let m: u32 = m.parse().ok()?;
+    let (h, m) = (digits(h, 2)?, digits(m, 2)?);
     if m >= 60 || h > 24 || (h == 24 && m != 0) {
         return None;
     }
@@ -230,5 +233,42 @@ mod tests {
         assert_eq!(parse_hhmm("24:00"), Some(1440));
         assert_eq!(parse_hhmm("08:30"), Some(510));
         assert_eq!(parse_hhmm("8:30"), None);
+    }
+
+    #[test]
+    fn signs_and_spaces_are_not_digits() {
+        // str::parse takes a leading sign; the audit found "+9:00" read as 09:00.
+        for bad in ["+9:00", "+7:+0", "-1:00", " 9:00", "09: 0", "0x:00", "٠٩:٠٠"] {
+            assert_eq!(parse_hhmm(bad), None, "{bad}");
+        }
+        for bad in [
+            "2023-+1-+1",
+            "+023-01-01",
+            "2023-01-+1",
+            "2023-01-01T+9:00",
+            "2023-01-01T09:00 ",
+        ] {
+            assert!(StartInstant::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Strictness as a property: whatever string is accepted is exactly the canonical
+        /// text of what it was read as, so no other spelling can slip through.
+        #[test]
+        fn accepted_text_is_canonical(
+            s in "[+ ]?[0-9]{1,4}-[+ ]?[0-9]{1,2}-[+ ]?[0-9]{1,2}([T ][+ ]?[0-9]{1,2}:[+ ]?[0-9]{1,2})?"
+        ) {
+            if let Ok(st) = StartInstant::parse(&s) {
+                let canon = st.format(0.0);
+                let ok = canon == s.replacen(' ', "T", 1) || canon == format!("{s}T00:00");
+                proptest::prop_assert!(ok, "{s:?} read as {canon}");
+            }
+            if let Some((_, t)) = s.split_once(['T', ' '])
+                && let Some(m) = parse_hhmm(t)
+            {
+                proptest::prop_assert_eq!(format!("{:02}:{:02}", m / 60, m % 60), t);
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::fold::Fold;
 use crate::error::Error;
-use crate::model::{MetricKey, Metrics, ModelSpec, SeriesDef, Simulation};
+use crate::model::{Failure, MetricKey, Metrics, ModelSpec, SeriesDef, Simulation};
 use crate::policy::ClearancePolicy;
 use crate::stats::{Estimate, Histogram, Tally};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -25,7 +25,8 @@ pub struct ReplicationOutcome {
 }
 
 /// Runs replication `rep` (0-based) of `spec` with `policy` and `seed`. Fails only when the
-/// ports outgrow [`crate::model::sim::MAX_INSIDE`] consignments.
+/// ports outgrow [`crate::model::sim::MAX_INSIDE`] consignments or the policy returns a
+/// clearance time the clock cannot use (see [`Failure`]).
 pub fn run_replication<P: ClearancePolicy>(
     spec: &ModelSpec,
     policy: P,
@@ -34,12 +35,25 @@ pub fn run_replication<P: ClearancePolicy>(
 ) -> Result<ReplicationOutcome, Error> {
     let mut sim = Simulation::new(spec, policy, seed, rep);
     sim.run();
-    if let Some(t) = sim.overloaded {
-        return Err(Error::Overloaded {
-            replication: rep,
-            limit: crate::model::sim::MAX_INSIDE,
-            day: t / 1440.0,
-        });
+    match sim.failure {
+        None => {}
+        Some(Failure::Overloaded { at }) => {
+            return Err(Error::Overloaded {
+                replication: rep,
+                limit: crate::model::sim::MAX_INSIDE,
+                day: at / 1440.0,
+            });
+        }
+        Some(Failure::BadClearanceTime { at, stage, value }) => {
+            let st = &spec.stages[stage];
+            return Err(Error::BadClearanceTime {
+                replication: rep,
+                day: at / 1440.0,
+                stage: format!("{}.{}", spec.ports[st.port].name, st.name),
+                policy: sim.policy_name(),
+                value,
+            });
+        }
     }
     let series = sim.series();
     let (ends, values) = (series.ends.clone(), series.values.clone());

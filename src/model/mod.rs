@@ -14,6 +14,7 @@
 
 pub mod arrivals;
 pub mod consignment;
+pub mod failure;
 pub mod metrics;
 #[cfg(test)]
 mod proptests;
@@ -24,6 +25,7 @@ pub mod sim;
 pub mod spec;
 pub mod state;
 
+pub use failure::Failure;
 pub use metrics::{MetricKey, Metrics, Scope};
 pub use schedule::Schedule;
 pub use series::{SeriesDef, SeriesKind, SeriesRecorder};

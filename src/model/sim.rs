@@ -2,6 +2,7 @@
 
 use super::arrivals::ArrivalGen;
 use super::consignment::{Consignment, Slab};
+use super::failure::{Failure, usable_clearance_time};
 use super::series::SeriesRecorder;
 use super::spec::{MAX_ROUTE, ModelSpec, RouteStep, SplitRule, StageKind};
 use super::state::{FlowState, PoolState, PortState, StageState};
@@ -148,8 +149,8 @@ pub struct Simulation<'a, P> {
     ticket: u64,
     /// Events handled, for speed measurements.
     pub events: u64,
-    /// Set when the ports held more than [`MAX_INSIDE`] consignments: the time it happened.
-    pub overloaded: Option<Time>,
+    /// Set when the replication cannot go on (see [`Failure`]); the run then stops.
+    pub failure: Option<Failure>,
     /// Arrivals so far: the next consignment's serial number.
     serial: u64,
     /// Every consignment's history, in test builds only.
@@ -206,7 +207,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             next_report: 0.0,
             ticket: 0,
             events: 0,
-            overloaded: None,
+            failure: None,
             serial: 0,
             #[cfg(test)]
             trace: Vec::new(),
@@ -220,12 +221,17 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         sim
     }
 
+    /// The clearance policy in words, for error messages.
+    pub fn policy_name(&self) -> String {
+        self.policy.name()
+    }
+
     /// The time series recorded so far.
     pub fn series(&self) -> &SeriesRecorder {
         &self.series
     }
 
-    /// Runs the replication to the horizon (or until [`Simulation::overloaded`] is set).
+    /// Runs the replication to the horizon (or until [`Simulation::failure`] is set).
     /// Returns the recorded time series.
     pub fn run(&mut self) -> &SeriesRecorder {
         let spec = self.spec;
@@ -333,11 +339,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
     fn admit(&mut self, now: Time, flow: usize, src: usize, cal: &mut Calendar<Event>) {
         let spec = self.spec;
         let f = &spec.flows[flow];
-        let vehicles = spec.modes[f.mode]
-            .vehicles
-            .sample(&mut self.streams.vehicles[src])
-            .round()
-            .clamp(1.0, 1e6) as u32;
+        let vehicles = spec.modes[f.mode].vehicles.sample(&mut self.streams.vehicles[src]) as u32; // whole numbers 1..=1000 by validation
         let (path, len) = self.draw_route(flow);
         let tag: f64 = self.streams.tags[src].random();
         let measuring = now >= spec.warmup;
@@ -376,7 +378,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         }
         fs.inside += 1;
         if self.cons.len() >= MAX_INSIDE {
-            self.overloaded = Some(now);
+            self.failure = Some(Failure::Overloaded { at: now });
             return;
         }
         self.ports[f.port].in_system.add(now, 1.0);
@@ -573,9 +575,16 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
                     tag: c.tag,
                 };
                 let t = self.policy.clearance_time(&req, &mut self.streams.clearance[s]);
-                // Validation bounds every distribution's mean; a freak draw still may not
-                // break the clock: NaN counts as no time, anything huge as "not this run".
-                let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1e12) };
+                if !usable_clearance_time(t) {
+                    // A policy's fault (validation bounds the built-in ones): stop rather
+                    // than guess a time and report numbers that look right.
+                    self.failure = Some(Failure::BadClearanceTime {
+                        at: now,
+                        stage: s,
+                        value: t,
+                    });
+                    return;
+                }
                 cal.schedule(now + t, Event::Done(0).priority(), Event::Done(id));
             }
         }
@@ -803,6 +812,6 @@ impl<P: ClearancePolicy> Process for Simulation<'_, P> {
 
     #[inline]
     fn halted(&self) -> bool {
-        self.overloaded.is_some()
+        self.failure.is_some()
     }
 }

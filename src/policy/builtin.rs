@@ -137,6 +137,20 @@ impl ClearancePolicy for BuiltinPolicy {
             }
         }
     }
+
+    fn name(&self) -> String {
+        match self {
+            BuiltinPolicy::Distribution(_) => "distribution".into(),
+            BuiltinPolicy::Scaled { factor, inner, .. } => format!("scaled x{factor:e} of {}", inner.name()),
+            BuiltinPolicy::Reform { before, after, .. } => {
+                format!("reform from {} to {}", before.name(), after.name())
+            }
+            BuiltinPolicy::GreenChannel { factor, inner, .. } => {
+                format!("green_channel x{factor:e} of {}", inner.name())
+            }
+            BuiltinPolicy::QueueResponsive { inner, .. } => format!("queue_responsive of {}", inner.name()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,10 @@ impl ClearancePolicy for DistributionPolicy {
     fn clearance_time(&mut self, req: &ClearanceRequest, rng: &mut StreamRng) -> f64 {
         self.table[req.stage][req.mode].sample(rng)
     }
+
+    fn name(&self) -> String {
+        "distribution".into()
+    }
 }
 
 #[cfg(test)]

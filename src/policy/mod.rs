@@ -72,4 +72,9 @@ pub trait ClearancePolicy {
     /// Minutes the consignment in `req` spends in service (or in a dwell) at its stage.
     /// Must be finite and non-negative.
     fn clearance_time(&mut self, req: &ClearanceRequest, rng: &mut StreamRng) -> f64;
+
+    /// The policy in a few words, for an error that must say which policy misbehaved.
+    fn name(&self) -> String {
+        "a policy of your own".into()
+    }
 }

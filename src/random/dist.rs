@@ -53,15 +53,30 @@ impl Dist {
         Dist::Weibull(mean, Weibull::new(scale, shape).expect("validated weibull"))
     }
 
-    /// Empirical table from values and (unnormalised) weights.
+    /// Empirical table from values and (unnormalised, finite, non-negative, not all zero)
+    /// weights. The weights are first scaled by the power of two that brings the largest
+    /// near 1, so their sum cannot overflow however large they are; a power of two scales
+    /// exactly, so ordinary weights give bit for bit the probabilities they always did. The
+    /// cumulative probability reaches exactly 1 at the last value with weight, so no
+    /// rounding leaves a draw to a value of weight zero.
     pub fn empirical(values: Vec<f64>, weights: &[f64]) -> Self {
-        let total: f64 = weights.iter().sum();
+        let largest = weights.iter().copied().fold(0.0, f64::max);
+        let e = if largest > 0.0 {
+            (largest.log2().floor() as i64).clamp(-1000, 1000)
+        } else {
+            0
+        };
+        let scale = f64::from_bits(((1023 - e) as u64) << 52);
+        let scaled: Vec<f64> = weights.iter().map(|w| w * scale).collect();
+        let total: f64 = scaled.iter().sum();
+        let last = scaled.iter().rposition(|&w| w > 0.0).unwrap_or(0);
         let mut acc = 0.0;
-        let cum = weights
+        let cum = scaled
             .iter()
-            .map(|w| {
+            .enumerate()
+            .map(|(i, w)| {
                 acc += w / total;
-                acc
+                if i >= last { 1.0 } else { acc.min(1.0) }
             })
             .collect();
         Dist::Empirical(values, cum)
@@ -226,6 +241,26 @@ mod tests {
             assert!((v - var).abs() < 0.05 * var + 1e-12, "{d:?}: var {v} vs {var}");
             assert!((d.mean() - mean).abs() < 0.01 * mean, "{d:?}: mean() {}", d.mean());
         }
+    }
+
+    #[test]
+    fn empirical_weights_near_the_float_limit_are_normalised() {
+        // The audit's case: the sum of these weights overflows to infinity.
+        let d = Dist::empirical(vec![5.0, 500.0], &[1e308, 1e308]);
+        assert_eq!(d.mean(), 252.5);
+        let (m, _) = sample_mean(&d, 20_000);
+        assert!((m - 252.5).abs() < 10.0, "{m}");
+        // Tiny weights are as good as any others.
+        let d = Dist::empirical(vec![1.0, 3.0], &[1e-310, 3e-310]);
+        assert!((d.mean() - 2.5).abs() < 1e-12, "{}", d.mean());
+    }
+
+    #[test]
+    fn empirical_never_draws_a_value_of_weight_zero() {
+        let d = Dist::empirical(vec![1.0, 2.0, 3.0, 9.0], &[1.0, 1.0, 1.0, 0.0]);
+        let Dist::Empirical(_, cum) = &d else { unreachable!() };
+        assert_eq!(cum[2], 1.0);
+        assert_eq!(d.mean(), 2.0);
     }
 
     #[test]

@@ -93,6 +93,16 @@ fn join(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
         .join(", ")
 }
 
+/// A number for a message: as written for everyday magnitudes, in scientific notation for
+/// the extremes, so that `1e308` is not printed as 309 digits.
+pub fn shown(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-4..1e15).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// Checks that a name can go into CSV columns and key paths.
 pub fn check_name(path: &KeyPath, name: &str) -> Result<(), Invalid> {
     let ok =
@@ -104,6 +114,42 @@ pub fn check_name(path: &KeyPath, name: &str) -> Result<(), Invalid> {
             "{name:?} is not a usable name: use 1-64 letters, digits, `_` or `-` (names go into CSV columns)"
         )))
     }
+}
+
+/// Most vehicles one consignment may hold: a long car train, not a typo.
+const MAX_VEHICLES: f64 = 1000.0;
+
+/// The vehicles-per-consignment distribution. A carrier holds whole cars, at least one, so
+/// only `constant` and `empirical` tables of whole numbers from 1 to 1000 are allowed: every
+/// draw is then exactly a count, and `vehicles_per_year` is divided by the mean of exactly
+/// the distribution that is drawn (no rounding in between that would shift it).
+fn vehicle_count(d: &DistSpec, path: &KeyPath) -> Result<Dist, Invalid> {
+    let whole = |p: KeyPath, v: f64| {
+        if v.fract() == 0.0 && (1.0..=MAX_VEHICLES).contains(&v) {
+            Ok(())
+        } else {
+            Err(p.invalid(format!(
+                "a consignment holds whole vehicles: must be a whole number from 1 to {MAX_VEHICLES}, got {}",
+                shown(v)
+            )))
+        }
+    };
+    match d {
+        DistSpec::Constant { value } => whole(path.child("value"), *value)?,
+        DistSpec::Empirical { values, .. } => {
+            for (i, v) in values.iter().enumerate() {
+                whole(path.child("values").child(&i.to_string()), *v)?;
+            }
+        }
+        other => {
+            return Err(path.invalid(format!(
+                "vehicles per consignment are whole numbers: use {{ dist = \"constant\", value = N }} or \
+                 {{ dist = \"empirical\", values = [...] }} with whole numbers from 1 to {MAX_VEHICLES}, not `{}`",
+                other.name()
+            )));
+        }
+    }
+    build_dist(d, path)
 }
 
 /// Validates the parsed file and resolves it into a model.
@@ -118,13 +164,14 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
         return Err(sp.child("horizon_days").invalid(format!(
             "must be more than 0 and at most {} days, got {}",
             limits::HORIZON_DAYS,
-            sim.horizon_days
+            shown(sim.horizon_days)
         )));
     }
     if !(sim.warmup_days.is_finite() && sim.warmup_days >= 0.0 && sim.warmup_days < sim.horizon_days) {
         return Err(sp.child("warmup_days").invalid(format!(
             "must be 0 or more and less than horizon_days ({}), got {}",
-            sim.horizon_days, sim.warmup_days
+            shown(sim.horizon_days),
+            shown(sim.warmup_days)
         )));
     }
     if !(1..=limits::REPLICATIONS).contains(&sim.replications) {
@@ -171,13 +218,8 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
                     .invalid("a self_driving consignment is one vehicle: remove `vehicles`"));
             }
             (None, _) => Dist::Constant(1.0),
-            (Some(d), _) => build_dist(d, &mp.child("vehicles"))?,
+            (Some(d), _) => vehicle_count(d, &mp.child("vehicles"))?,
         };
-        if !(0.5..=1000.0).contains(&vehicles.mean()) {
-            return Err(mp
-                .child("vehicles")
-                .invalid("must average between 1 and 1000 vehicles per consignment"));
-        }
         mode_index.insert(name.clone(), modes.len());
         modes.push(ModeSpec {
             name: name.clone(),
@@ -436,7 +478,10 @@ fn build_demands(
                 )));
             };
             if !(share.is_finite() && share > 0.0 && share <= 1.0) {
-                return Err(sp.invalid(format!("a share must be more than 0 and at most 1, got {share}")));
+                return Err(sp.invalid(format!(
+                    "a share must be more than 0 and at most 1, got {}",
+                    shown(share)
+                )));
             }
             let hint = format!("add [ports.{pname}.flows.{mname}] with demand = \"{dname}\" and its route");
             let Some(fi) = flows.iter().position(|f| f.port == pi && f.mode == mode) else {
@@ -719,7 +764,7 @@ fn profile<const N: usize>(
     if let Some((i, x)) = v.iter().enumerate().find(|(_, x)| !(x.is_finite() && **x >= 0.0)) {
         return Err(path
             .child(&i.to_string())
-            .invalid(format!("factors must be finite and 0 or more, got {x}")));
+            .invalid(format!("factors must be finite and 0 or more, got {}", shown(*x))));
     }
     // Scale by the largest factor first so that huge factors cannot overflow the sum.
     let max = v.iter().copied().fold(0.0, f64::max);
@@ -781,7 +826,9 @@ fn poisson(
     };
     let (raw, key, rate) = per_min;
     if !(raw.is_finite() && raw > 0.0) {
-        return Err(rp.child(key).invalid(format!("must be a positive number, got {raw}")));
+        return Err(rp
+            .child(key)
+            .invalid(format!("must be a positive number, got {}", shown(raw))));
     }
     Ok(ArrivalSpec::Poisson {
         rate,
@@ -827,13 +874,13 @@ fn own_arrivals(
         if !(every.is_finite() && every > 0.0) {
             return Err(path
                 .child("every_min")
-                .invalid(format!("must be a positive number of minutes, got {every}")));
+                .invalid(format!("must be a positive number of minutes, got {}", shown(every))));
         }
         let first = f.first_at_min.unwrap_or(0.0);
         if !(first.is_finite() && first >= 0.0) {
             return Err(path
                 .child("first_at_min")
-                .invalid(format!("must be 0 or more minutes, got {first}")));
+                .invalid(format!("must be 0 or more minutes, got {}", shown(first))));
         }
         ArrivalSpec::Fixed { every, first }
     } else {
@@ -855,7 +902,7 @@ fn own_arrivals(
             return Err(path
                 .child("times_min")
                 .child(&i.to_string())
-                .invalid(format!("must be 0 or more minutes, got {t}")));
+                .invalid(format!("must be 0 or more minutes, got {}", shown(*t))));
         }
         ArrivalSpec::List(times)
     };
@@ -892,7 +939,7 @@ fn build_route(
         if p.is_finite() && (0.0..=1.0).contains(&p) {
             Ok(p)
         } else {
-            Err(at.invalid(format!("a probability must be between 0 and 1, got {p}")))
+            Err(at.invalid(format!("a probability must be between 0 and 1, got {}", shown(p))))
         }
     };
     let mut route = Vec::new();

@@ -1,6 +1,6 @@
 //! Turning a `DistSpec` from the file into a validated `Dist`.
 
-use super::build::{Invalid, KeyPath};
+use super::build::{Invalid, KeyPath, shown};
 use super::format::DistSpec;
 use crate::random::Dist;
 use std::fmt;
@@ -9,7 +9,9 @@ fn finite(path: &KeyPath, name: &str, v: f64) -> Result<f64, Invalid> {
     if v.is_finite() {
         Ok(v)
     } else {
-        Err(path.child(name).invalid(format!("must be a finite number, got {v}")))
+        Err(path
+            .child(name)
+            .invalid(format!("must be a finite number, got {}", shown(v))))
     }
 }
 
@@ -17,7 +19,9 @@ fn positive(path: &KeyPath, name: &str, v: f64) -> Result<f64, Invalid> {
     if finite(path, name, v)? > 0.0 {
         Ok(v)
     } else {
-        Err(path.child(name).invalid(format!("must be greater than 0, got {v}")))
+        Err(path
+            .child(name)
+            .invalid(format!("must be greater than 0, got {}", shown(v))))
     }
 }
 
@@ -25,7 +29,7 @@ fn non_negative(path: &KeyPath, name: &str, v: f64) -> Result<f64, Invalid> {
     if finite(path, name, v)? >= 0.0 {
         Ok(v)
     } else {
-        Err(path.child(name).invalid(format!("must be 0 or more, got {v}")))
+        Err(path.child(name).invalid(format!("must be 0 or more, got {}", shown(v))))
     }
 }
 
@@ -128,6 +132,24 @@ impl fmt::Display for DistSpec {
             DistSpec::Weibull { shape, scale } => write!(f, "Weibull shape {shape} scale {scale}"),
             DistSpec::Erlang { k, mean } => write!(f, "Erlang-{k}, mean {mean}"),
             DistSpec::Empirical { values, .. } => write!(f, "empirical table of {} values", values.len()),
+        }
+    }
+}
+
+impl DistSpec {
+    /// The `dist = "..."` name as written in a scenario file, for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            DistSpec::Constant { .. } => "constant",
+            DistSpec::Exponential { .. } => "exponential",
+            DistSpec::Uniform { .. } => "uniform",
+            DistSpec::Triangular { .. } => "triangular",
+            DistSpec::Normal { .. } => "normal",
+            DistSpec::Lognormal { .. } => "lognormal",
+            DistSpec::Gamma { .. } => "gamma",
+            DistSpec::Weibull { .. } => "weibull",
+            DistSpec::Erlang { .. } => "erlang",
+            DistSpec::Empirical { .. } => "empirical",
         }
     }
 }

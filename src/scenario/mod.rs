@@ -9,6 +9,7 @@ pub mod dist;
 pub mod format;
 pub mod locate;
 pub mod policy;
+pub mod text;
 pub mod variants;
 
 pub use build::{Built, Invalid, KeyPath};
@@ -125,17 +126,7 @@ pub fn load_which(path: &Path, overrides: Overrides, which: Which<'_>) -> Result
         path: path.to_path_buf(),
         reason,
     };
-    let meta = std::fs::metadata(path).map_err(|e| read_err(io_reason(&e)))?;
-    if meta.is_dir() {
-        return Err(read_err("it is a directory; give a .toml scenario file".into()));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(read_err(format!(
-            "the file is {} bytes, more than the {MAX_FILE_BYTES} allowed",
-            meta.len()
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| read_err(io_reason(&e)))?;
+    let bytes = read_limited(path, MAX_FILE_BYTES).map_err(read_err)?;
     let src = match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
@@ -151,6 +142,31 @@ pub fn load_which(path: &Path, overrides: Overrides, which: Which<'_>) -> Result
         }
     };
     parse_which(&src, path, overrides, which)
+}
+
+/// Reads a regular file of at most `max` bytes. Anything else is refused before it is read:
+/// a directory, a device such as /dev/zero that never ends, a FIFO that would wait forever
+/// for a writer; and a file that grows past `max` while it is read is refused too.
+pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
+    if meta.is_dir() {
+        return Err("it is a directory; give a file".into());
+    }
+    if !meta.is_file() {
+        return Err("it is not a regular file (a device, FIFO or socket); give a file".into());
+    }
+    let too_big = |n: u64| format!("the file is {n} bytes, more than the {max} allowed");
+    if meta.len() > max {
+        return Err(too_big(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| io_reason(&e))?;
+    if bytes.len() as u64 > max {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -184,7 +200,7 @@ pub fn parse_which(src: &str, path: &Path, overrides: Overrides, which: Which<'_
                     .into(),
         });
     }
-    let mut file: format::ScenarioFile = toml::from_str(src).map_err(|e| {
+    let syntax = |e: toml::de::Error| {
         let (line, column) = e.span().map_or((1, 1), |s| locate::line_col(src, s.start));
         Error::Syntax {
             path: path.to_path_buf(),
@@ -192,58 +208,89 @@ pub fn parse_which(src: &str, path: &Path, overrides: Overrides, which: Which<'_
             column,
             message: e.message().trim().replace('\n', " "),
         }
-    })?;
+    };
+    let doc: toml::Table = toml::from_str(src).map_err(syntax)?;
+    text::check_document(&doc).map_err(|inv| invalid(src, path, inv))?;
+    let file: format::ScenarioFile = toml::from_str(src).map_err(syntax)?;
+    let defined: Vec<String> = file.variants.keys().cloned().collect();
+    let chosen = chosen_variants(&file, path, which)?;
+    // The whole file is validated as written in every command, whichever variants run and
+    // whatever the command line replaces: a broken variant is refused by `run` as it is by
+    // `check` and `compare`.
+    let as_written = overrides == Overrides::default();
+    if !as_written {
+        finish(&file, path, BASELINE, None).map_err(|inv| invalid(src, path, inv))?;
+    }
+    for name in file.variants.keys() {
+        if !as_written || !chosen.contains(name) {
+            build_variant(src, path, &file, name, Overrides::default())?;
+        }
+    }
+    let written = file.clone();
+    let mut file = file;
     apply(&mut file, overrides);
     let baseline = finish(&file, path, BASELINE, file.simulation.description.clone())
         .map_err(|inv| located(src, path, inv, overrides))?;
-    let defined: Vec<String> = file.variants.keys().cloned().collect();
-    let chosen: Vec<&String> = match which {
-        Which::All => file.variants.keys().collect(),
-        Which::Only(names) => {
-            let mut v: Vec<&String> = Vec::new();
-            for n in names.iter().filter(|n| n.as_str() != BASELINE) {
-                if !file.variants.contains_key(n) {
-                    let known: Vec<&str> = std::iter::once(BASELINE)
-                        .chain(defined.iter().map(String::as_str))
-                        .collect();
-                    return Err(Error::Usage(format!(
-                        "unknown variant `{n}`; {} defines: {}",
-                        path.display(),
-                        known.join(", ")
-                    )));
-                }
-                if !v.contains(&n) {
-                    v.push(n);
-                }
-            }
-            v
-        }
-    };
-    let mut variants = Vec::new();
-    for name in chosen {
-        let v = &file.variants[name];
-        if name == BASELINE {
-            let inv = KeyPath::root("variants")
-                .child(name)
-                .invalid("the name `baseline` is kept for the scenario as written: pick another");
-            return Err(located(src, path, inv, overrides));
-        }
-        let vp = KeyPath::root("variants").child(name);
-        build::check_name(&vp, name).map_err(|inv| located(src, path, inv, overrides))?;
-        let mut vfile = variants::apply_set(src, &file, name, v).map_err(|inv| located(src, path, inv, overrides))?;
-        apply(&mut vfile, overrides);
-        vfile.policy = v.policy.clone().or(vfile.policy);
-        let mut sc = finish(&vfile, path, name, v.description.clone())
-            .map_err(|inv| variants::blame(inv, name, v))
-            .map_err(|inv| located(src, path, inv, overrides))?;
-        sc.overrides = v.set.iter().map(|(k, val)| format!("{k} = {val}")).collect();
-        variants.push(sc);
-    }
+    let variants = chosen
+        .iter()
+        .map(|name| build_variant(src, path, &written, name, overrides))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(ScenarioSet {
         baseline,
         variants,
         defined,
     })
+}
+
+/// The variants `which` names, checked against those the file defines (in the order asked,
+/// without repeats; name order for all).
+fn chosen_variants(file: &format::ScenarioFile, path: &Path, which: Which<'_>) -> Result<Vec<String>, Error> {
+    let Which::Only(names) = which else {
+        return Ok(file.variants.keys().cloned().collect());
+    };
+    let mut v: Vec<String> = Vec::new();
+    for n in names.iter().filter(|n| n.as_str() != BASELINE) {
+        let Some((key, _)) = file.variants.get_key_value(n) else {
+            let known: Vec<&str> = std::iter::once(BASELINE)
+                .chain(file.variants.keys().map(String::as_str))
+                .collect();
+            return Err(Error::Usage(format!(
+                "unknown variant `{n}`; {} defines: {}",
+                path.display(),
+                known.join(", ")
+            )));
+        };
+        if !v.contains(key) {
+            v.push(key.clone());
+        }
+    }
+    Ok(v)
+}
+
+/// Builds variant `name` of `file` (as written, before command-line overrides), with
+/// `overrides` applied after its own `set`.
+fn build_variant(
+    src: &str,
+    path: &Path,
+    file: &format::ScenarioFile,
+    name: &str,
+    overrides: Overrides,
+) -> Result<Scenario, Error> {
+    let v = &file.variants[name];
+    let vp = KeyPath::root("variants").child(name);
+    if name == BASELINE {
+        let inv = vp.invalid("the name `baseline` is kept for the scenario as written: pick another");
+        return Err(located(src, path, inv, overrides));
+    }
+    build::check_name(&vp, name).map_err(|inv| located(src, path, inv, overrides))?;
+    let mut vfile = variants::apply_set(src, file, name, v).map_err(|inv| located(src, path, inv, overrides))?;
+    apply(&mut vfile, overrides);
+    vfile.policy = v.policy.clone().or(vfile.policy);
+    let mut sc = finish(&vfile, path, name, v.description.clone())
+        .map_err(|inv| variants::blame(inv, name, v))
+        .map_err(|inv| located(src, path, inv, overrides))?;
+    sc.overrides = v.set.iter().map(|(k, val)| format!("{k} = {val}")).collect();
+    Ok(sc)
 }
 
 /// Applies command-line overrides to a parsed file.
@@ -279,6 +326,7 @@ fn finish(
             } else {
                 KeyPath::root("variants").child(variant).child("policy")
             };
+            policy::check_depth(p, &pp)?;
             let pol = policy::build_policy(p, &pp, &mut spec, &built.policy)?;
             (pol, policy::describe_policy(p, &spec))
         }

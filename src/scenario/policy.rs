@@ -56,12 +56,63 @@ fn mode_index(model: &ModelSpec, name: &str, path: &KeyPath) -> Result<usize, In
     })
 }
 
+/// Largest multiplier a policy may apply to clearance times. With the distributions' means
+/// bounded (see [`super::dist::MAX_MEAN`]) and policies nested at most [`MAX_DEPTH`] deep,
+/// every clearance time stays a finite number; anything this far from 1 is a typo.
+pub const MAX_FACTOR: f64 = 1000.0;
+
+/// Smallest multiplier: a clearance a million times faster is a typo too.
+pub const MIN_FACTOR: f64 = 1e-6;
+
+/// Deepest nesting of policies (`of`, `before`, `after`), documented in README. TOML
+/// itself stops at about 80 levels; a readable policy needs a handful.
+pub const MAX_DEPTH: usize = 16;
+
 fn factor(v: f64, path: &KeyPath) -> Result<f64, Invalid> {
-    if v.is_finite() && v > 0.0 {
+    if v.is_finite() && (MIN_FACTOR..=MAX_FACTOR).contains(&v) {
         Ok(v)
     } else {
-        Err(path.invalid(format!("must be a positive number, got {v}")))
+        Err(path.invalid(format!(
+            "must be a number from {MIN_FACTOR:e} to {MAX_FACTOR}, got {}",
+            super::build::shown(v)
+        )))
     }
+}
+
+/// The policies `spec` modifies directly, with the key that holds each.
+fn children(spec: &PolicySpec) -> Vec<(&'static str, &PolicySpec)> {
+    fn of(o: &Option<Box<PolicySpec>>) -> Option<(&'static str, &PolicySpec)> {
+        o.as_deref().map(|p| ("of", p))
+    }
+    match spec {
+        PolicySpec::Distribution {} => vec![],
+        PolicySpec::Scaled { of: o, .. }
+        | PolicySpec::GreenChannel { of: o, .. }
+        | PolicySpec::InspectionRate { of: o, .. }
+        | PolicySpec::QueueResponsive { of: o, .. } => of(o).into_iter().collect(),
+        PolicySpec::Reform { before, after, .. } => before
+            .as_deref()
+            .map(|p| ("before", p))
+            .into_iter()
+            .chain([("after", &**after)])
+            .collect(),
+    }
+}
+
+/// Refuses policies nested more than [`MAX_DEPTH`] levels deep, pointing at the first one
+/// too deep.
+pub fn check_depth(spec: &PolicySpec, path: &KeyPath) -> Result<(), Invalid> {
+    fn walk(spec: &PolicySpec, path: &KeyPath, level: usize) -> Result<(), Invalid> {
+        if level > MAX_DEPTH {
+            return Err(path.invalid(format!(
+                "policies nest at most {MAX_DEPTH} levels deep (`of`, `before`, `after`); this one is level {level}"
+            )));
+        }
+        children(spec)
+            .into_iter()
+            .try_for_each(|(key, p)| walk(p, &path.child(key), level + 1))
+    }
+    walk(spec, path, 1)
 }
 
 fn inner(

@@ -16,6 +16,13 @@ pub fn apply_set(src: &str, _file: &ScenarioFile, name: &str, v: &VariantSection
         if segs.iter().any(|s| s.is_empty()) {
             return Err(kp.invalid("not a key path: use dotted names like \"ports.horgos.stages.lanes.servers\""));
         }
+        if segs[0] == "simulation" {
+            return Err(kp.invalid(
+                "a variant cannot change [simulation] settings: common random numbers pair variants \
+                 only under the same start, horizon, warm-up, seed, replications and report interval; \
+                 change them for every variant at once in [simulation] or with --days, --seed, --replications",
+            ));
+        }
         if matches!(segs[0], "variants" | "policy") {
             return Err(kp.invalid(format!(
                 "`{}` cannot be overridden here: give the variant its own `policy`",
