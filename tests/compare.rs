@@ -234,7 +234,7 @@ fn bad_variants_are_located_errors() {
     assert!(err.contains(&format!("bad-date.toml:{line}:29:")), "{err}");
     assert!(
         err.contains(
-            "variants.late.policy.at: 2026-01-01 is outside the simulated period (2025-01-01T00:00 to 2025-04-11T00:00)"
+            "variants.late.policy.at: 2026-01-01 is outside the simulated period (2025-01-01T00:00 to 2026-01-01T00:00)"
         ),
         "{err}"
     );

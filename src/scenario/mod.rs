@@ -77,8 +77,10 @@ pub struct ScenarioSet {
     pub defined: Vec<String>,
 }
 
-/// Which variants to validate and build along with the baseline. Only those: a variant
-/// nobody runs (say, a reform dated after a shortened horizon) does not stop a run.
+/// Which variants to build, with the command-line overrides, along with the baseline. Every
+/// variant is validated as the file writes it whatever this says; only those chosen must
+/// also fit the overrides, so a variant nobody runs (say, a reform dated after a horizon
+/// shortened with `--days`) does not stop a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Which<'a> {
     /// Every variant in the file.
