@@ -359,3 +359,196 @@ fn non_regular_files_are_refused_before_reading() {
         refused(&dir, "summary.json: not a regular file");
     }
 }
+
+/// True when `token` (a printed number, maybe signed or scientific) has only zero digits.
+fn reads_as_zero(token: &str) -> bool {
+    let mantissa = token.split('e').next().unwrap();
+    mantissa.chars().filter(char::is_ascii_digit).all(|c| c == '0')
+}
+
+/// Every "mean ± ci *" cell of a printed table: (mean, ci, flagged).
+fn cells(text: &str) -> Vec<(String, String, bool)> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut rest = line;
+        while let Some(i) = rest.find(" ± ") {
+            let mean = rest[..i].split([' ', ':']).next_back().unwrap_or("").to_string();
+            let after = &rest[i + " ± ".len()..];
+            let ci: String = after.chars().take_while(|c| !c.is_whitespace()).collect();
+            let flagged = after[ci.len()..].starts_with(" *");
+            out.push((mean, ci, flagged));
+            rest = after;
+        }
+    }
+    out
+}
+
+#[test]
+fn flagged_differences_read_as_non_zero_and_there_is_no_negative_zero() {
+    // At 20 days and 3 replications, several of Horgos' variants move some metrics by
+    // less than 0.05 (a few hundredths of utilization, a tenth of a consignment in a
+    // stage) with a narrow interval: significant, and printed as 0.0 before.
+    let o = bordersim(&[
+        "compare",
+        "scenarios/horgos-2025.toml",
+        "--days",
+        "20",
+        "--replications",
+        "3",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let all = cells(&text);
+    let flagged: Vec<_> = all.iter().filter(|c| c.2).collect();
+    assert!(flagged.len() > 20, "{text}");
+    for (mean, ci, _) in &flagged {
+        assert!(
+            !reads_as_zero(mean),
+            "a significant difference printed as {mean} ± {ci}:\n{text}"
+        );
+    }
+    for (mean, ci, _) in &all {
+        for t in [mean, ci] {
+            assert!(
+                !(t.starts_with('-') && reads_as_zero(t)),
+                "negative zero {t} in:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn comparison_csv_keeps_full_precision_and_no_negative_zero() {
+    let dir = root().join("csv-precision");
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = bordersim(&[
+        "compare",
+        "scenarios/horgos-2025.toml",
+        "--days",
+        "20",
+        "--replications",
+        "3",
+        "--quiet",
+        "--no-charts",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(dir.join("comparison.csv")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("comparison.json")).unwrap()).unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    let mut tiny = 0;
+    for (line, row) in csv.lines().skip(1).zip(rows) {
+        let f: Vec<&str> = line.split(',').collect();
+        for v in &f[5..9] {
+            assert!(*v != "-0", "{line}");
+        }
+        if let Some(d) = row["diff"]["mean"].as_f64() {
+            // The CSV carries the value at full precision (serde_json's own parser may be
+            // off in the last bit).
+            let csv_value = f[7].parse::<f64>().unwrap();
+            assert!((csv_value - d).abs() <= 1e-14 * d.abs(), "{line}");
+            if f[9] == "true" && d.abs() < 0.05 {
+                tiny += 1;
+                assert_ne!(d, 0.0);
+            }
+        }
+    }
+    assert!(tiny > 0, "the scenario should give tiny significant differences");
+}
+
+/// Every bundled scenario, as `(file, days)`: short runs, but past the reform's May switch.
+fn bundled() -> Vec<(PathBuf, &'static str)> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir("scenarios")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    v.sort();
+    assert!(v.len() >= 6);
+    v.into_iter()
+        .map(|p| {
+            let days = if p.ends_with("horgos-reform.toml") { "130" } else { "20" };
+            (p, days)
+        })
+        .collect()
+}
+
+fn narrow(what: &str, o: Output) {
+    assert!(o.status.success(), "{what}: {}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    for line in text.lines() {
+        let n = line.chars().count();
+        assert!(n <= 100, "{what}: a line of {n} characters:\n{line}");
+    }
+}
+
+#[test]
+fn run_and_compare_print_at_most_100_columns_for_every_bundled_scenario() {
+    for (file, days) in bundled() {
+        let f = file.to_str().unwrap();
+        for cmd in ["run", "compare"] {
+            let o = bordersim(&[cmd, f, "--days", days, "--replications", "3"]);
+            narrow(&format!("{cmd} {f}"), o);
+        }
+    }
+}
+
+#[test]
+fn long_names_degrade_gracefully_within_100_columns() {
+    // Names of 64 characters for the port, a stage, a mode and a variant, and a long
+    // description and scenario name.
+    let long = |c: char| std::iter::repeat_n(c, 60).collect::<String>();
+    let (port, stage, mode, variant) = (
+        format!("p{}xyz", long('p')),
+        format!("s{}xyz", long('s')),
+        format!("m{}xyz", long('m')),
+        format!("v{}xyz", long('v')),
+    );
+    let src = format!(
+        r#"[simulation]
+name = "{}"
+horizon_days = 3
+replications = 2
+
+[modes.{mode}]
+kind = "generic"
+
+[ports.{port}.stages.{stage}]
+kind = "servers"
+servers = 2
+clearance = {{ dist = "exponential", mean = 5 }}
+
+[ports.{port}.flows.{mode}]
+rate = {{ per_hour = 20 }}
+route = ["{stage}"]
+
+[variants.{variant}]
+description = "{}"
+set = {{ "ports.{port}.stages.{stage}.servers" = 3 }}
+"#,
+        "a scenario with a long name ".repeat(4),
+        "a description of the variant ".repeat(6),
+    );
+    let dir = root().join("long-names");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("long.toml");
+    std::fs::write(&file, src).unwrap();
+    let f = file.to_str().unwrap();
+    for cmd in ["run", "compare"] {
+        let o = bordersim(&[cmd, f]);
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        // The full names are still printed somewhere.
+        let names = if cmd == "run" {
+            vec![&port, &stage]
+        } else {
+            vec![&port, &variant]
+        };
+        for name in names {
+            assert!(text.contains(name.as_str()), "{cmd}: {name} missing:\n{text}");
+        }
+        narrow(&format!("{cmd} long names"), o);
+    }
+}
