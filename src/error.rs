@@ -80,6 +80,18 @@ pub enum Error {
         /// Where the partial results and checkpoint went, in words.
         saved: String,
     },
+    /// A results file that `chart` reads (timeseries.csv, summary.json, ...) is missing,
+    /// too large, not a regular file, or holds a value that cannot have been written by
+    /// bordersim: nothing is drawn.
+    #[error("{path}{location}: {message}")]
+    Results {
+        /// The file.
+        path: PathBuf,
+        /// `:line` for a CSV row, else empty.
+        location: String,
+        /// What is wrong, naming the field.
+        message: String,
+    },
     /// Writing results failed.
     #[error("cannot write {path}: {reason}")]
     Output {
@@ -98,6 +110,7 @@ impl Error {
             | Error::Syntax { .. }
             | Error::Invalid { .. }
             | Error::Usage(_)
+            | Error::Results { .. }
             | Error::Overloaded { .. }
             | Error::BadClearanceTime { .. } => 2,
             Error::Output { .. } => 1,

@@ -1,19 +1,10 @@
 //! Comparison outputs: the printed table, comparison.csv (long form) and comparison.json.
 
+use super::number;
+use super::table::wrap;
 use crate::experiment::{CompareRow, Comparison};
-use crate::stats::Estimate;
 use serde_json::{Value, json};
 use std::fmt::Write;
-
-fn est(e: &Option<Estimate>, digits: usize) -> String {
-    match e {
-        None => "-".into(),
-        Some(e) => match e.ci95 {
-            Some(ci) => format!("{:.*} ± {:.*}", digits, e.mean, digits, ci),
-            None => format!("{:.*}", digits, e.mean),
-        },
-    }
-}
 
 fn digits(metric: &str) -> usize {
     match metric {
@@ -38,8 +29,7 @@ fn label(r: &CompareRow) -> String {
 /// paired difference from the baseline with `*` where the 95 % interval excludes zero.
 pub fn table(c: &Comparison) -> String {
     let mut o = String::new();
-    let _ = writeln!(
-        o,
+    let intro = format!(
         "{} replication(s) per variant, seed {}, {}. Values: mean ± 95% CI; Δ: variant − baseline, paired by replication; * = significant at 95%.",
         c.replications,
         c.seed,
@@ -49,8 +39,9 @@ pub fn table(c: &Comparison) -> String {
             "common random numbers"
         }
     );
+    o.push_str(&wrap(&intro, "", ""));
     for (name, desc) in &c.variants {
-        let _ = writeln!(o, "  {name}: {}", desc.as_deref().unwrap_or(""));
+        o.push_str(&wrap(desc.as_deref().unwrap_or(""), &format!("  {name}: "), "      "));
     }
     o.push_str(&super::headline::headline(c));
     if c.variants.len() > 1 {
@@ -61,7 +52,8 @@ pub fn table(c: &Comparison) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let flush = |o: &mut String, rows: &mut Vec<Vec<String>>| {
         if rows.len() > 1 {
-            o.push_str(&super::table::render(rows));
+            // Metric and baseline on every part; each variant's value with its Δ.
+            o.push_str(&super::table::render_grouped(rows, 2, 2));
         }
         rows.clear();
     };
@@ -69,7 +61,8 @@ pub fn table(c: &Comparison) -> String {
         if chunk[0].port != port {
             flush(&mut o, &mut rows);
             port = &chunk[0].port;
-            let _ = writeln!(o, "\nPort {port}");
+            o.push('\n');
+            o.push_str(&wrap(&format!("Port {port}"), "", "  "));
             let mut head = vec!["metric".to_string()];
             for (i, (name, _)) in c.variants.iter().enumerate() {
                 head.push(name.clone());
@@ -82,10 +75,11 @@ pub fn table(c: &Comparison) -> String {
         let d = digits(chunk[0].metric);
         let mut line = vec![label(&chunk[0])];
         for (i, r) in chunk.iter().enumerate() {
-            line.push(est(&r.value, d));
+            line.push(number::estimate(&r.value, d));
             if i > 0 {
-                let star = if r.significant() == Some(true) { " *" } else { "  " };
-                line.push(format!("{}{star}", est(&r.diff, d)));
+                let sig = r.significant() == Some(true);
+                let star = if sig { " *" } else { "  " };
+                line.push(format!("{}{star}", number::difference(&r.diff, d, sig, false)));
             }
         }
         rows.push(line);
@@ -102,9 +96,11 @@ fn quoted(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
+/// A value at full precision (the shortest text that reads back as the same f64); negative
+/// zero is written as 0.
 fn num(o: &mut String, v: Option<f64>) {
     if let Some(v) = v.filter(|v| v.is_finite()) {
-        let _ = write!(o, "{v}");
+        let _ = write!(o, "{}", if v == 0.0 { 0.0 } else { v });
     }
 }
 

@@ -1,9 +1,8 @@
 //! The headline of a comparison: one row per variant with the few numbers a planner reads
 //! first, so that a sensitivity run over many variants fits on a screen.
 
+use super::number;
 use crate::experiment::{CompareRow, Comparison};
-use crate::stats::Estimate;
-use std::fmt::Write;
 
 /// Port-level metrics in the headline, with their column titles and decimals.
 const COLUMNS: [(&str, &str, usize); 4] = [
@@ -13,26 +12,13 @@ const COLUMNS: [(&str, &str, usize); 4] = [
     ("in_system_mean", "in port", 1),
 ];
 
-fn cell(e: &Option<Estimate>, digits: usize, signed: bool) -> String {
-    match e {
-        None => "-".into(),
-        Some(e) => {
-            // No "-0.0": a difference that rounds to zero prints as zero.
-            let v = if (e.mean * 10f64.powi(digits as i32)).round() == 0.0 {
-                0.0
-            } else {
-                e.mean
-            };
-            let m = if signed {
-                format!("{:+.*}", digits, v)
-            } else {
-                format!("{:.*}", digits, v)
-            };
-            match e.ci95 {
-                Some(ci) => format!("{m} ± {ci:.digits$}"),
-                None => m,
-            }
-        }
+/// A baseline value, or (when `diff`) a variant's paired difference with its sign and
+/// enough decimals that a significant one reads as non-zero.
+fn cell(r: &CompareRow, digits: usize, diff: bool) -> String {
+    if diff {
+        number::difference(&r.diff, digits, r.significant() == Some(true), true)
+    } else {
+        number::estimate(&r.value, digits)
     }
 }
 
@@ -77,8 +63,8 @@ pub fn headline(c: &Comparison) -> String {
             for (metric, _, d) in COLUMNS {
                 line.push(match group(metric) {
                     None => "-".into(),
-                    Some(ch) if i == 0 => format!("{}  ", cell(&ch[0].value, d, false)),
-                    Some(ch) => format!("{}{}", cell(&ch[i].diff, d, true), star(&ch[i])),
+                    Some(ch) if i == 0 => format!("{}  ", cell(&ch[0], d, false)),
+                    Some(ch) => format!("{}{}", cell(&ch[i], d, true), star(&ch[i])),
                 });
             }
             // The baseline's longest wait, or the variant's largest change of one.
@@ -90,19 +76,21 @@ pub fn headline(c: &Comparison) -> String {
                 Some(ch) if pick(ch) > 0.0 => {
                     let r = &ch[i];
                     if i == 0 {
-                        format!("{}: {}", r.stage, cell(&r.value, 1, false))
+                        format!("{}: {}", r.stage, cell(r, 1, false))
                     } else {
-                        format!("{}: {}{}", r.stage, cell(&r.diff, 1, true), star(r))
+                        format!("{}: {}{}", r.stage, cell(r, 1, true), star(r))
                     }
                 }
                 _ => "none".into(),
             });
             rows.push(line);
         }
-        let _ = writeln!(
-            o,
-            "\nHeadline at {port}: baseline, then each variant's paired difference (* = significant at 95%)"
-        );
+        o.push('\n');
+        o.push_str(&super::table::wrap(
+            &format!("Headline at {port}: baseline, then each variant's paired difference (* = significant at 95%)"),
+            "",
+            "  ",
+        ));
         o.push_str(&super::table::render(&rows));
     }
     o

@@ -8,6 +8,7 @@ pub mod csv;
 pub mod distribution;
 pub mod headline;
 pub mod json;
+pub mod number;
 pub mod table;
 
 use crate::error::Error;

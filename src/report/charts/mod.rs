@@ -51,16 +51,102 @@ fn interval(s: &Series) -> f64 {
     }
 }
 
-fn read(dir: &Path, name: &str) -> Result<String, Error> {
+/// Largest CSV file `chart` reads (timeseries.csv, distribution.csv,
+/// compare_timeseries.csv): 2 GiB, about a century of hourly rows for a large port. The
+/// files are read line by line, so memory follows the series, not the file.
+pub const MAX_CSV_BYTES: u64 = 2 << 30;
+
+/// Largest JSON file `chart` reads (summary.json, comparison.json): 64 MiB, far above what
+/// hundreds of variants write. JSON files are read whole.
+pub const MAX_JSON_BYTES: u64 = 64 << 20;
+
+fn results_error(path: &Path, p: data::Problem) -> Error {
+    Error::Results {
+        path: path.to_path_buf(),
+        location: p.line.map(|l| format!(":{l}")).unwrap_or_default(),
+        message: p.message,
+    }
+}
+
+/// Opens `dir/name` for reading after checking, before reading a byte, that it is a
+/// regular file (a FIFO or device would block or never end) of at most `limit` bytes.
+fn open(dir: &Path, name: &str, limit: u64) -> Result<(PathBuf, std::io::Take<std::fs::File>), Error> {
+    use std::io::Read;
     let p = dir.join(name);
-    std::fs::read_to_string(&p).map_err(|e| Error::Usage(format!("{}: cannot read: {e}", p.display())))
+    let bad = |message: String| Error::Results {
+        path: p.clone(),
+        location: String::new(),
+        message,
+    };
+    let check = |m: std::fs::Metadata| {
+        if !m.is_file() {
+            Err(bad(
+                "not a regular file: chart reads only the files run and compare write".into(),
+            ))
+        } else if m.len() > limit {
+            Err(bad(format!(
+                "{} bytes, more than the {} MiB chart reads (README, Charts)",
+                m.len(),
+                limit >> 20
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    check(std::fs::metadata(&p).map_err(|e| bad(format!("cannot read: {e}")))?)?;
+    let f = std::fs::File::open(&p).map_err(|e| bad(format!("cannot read: {e}")))?;
+    // The same checks on the opened file, in case it was replaced in between.
+    check(f.metadata().map_err(|e| bad(format!("cannot read: {e}")))?)?;
+    Ok((p, f.take(limit)))
+}
+
+/// A CSV results file, checked by `parse`.
+fn read_csv<T>(
+    dir: &Path,
+    name: &str,
+    parse: impl FnOnce(std::io::BufReader<std::io::Take<std::fs::File>>) -> Result<T, data::Problem>,
+) -> Result<T, Error> {
+    let (p, r) = open(dir, name, MAX_CSV_BYTES)?;
+    parse(std::io::BufReader::with_capacity(1 << 16, r)).map_err(|e| results_error(&p, e))
+}
+
+/// A JSON results file, checked by `parse`.
+fn read_json<T>(dir: &Path, name: &str, parse: impl FnOnce(&str) -> Result<T, data::Problem>) -> Result<T, Error> {
+    use std::io::Read;
+    let (p, mut r) = open(dir, name, MAX_JSON_BYTES)?;
+    let mut text = String::new();
+    r.read_to_string(&mut text).map_err(|e| Error::Results {
+        path: p.clone(),
+        location: String::new(),
+        message: format!("cannot read: {e}"),
+    })?;
+    parse(&text).map_err(|e| results_error(&p, e))
 }
 
 fn bad(dir: &Path, msg: String) -> Error {
     Error::Usage(format!("{}: {msg}", dir.display()))
 }
 
-/// Writes `chart` as NAME.png and NAME.svg in `dir`, each through a temporary file.
+/// A temporary file that is removed when dropped unless [`TempFile::keep`] was called, so
+/// that a chart that fails half-way leaves no `.tmp-` file behind.
+struct TempFile(Option<PathBuf>);
+
+impl TempFile {
+    fn keep(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Writes `chart` as NAME.png and NAME.svg in `dir`, each through a temporary file that is
+/// renamed into place only when both are drawn, and removed on any failure.
 fn save(dir: &Path, name: &str, chart: &Chart) -> Result<Vec<PathBuf>, Error> {
     style::register_font();
     let out = |p: &Path, e: String| Error::Output {
@@ -71,6 +157,7 @@ fn save(dir: &Path, name: &str, chart: &Chart) -> Result<Vec<PathBuf>, Error> {
     let svg = dir.join(format!("{name}.svg"));
     let tmp_png = dir.join(format!(".{name}.tmp-{}.png", std::process::id()));
     let tmp_svg = dir.join(format!(".{name}.tmp-{}.svg", std::process::id()));
+    let guards = [TempFile(Some(tmp_png.clone())), TempFile(Some(tmp_svg.clone()))];
     {
         let root = BitMapBackend::new(&tmp_png, style::SIZE).into_drawing_area();
         draw::render(&root, chart).map_err(|e| out(&png, e))?;
@@ -80,8 +167,12 @@ fn save(dir: &Path, name: &str, chart: &Chart) -> Result<Vec<PathBuf>, Error> {
         draw::render(&root, chart).map_err(|e| out(&svg, e))?;
     }
     for (tmp, dest) in [(&tmp_png, &png), (&tmp_svg, &svg)] {
+        if !tmp.is_file() {
+            return Err(out(dest, "the chart was not written".into()));
+        }
         std::fs::rename(tmp, dest).map_err(|e| out(dest, e.to_string()))?;
     }
+    guards.into_iter().for_each(TempFile::keep);
     Ok(vec![png, svg])
 }
 
@@ -111,9 +202,11 @@ fn file_name(kind: &str, port: &str, part: usize, parts: usize) -> String {
 /// Every chart of a run, from DIR/summary.json, DIR/timeseries.csv and
 /// DIR/distribution.csv, prepared but not drawn: (file name, chart).
 pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
-    let info = data::parse_summary(&read(dir, "summary.json")?).map_err(|e| bad(dir, e))?;
-    let ts = data::parse_timeseries(&read(dir, "timeseries.csv")?).map_err(|e| bad(dir, e))?;
-    let dist = data::parse_distribution(&read(dir, "distribution.csv")?).map_err(|e| bad(dir, e))?;
+    let info = read_json(dir, "summary.json", data::parse_summary)?;
+    let ts = read_csv(dir, "timeseries.csv", |r| {
+        data::parse_timeseries(r, &info.ports, info.replications)
+    })?;
+    let dist = read_csv(dir, "distribution.csv", |r| data::parse_distribution(r, &info.ports))?;
     let who = if info.variant == crate::scenario::BASELINE {
         info.name.clone()
     } else {
@@ -319,33 +412,15 @@ pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
 
 /// Every chart of a comparison, from DIR/comparison.json and DIR/compare_timeseries.csv.
 pub fn compare_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
-    let v: serde_json::Value =
-        serde_json::from_str(&read(dir, "comparison.json")?).map_err(|e| bad(dir, format!("comparison.json: {e}")))?;
-    let name = v["name"].as_str().unwrap_or("scenario").to_string();
-    let rows = v["rows"].as_array().cloned().unwrap_or_default();
-    let variants: Vec<String> = v["variants"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|x| x["name"].as_str().map(String::from)).collect())
-        .unwrap_or_default();
-    let ports: Vec<String> = {
-        let mut p: Vec<String> = rows
-            .iter()
-            .filter_map(|r| r["port"].as_str().map(String::from))
-            .collect();
-        p.dedup();
-        p
-    };
-    let series_text = read(dir, "compare_timeseries.csv")?;
+    let info = read_json(dir, "comparison.json", data::parse_comparison)?;
+    let all_queues = read_csv(dir, "compare_timeseries.csv", |r| data::parse_compare_series(r, &info))?;
+    let (name, variants) = (&info.name, &info.variants);
     let mut out = Vec::new();
-    let start = crate::engine::StartInstant::default();
-    for port in ports {
+    let start = info.start.unwrap_or_default();
+    for port in &info.ports {
         let find = |variant: &str, metric: &str| {
-            rows.iter().find(|r| {
-                r["variant"] == variant
-                    && r["port"] == port.as_str()
-                    && r["stage"] == ""
-                    && r["mode"] == ""
-                    && r["metric"] == metric
+            info.rows.iter().find(|r| {
+                r.variant == variant && &r.port == port && r.stage.is_empty() && r.mode.is_empty() && r.metric == metric
             })
         };
         let panel = |metric: &str, title: &str, unit: &str, diff: bool| BarPanel {
@@ -356,15 +431,13 @@ pub fn compare_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
                 .filter(|v| !diff || v.as_str() != crate::scenario::BASELINE)
                 .filter_map(|v| {
                     let r = find(v, metric)?;
-                    let e = if diff { &r["diff"] } else { &r["value"] };
-                    let mean = e["mean"].as_f64()?;
-                    let ci = e["ci95"].as_f64().unwrap_or(0.0);
+                    let (mean, ci) = if diff { r.diff } else { r.value }?;
                     Some(Bar {
                         label: v.clone(),
                         mean,
                         lo: mean - ci,
                         hi: mean + ci,
-                        strong: !diff || r["significant"].as_bool().unwrap_or(false),
+                        strong: !diff || r.significant,
                     })
                 })
                 .collect(),
@@ -394,16 +467,11 @@ pub fn compare_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
             ));
         }
         // Queue over time: one line per variant, for the stages with the longest queues.
-        let mut queues: BTreeMap<(String, String), Series> = BTreeMap::new();
-        for l in series_text.lines().skip(1) {
-            let f: Vec<&str> = l.split(',').collect();
-            if f.len() != 9 || f[3] != port || f[5] != "queue" {
-                continue;
-            }
-            let s = queues.entry((f[4].to_string(), f[0].to_string())).or_default();
-            s.x.push(f[2].parse().unwrap_or(f64::NAN));
-            s.mean.push(f[6].parse().unwrap_or(f64::NAN));
-        }
+        let queues: BTreeMap<(String, String), &Series> = all_queues
+            .iter()
+            .filter(|((p, _, _), _)| p == port)
+            .map(|((_, stage, variant), s)| ((stage.clone(), variant.clone()), s))
+            .collect();
         let mut stages: Vec<(String, f64)> = Vec::new();
         for ((stage, _), s) in &queues {
             let m = s.max();
@@ -442,10 +510,7 @@ pub fn compare_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
                 format!("compare_queue_{port}"),
                 Chart::Time {
                     title: format!("{name}: queue length by variant at {port}"),
-                    start: v["start"]
-                        .as_str()
-                        .and_then(|s| crate::engine::StartInstant::parse(s).ok())
-                        .unwrap_or(start),
+                    start,
                     panels,
                 },
             ));
@@ -477,4 +542,22 @@ pub fn draw_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         written.extend(save(&out, name, chart)?);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_temporary_chart_file_is_removed_unless_kept() {
+        let dir = std::env::temp_dir().join(format!("bordersim-tempfile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (a, b) = (dir.join(".a.tmp-1.png"), dir.join(".b.tmp-1.png"));
+        std::fs::write(&a, b"half").unwrap();
+        std::fs::write(&b, b"whole").unwrap();
+        drop(TempFile(Some(a.clone())));
+        TempFile(Some(b.clone())).keep();
+        assert!(!a.exists() && b.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
