@@ -83,10 +83,12 @@ const RESULTS: [&str; 7] = [
 /// work is not lost to a typo in a path, and that earlier results there are not silently
 /// mixed with new ones: they are refused, or with `force` removed. Called after the
 /// scenario is validated: a bad scenario leaves nothing behind.
-fn probe_out(out: &Option<PathBuf>, force: bool) -> Result<(), Error> {
+fn probe_out(out: &Option<PathBuf>, force: bool, resume: bool) -> Result<(), Error> {
     let Some(dir) = out else { return Ok(()) };
+    // Resuming continues the results there: nothing is removed before the checkpoint is
+    // read and checked, so a refused resume leaves the directory as it was.
     let present: Vec<&str> = RESULTS.iter().copied().filter(|f| dir.join(f).exists()).collect();
-    if !present.is_empty() {
+    if !present.is_empty() && !resume {
         if !force {
             return Err(Error::Usage(format!(
                 "--out: {} already holds results ({}): choose another directory, or add --force to replace them",
@@ -126,7 +128,7 @@ impl RunConfig {
         let set = load_which(&a.scenario, overrides(c), Which::Only(&names))?;
         let scenario = set.variants.first().cloned().unwrap_or(set.baseline);
         let output = Output::from_args(c)?;
-        probe_out(&c.out, c.force || c.resume)?;
+        probe_out(&c.out, c.force, c.resume)?;
         Ok(Self { scenario, output })
     }
 }
@@ -163,7 +165,7 @@ impl CompareConfig {
             )));
         }
         let output = Output::from_args(c)?;
-        probe_out(&c.out, c.force || c.resume)?;
+        probe_out(&c.out, c.force, c.resume)?;
         let mut scenarios = vec![set.baseline.clone()];
         scenarios.extend(set.variants.iter().cloned());
         Ok(Self {

@@ -93,7 +93,7 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
     let started = std::time::Instant::now();
     let fp = interrupt::fingerprint("run", std::slice::from_ref(sc), sc.replications, sc.seed, false);
     let folds = match (&cfg.output.out, cfg.output.resume) {
-        (Some(dir), true) => interrupt::load(dir, fp, 1)?,
+        (Some(dir), true) => interrupt::load(dir, fp, std::slice::from_ref(sc), sc.replications)?,
         _ => vec![Fold::default()],
     };
     let bar = progress::Progress::new(u64::from(sc.replications), cfg.output.quiet);
@@ -174,7 +174,7 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
     let refs: Vec<&crate::scenario::Scenario> = cfg.scenarios.iter().collect();
     let fp = interrupt::fingerprint("compare", &cfg.scenarios, cfg.replications, cfg.seed, cfg.independent);
     let folds = match (&cfg.output.out, cfg.output.resume) {
-        (Some(dir), true) => interrupt::load(dir, fp, refs.len())?,
+        (Some(dir), true) => interrupt::load(dir, fp, &cfg.scenarios, cfg.replications)?,
         _ => vec![Fold::default(); refs.len()],
     };
     let total = u64::from(cfg.replications) * refs.len() as u64;
