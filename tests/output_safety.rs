@@ -142,3 +142,225 @@ fn damaged_checkpoints_are_refused_and_nothing_is_overwritten() {
         );
     }
 }
+
+fn small_run(dir: &Path, extra: &[&str]) -> Output {
+    let mut a = vec![
+        "run",
+        "scenarios/baktu.toml",
+        "-q",
+        "--days",
+        "5",
+        "--replications",
+        "2",
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    a.extend_from_slice(extra);
+    run(&a)
+}
+
+#[test]
+fn force_removes_only_regular_files_bordersim_wrote() {
+    let out = tmp("safety-force");
+    let o = small_run(&out, &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // Every chart drawn is one --force recognises as bordersim's.
+    for e in std::fs::read_dir(out.join("charts")).unwrap().flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        assert!(bordersim::report::charts::is_chart_file(&n), "{n} not recognised");
+    }
+    std::fs::write(out.join("charts/my_own_chart.png"), b"mine").unwrap();
+    std::fs::write(out.join("notes.txt"), b"mine").unwrap();
+
+    // A directory where summary.json goes, holding the user's files.
+    std::fs::remove_file(out.join("summary.json")).unwrap();
+    std::fs::create_dir_all(out.join("summary.json/sub")).unwrap();
+    std::fs::write(out.join("summary.json/sub/notes.txt"), b"mine").unwrap();
+    for force in [true, false] {
+        let before = snapshot(&out);
+        let o = small_run(&out, if force { &["--force"] } else { &[] });
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!(
+                "{} is not a file bordersim wrote; move it away",
+                out.join("summary.json").display()
+            )),
+            "{err}"
+        );
+        assert_eq!(snapshot(&out), before, "a refused run changed files");
+    }
+    std::fs::remove_dir_all(out.join("summary.json")).unwrap();
+
+    // A symlink where a result file goes: refused, and its target is never touched.
+    let target = tmp("safety-force-target");
+    std::fs::create_dir_all(&target).unwrap();
+    std::fs::write(target.join("precious.csv"), b"keep").unwrap();
+    std::fs::remove_file(out.join("timeseries.csv")).unwrap();
+    std::os::unix::fs::symlink(target.join("precious.csv"), out.join("timeseries.csv")).unwrap();
+    let o = small_run(&out, &["--force"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("timeseries.csv is not a file bordersim wrote"));
+    assert_eq!(std::fs::read(target.join("precious.csv")).unwrap(), b"keep");
+    std::fs::remove_file(out.join("timeseries.csv")).unwrap();
+    // A symlinked chart name inside charts/ too.
+    std::os::unix::fs::symlink(target.join("precious.csv"), out.join("charts/queue_elsewhere.png")).unwrap();
+    let o = small_run(&out, &["--force"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    std::fs::remove_file(out.join("charts/queue_elsewhere.png")).unwrap();
+
+    // --force now removes bordersim's files and keeps the user's, charts/ included.
+    let o = small_run(&out, &["--force", "--no-charts"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let charts: Vec<String> = std::fs::read_dir(out.join("charts"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(charts, ["my_own_chart.png"]);
+    assert_eq!(std::fs::read(out.join("notes.txt")).unwrap(), b"mine");
+    assert_eq!(std::fs::read(target.join("precious.csv")).unwrap(), b"keep");
+    // Without the user's file, charts/ goes once it is empty.
+    std::fs::remove_file(out.join("charts/my_own_chart.png")).unwrap();
+    assert!(small_run(&out, &[]).status.code() == Some(2));
+    let o = small_run(&out, &["--force", "--no-charts"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!out.join("charts").exists());
+}
+
+#[test]
+fn temporary_files_left_by_killed_runs_are_removed() {
+    let out = tmp("safety-temps");
+    std::fs::create_dir_all(out.join("charts")).unwrap();
+    let ours = [
+        ".comparison.csv.tmp-12345",
+        ".summary.json.tmp-7",
+        ".checkpoint.bin.tmp-99999",
+        "charts/.queue_baktu.tmp-12345.png",
+        "charts/.compare_difference_horgos.tmp-4.svg",
+    ];
+    let theirs = [
+        ".notes.txt.tmp-12345",
+        ".comparison.csv.tmp-12a",
+        "charts/.my_chart.tmp-3.png",
+    ];
+    for f in ours.iter().chain(&theirs) {
+        std::fs::write(out.join(f), b"x").unwrap();
+    }
+    // Without --force (there are no results to replace)...
+    let o = small_run(&out, &["--no-charts"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    for f in ours {
+        assert!(!out.join(f).exists(), "{f} left behind");
+    }
+    for f in theirs {
+        assert!(out.join(f).exists(), "{f} is not ours but was removed");
+    }
+    // ... and with --force.
+    std::fs::write(out.join(".timeseries.csv.tmp-31337"), b"x").unwrap();
+    let o = small_run(&out, &["--no-charts", "--force"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!out.join(".timeseries.csv.tmp-31337").exists());
+    // The describing JSON names the files it belongs with and says it is complete.
+    let s: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["scenario"]["partial"], false);
+    assert_eq!(s["files"], serde_json::json!(["timeseries.csv", "distribution.csv"]));
+}
+
+#[test]
+fn an_unwritable_out_directory_says_it_cannot_be_written() {
+    let o = run(&["run", "scenarios/baktu.toml", "-q", "--days", "5", "--out", "/proc"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--out: cannot write to /proc: "), "{err}");
+    assert!(!err.contains("No such file"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+fn no_temps(dir: &Path) {
+    for p in snapshot(dir).keys() {
+        assert!(!p.to_string_lossy().contains(".tmp-"), "temporary file left: {p:?}");
+    }
+}
+
+fn json_of(p: &Path) -> Option<serde_json::Value> {
+    std::fs::read(p)
+        .ok()
+        .map(|b| serde_json::from_slice(&b).expect("describing JSON is whole"))
+}
+
+#[test]
+fn a_second_ctrl_c_never_leaves_an_unmarked_partial_result() {
+    let args = |dir: &Path| -> Vec<String> {
+        [
+            "compare",
+            "scenarios/horgos-2024.toml",
+            "-q",
+            "--days",
+            "180",
+            "--replications",
+            "16",
+            "--no-charts",
+            "--out",
+            dir.to_str().unwrap(),
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let mut outcomes = Vec::new();
+    let mut resumed = 0;
+    // The first Ctrl-C lets the batch under way finish (a few tenths of a second here), then
+    // writing takes a few tenths more: these gaps land the second one before, during and
+    // after the writing.
+    for (i, gap) in [30u64, 250, 400, 550, 800].into_iter().enumerate() {
+        let out = tmp(&format!("safety-twice-{i}"));
+        let a = args(&out);
+        let o = signal_after(&strs(&a), &[1500, gap], "-INT");
+        assert_eq!(o.status.code(), Some(130), "gap {gap}: {}", text(&o.stderr));
+        if !out.exists() {
+            outcomes.push("nothing written");
+            continue;
+        }
+        no_temps(&out);
+        let ckpt = out.join("checkpoint.bin").exists();
+        match json_of(&out.join("comparison.json")) {
+            None => outcomes.push("no comparison.json: incomplete"),
+            Some(j) if j["partial"] == true => {
+                outcomes.push("marked partial");
+                let files = j["files"].as_array().unwrap();
+                for f in files {
+                    assert!(
+                        out.join(f.as_str().unwrap()).exists(),
+                        "gap {gap}: {f} listed but missing"
+                    );
+                }
+                assert!(
+                    files.contains(&"checkpoint.bin".into()) && ckpt,
+                    "gap {gap}: partial without checkpoint"
+                );
+            }
+            Some(j) => {
+                // Complete: every listed file is there and all replications ran.
+                assert_eq!(j["replications"], 16, "gap {gap}");
+                for f in j["files"].as_array().unwrap() {
+                    assert!(
+                        out.join(f.as_str().unwrap()).exists(),
+                        "gap {gap}: {f} listed but missing"
+                    );
+                }
+                outcomes.push("complete");
+            }
+        }
+        if ckpt && resumed < 2 {
+            resumed += 1;
+            let mut r = a.clone();
+            r.push("--resume".into());
+            let o = run(&strs(&r));
+            assert!(o.status.success(), "gap {gap}: resume failed: {}", text(&o.stderr));
+            let j = json_of(&out.join("comparison.json")).unwrap();
+            assert_eq!(j["partial"], false);
+            no_temps(&out);
+        }
+    }
+    eprintln!("second Ctrl-C outcomes: {outcomes:?}");
+}

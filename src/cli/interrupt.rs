@@ -11,10 +11,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Installs the Ctrl-C handler (once; a failure only means Ctrl-C kills as usual).
+///
+/// A second Ctrl-C quits at once, even in the middle of writing, but first removes the
+/// temporary files being written. That never leaves a result set that looks complete: the
+/// describing JSON (summary.json, comparison.json) is removed before new results are
+/// written and written last, and a checkpoint is saved before the results it goes with.
 pub fn install() {
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
+            eprintln!(
+                "\ninterrupted again: quit without saving what was under way; results in --out are complete only where summary.json or comparison.json is present and not partial"
+            );
+            crate::report::atomic::quit_now(130);
         }
         eprintln!("\ninterrupted: finishing the replications under way, then saving (Ctrl-C again to quit now)");
     });

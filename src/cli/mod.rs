@@ -115,6 +115,11 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
         let _ = write!(out, "{}", report::table::summary_table(&sc.spec, exp));
     }
     if let Some(dir) = &cfg.output.out {
+        // The checkpoint first, the describing JSON last: quitting anywhere in between
+        // leaves a set marked partial (or none) and a checkpoint to resume from.
+        if halted {
+            interrupt::save(dir, fp, &folds)?;
+        }
         let mut written = Vec::new();
         if let Some(exp) = &exp {
             let info = report::json::RunInfo {
@@ -123,14 +128,13 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
                 variant: sc.variant.clone(),
                 requested: sc.replications,
             };
-            written = report::write_run(dir, &sc.spec, exp, &info)?;
-            if cfg.output.charts && !halted {
-                written.extend(report::charts::draw_dir(dir)?);
-            }
+            let opts = report::SetOptions {
+                charts: cfg.output.charts && !halted,
+                checkpoint: halted,
+            };
+            written = report::write_run(dir, &sc.spec, exp, &info, opts)?;
         }
-        if halted {
-            interrupt::save(dir, fp, &folds)?;
-        } else {
+        if !halted {
             interrupt::clear(dir);
         }
         if !cfg.output.quiet {
@@ -204,17 +208,21 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
         let _ = write!(out, "{}", report::compare::table(c));
     }
     if let Some(dir) = &cfg.output.out {
+        // As in `run`: checkpoint first, comparison.json last.
+        if let Some(folds) = &halted {
+            interrupt::save(dir, fp, folds)?;
+        }
         let mut written = Vec::new();
         if let Some(c) = &c {
             let file = cfg.scenarios[0].path.display().to_string();
-            written = report::write_comparison(dir, c, &file, cfg.replications)?;
-            if cfg.output.charts && halted.is_none() {
-                written.extend(report::charts::draw_dir(dir)?);
-            }
+            let opts = report::SetOptions {
+                charts: cfg.output.charts && halted.is_none(),
+                checkpoint: halted.is_some(),
+            };
+            written = report::write_comparison(dir, c, &file, cfg.replications, opts)?;
         }
-        match &halted {
-            Some(folds) => interrupt::save(dir, fp, folds)?,
-            None => interrupt::clear(dir),
+        if halted.is_none() {
+            interrupt::clear(dir);
         }
         if !cfg.output.quiet {
             let _ = writeln!(out);
