@@ -364,3 +364,19 @@ fn a_second_ctrl_c_never_leaves_an_unmarked_partial_result() {
     }
     eprintln!("second Ctrl-C outcomes: {outcomes:?}");
 }
+
+#[test]
+fn the_interrupt_message_counts_in_the_progress_bar_unit() {
+    let out = tmp("safety-unit");
+    let o = signal_after(&strs(&compare_args(&out, "400")), &[1000], "-INT");
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    // baktu.toml: the baseline and 4 variants; 400 replications each, 2000 runs.
+    let line = err.lines().find(|l| l.starts_with("error: interrupted after")).unwrap();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let runs: u64 = words[3].parse().unwrap();
+    assert_eq!(&words[4..7], ["of", "2000", "runs"], "{line}");
+    let each: u64 = words[7].trim_start_matches('(').parse().unwrap();
+    assert_eq!(runs, each * 5, "{line}");
+    assert!(line.contains("of 400 replications of each of 5 variants)"), "{line}");
+}

@@ -96,7 +96,7 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
         (Some(dir), true) => interrupt::load(dir, fp, std::slice::from_ref(sc), sc.replications)?,
         _ => vec![Fold::default()],
     };
-    let bar = progress::Progress::new(u64::from(sc.replications), cfg.output.quiet);
+    let bar = progress::Progress::new(sc.replications, 1, cfg.output.quiet);
     bar.set(u64::from(folds[0].done));
     let models = [(&sc.spec, &sc.policy, sc.seed)];
     let result = with_threads(cfg.output.threads, || {
@@ -145,7 +145,7 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
         }
     }
     if halted {
-        return Err(interrupted(folds[0].done, sc.replications, &cfg.output.out));
+        return Err(interrupted(folds[0].done, sc.replications, 1, &cfg.output.out));
     }
     if !cfg.output.quiet
         && let Some(exp) = &exp
@@ -161,7 +161,7 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
     Ok(())
 }
 
-fn interrupted(done: u32, requested: u32, out: &Option<std::path::PathBuf>) -> Error {
+fn interrupted(done: u32, requested: u32, variants: u32, out: &Option<std::path::PathBuf>) -> Error {
     let saved = match out {
         Some(dir) if done > 0 => format!(
             "; the partial results in {} are marked partial; continue with the same command and --resume",
@@ -170,7 +170,12 @@ fn interrupted(done: u32, requested: u32, out: &Option<std::path::PathBuf>) -> E
         Some(_) => "; nothing finished yet; run the same command with --resume to start from the checkpoint".into(),
         None => "; without --out nothing was saved".into(),
     };
-    Error::Interrupted { done, requested, saved }
+    Error::Interrupted {
+        done,
+        requested,
+        variants,
+        saved,
+    }
 }
 
 /// `bordersim compare` with a resolved configuration.
@@ -181,8 +186,7 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
         (Some(dir), true) => interrupt::load(dir, fp, &cfg.scenarios, cfg.replications)?,
         _ => vec![Fold::default(); refs.len()],
     };
-    let total = u64::from(cfg.replications) * refs.len() as u64;
-    let bar = progress::Progress::new(total, cfg.output.quiet);
+    let bar = progress::Progress::new(cfg.replications, refs.len() as u32, cfg.output.quiet);
     let result = with_threads(cfg.output.threads, || {
         crate::experiment::compare_resumable(
             &refs,
@@ -232,7 +236,12 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
         }
     }
     if let Some(folds) = halted {
-        return Err(interrupted(folds[0].done, cfg.replications, &cfg.output.out));
+        return Err(interrupted(
+            folds[0].done,
+            cfg.replications,
+            refs.len() as u32,
+            &cfg.output.out,
+        ));
     }
     Ok(())
 }
