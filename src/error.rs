@@ -70,13 +70,16 @@ pub enum Error {
         /// What it returned.
         value: f64,
     },
-    /// The user pressed Ctrl-C; finished replications were kept.
-    #[error("interrupted after {done} of {requested} replications{saved}")]
+    /// The user pressed Ctrl-C; finished replications were kept. Counted in the progress
+    /// bar's unit: replications for `run`, runs (replications × variants) for `compare`.
+    #[error("interrupted after {}{saved}", progress_words(*done, *requested, *variants))]
     Interrupted {
         /// Replications finished (for every variant).
         done: u32,
         /// Replications asked for.
         requested: u32,
+        /// Variants run side by side (1 for `run`).
+        variants: u32,
         /// Where the partial results and checkpoint went, in words.
         saved: String,
     },
@@ -100,6 +103,20 @@ pub enum Error {
         /// Why, in words.
         reason: String,
     },
+}
+
+/// "3 of 10 replications", or for several variants "15 of 50 runs (3 of 10 replications
+/// of each of 5 variants)": the same unit as the progress bar.
+fn progress_words(done: u32, requested: u32, variants: u32) -> String {
+    if variants <= 1 {
+        return format!("{done} of {requested} replications");
+    }
+    let (d, r, k) = (u64::from(done), u64::from(requested), u64::from(variants));
+    format!(
+        "{} of {} runs ({done} of {requested} replications of each of {variants} variants)",
+        d * k,
+        r * k
+    )
 }
 
 impl Error {

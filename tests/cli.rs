@@ -257,7 +257,7 @@ fn an_output_directory_with_results_is_refused_unless_forced() {
     );
     // --force replaces them, and stale files of another kind of run go too.
     std::fs::create_dir_all(out.join("charts")).unwrap();
-    std::fs::write(out.join("charts/old.png"), b"stale").unwrap();
+    std::fs::write(out.join("charts/queue_old.png"), b"stale").unwrap();
     let o = run(&[
         "run",
         "scenarios/mmc.toml",

@@ -68,53 +68,13 @@ fn check_out(out: &Option<PathBuf>) -> Result<(), Error> {
     }
 }
 
-/// Files and folders bordersim writes into an output directory.
-const RESULTS: [&str; 7] = [
-    "summary.json",
-    "timeseries.csv",
-    "distribution.csv",
-    "comparison.json",
-    "comparison.csv",
-    "compare_timeseries.csv",
-    "charts",
-];
-
-/// Makes sure results can be written to `out` before any simulation starts, so an hour of
-/// work is not lost to a typo in a path, and that earlier results there are not silently
-/// mixed with new ones: they are refused, or with `force` removed. Called after the
-/// scenario is validated: a bad scenario leaves nothing behind.
-fn probe_out(out: &Option<PathBuf>, force: bool) -> Result<(), Error> {
-    let Some(dir) = out else { return Ok(()) };
-    let present: Vec<&str> = RESULTS.iter().copied().filter(|f| dir.join(f).exists()).collect();
-    if !present.is_empty() {
-        if !force {
-            return Err(Error::Usage(format!(
-                "--out: {} already holds results ({}): choose another directory, or add --force to replace them",
-                dir.display(),
-                present.join(", ")
-            )));
-        }
-        for f in present {
-            let p = dir.join(f);
-            let removed = if p.is_dir() {
-                std::fs::remove_dir_all(&p)
-            } else {
-                std::fs::remove_file(&p)
-            };
-            removed.map_err(|e| Error::Usage(format!("--force: cannot remove {}: {e}", p.display())))?;
-        }
+/// Checks `--out` before any simulation starts (see [`crate::report::outdir::prepare`]).
+/// Called after the scenario is validated: a bad scenario leaves nothing behind.
+fn probe_out(out: &Option<PathBuf>, force: bool, resume: bool) -> Result<(), Error> {
+    match out {
+        Some(dir) => crate::report::outdir::prepare(dir, force, resume),
+        None => Ok(()),
     }
-    let fail = |e: std::io::Error| Error::Usage(format!("--out: cannot write to {}: {e}", dir.display()));
-    let existed = dir.exists();
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let probe = dir.join(format!(".bordersim-probe-{}", std::process::id()));
-    std::fs::write(&probe, b"").map_err(fail)?;
-    std::fs::remove_file(&probe).map_err(fail)?;
-    if !existed {
-        // Leave no trace until there are results to write.
-        let _ = std::fs::remove_dir(dir);
-    }
-    Ok(())
 }
 
 impl RunConfig {
@@ -126,7 +86,7 @@ impl RunConfig {
         let set = load_which(&a.scenario, overrides(c), Which::Only(&names))?;
         let scenario = set.variants.first().cloned().unwrap_or(set.baseline);
         let output = Output::from_args(c)?;
-        probe_out(&c.out, c.force || c.resume)?;
+        probe_out(&c.out, c.force, c.resume)?;
         Ok(Self { scenario, output })
     }
 }
@@ -163,7 +123,7 @@ impl CompareConfig {
             )));
         }
         let output = Output::from_args(c)?;
-        probe_out(&c.out, c.force || c.resume)?;
+        probe_out(&c.out, c.force, c.resume)?;
         let mut scenarios = vec![set.baseline.clone()];
         scenarios.extend(set.variants.iter().cloned());
         Ok(Self {

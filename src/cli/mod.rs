@@ -93,10 +93,10 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
     let started = std::time::Instant::now();
     let fp = interrupt::fingerprint("run", std::slice::from_ref(sc), sc.replications, sc.seed, false);
     let folds = match (&cfg.output.out, cfg.output.resume) {
-        (Some(dir), true) => interrupt::load(dir, fp, 1)?,
+        (Some(dir), true) => interrupt::load(dir, fp, std::slice::from_ref(sc), sc.replications)?,
         _ => vec![Fold::default()],
     };
-    let bar = progress::Progress::new(u64::from(sc.replications), cfg.output.quiet);
+    let bar = progress::Progress::new(sc.replications, 1, cfg.output.quiet);
     bar.set(u64::from(folds[0].done));
     let models = [(&sc.spec, &sc.policy, sc.seed)];
     let result = with_threads(cfg.output.threads, || {
@@ -115,6 +115,11 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
         let _ = write!(out, "{}", report::table::summary_table(&sc.spec, exp));
     }
     if let Some(dir) = &cfg.output.out {
+        // The checkpoint first, the describing JSON last: quitting anywhere in between
+        // leaves a set marked partial (or none) and a checkpoint to resume from.
+        if halted {
+            interrupt::save(dir, fp, &folds)?;
+        }
         let mut written = Vec::new();
         if let Some(exp) = &exp {
             let info = report::json::RunInfo {
@@ -123,14 +128,13 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
                 variant: sc.variant.clone(),
                 requested: sc.replications,
             };
-            written = report::write_run(dir, &sc.spec, exp, &info)?;
-            if cfg.output.charts && !halted {
-                written.extend(report::charts::draw_dir(dir)?);
-            }
+            let opts = report::SetOptions {
+                charts: cfg.output.charts && !halted,
+                checkpoint: halted,
+            };
+            written = report::write_run(dir, &sc.spec, exp, &info, opts)?;
         }
-        if halted {
-            interrupt::save(dir, fp, &folds)?;
-        } else {
+        if !halted {
             interrupt::clear(dir);
         }
         if !cfg.output.quiet {
@@ -141,7 +145,7 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
         }
     }
     if halted {
-        return Err(interrupted(folds[0].done, sc.replications, &cfg.output.out));
+        return Err(interrupted(folds[0].done, sc.replications, 1, &cfg.output.out));
     }
     if !cfg.output.quiet
         && let Some(exp) = &exp
@@ -157,7 +161,7 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
     Ok(())
 }
 
-fn interrupted(done: u32, requested: u32, out: &Option<std::path::PathBuf>) -> Error {
+fn interrupted(done: u32, requested: u32, variants: u32, out: &Option<std::path::PathBuf>) -> Error {
     let saved = match out {
         Some(dir) if done > 0 => format!(
             "; the partial results in {} are marked partial; continue with the same command and --resume",
@@ -166,7 +170,12 @@ fn interrupted(done: u32, requested: u32, out: &Option<std::path::PathBuf>) -> E
         Some(_) => "; nothing finished yet; run the same command with --resume to start from the checkpoint".into(),
         None => "; without --out nothing was saved".into(),
     };
-    Error::Interrupted { done, requested, saved }
+    Error::Interrupted {
+        done,
+        requested,
+        variants,
+        saved,
+    }
 }
 
 /// `bordersim compare` with a resolved configuration.
@@ -174,11 +183,10 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
     let refs: Vec<&crate::scenario::Scenario> = cfg.scenarios.iter().collect();
     let fp = interrupt::fingerprint("compare", &cfg.scenarios, cfg.replications, cfg.seed, cfg.independent);
     let folds = match (&cfg.output.out, cfg.output.resume) {
-        (Some(dir), true) => interrupt::load(dir, fp, refs.len())?,
+        (Some(dir), true) => interrupt::load(dir, fp, &cfg.scenarios, cfg.replications)?,
         _ => vec![Fold::default(); refs.len()],
     };
-    let total = u64::from(cfg.replications) * refs.len() as u64;
-    let bar = progress::Progress::new(total, cfg.output.quiet);
+    let bar = progress::Progress::new(cfg.replications, refs.len() as u32, cfg.output.quiet);
     let result = with_threads(cfg.output.threads, || {
         crate::experiment::compare_resumable(
             &refs,
@@ -204,17 +212,21 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
         let _ = write!(out, "{}", report::compare::table(c));
     }
     if let Some(dir) = &cfg.output.out {
+        // As in `run`: checkpoint first, comparison.json last.
+        if let Some(folds) = &halted {
+            interrupt::save(dir, fp, folds)?;
+        }
         let mut written = Vec::new();
         if let Some(c) = &c {
             let file = cfg.scenarios[0].path.display().to_string();
-            written = report::write_comparison(dir, c, &file, cfg.replications)?;
-            if cfg.output.charts && halted.is_none() {
-                written.extend(report::charts::draw_dir(dir)?);
-            }
+            let opts = report::SetOptions {
+                charts: cfg.output.charts && halted.is_none(),
+                checkpoint: halted.is_some(),
+            };
+            written = report::write_comparison(dir, c, &file, cfg.replications, opts)?;
         }
-        match &halted {
-            Some(folds) => interrupt::save(dir, fp, folds)?,
-            None => interrupt::clear(dir),
+        if halted.is_none() {
+            interrupt::clear(dir);
         }
         if !cfg.output.quiet {
             let _ = writeln!(out);
@@ -224,7 +236,12 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
         }
     }
     if let Some(folds) = halted {
-        return Err(interrupted(folds[0].done, cfg.replications, &cfg.output.out));
+        return Err(interrupted(
+            folds[0].done,
+            cfg.replications,
+            refs.len() as u32,
+            &cfg.output.out,
+        ));
     }
     Ok(())
 }

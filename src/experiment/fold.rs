@@ -5,11 +5,15 @@ use super::{Experiment, ReplicationOutcome, SeriesSummary};
 use crate::model::{MetricKey, ModelSpec};
 use crate::stats::{Estimate, Histogram, Tally};
 
-/// The running summary of replications 0..done of one model.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The running summary of replications 0..done of one model. Serialisable so a checkpoint
+/// saves its exact state (every float bit for bit) and resumes to the same final result.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Fold {
     /// Replications folded in so far.
     pub done: u32,
+    /// Metric names are not saved: they follow from the model and are learnt again from the
+    /// next replication folded in.
+    #[serde(skip)]
     keys: Vec<MetricKey>,
     per_rep: Vec<Vec<Option<f64>>>,
     cells: Vec<Tally>,
@@ -17,9 +21,6 @@ pub struct Fold {
     events: u64,
     tis: Vec<Histogram>,
 }
-
-/// Marks a missing value in the encoding (an all-ones NaN no computation produces).
-const NONE: u64 = u64::MAX;
 
 impl Fold {
     /// Folds in the next replication's results.
@@ -77,51 +78,75 @@ impl Fold {
         })
     }
 
-    /// Appends the state as integers. Metric names are not saved: they follow from the model.
-    pub fn encode(&self, out: &mut Vec<u64>) {
-        out.extend([u64::from(self.done), self.events, self.per_rep.len() as u64]);
-        for vals in &self.per_rep {
-            out.push(vals.len() as u64);
-            out.extend(vals.iter().map(|v| v.map_or(NONE, f64::to_bits)));
+    /// Checks that a fold read back from a checkpoint can be the summary of `done`
+    /// replications of `spec` (which yields `metrics` scalar results per replication) out
+    /// of `replications` asked for: counts within range, every per-replication list `done`
+    /// long, every value finite, the series rows those of the model. Returns what is wrong,
+    /// so a damaged checkpoint is refused instead of trusted.
+    pub fn validate(&self, spec: &ModelSpec, metrics: usize, replications: u32) -> Result<(), String> {
+        if self.done > replications {
+            return Err(format!(
+                "it holds {} replications but {replications} were asked for",
+                self.done
+            ));
         }
-        out.push(self.ends.len() as u64);
-        out.extend(self.ends.iter().map(|e| e.to_bits()));
-        out.push(self.cells.len() as u64);
-        self.cells.iter().for_each(|c| c.encode(out));
-        out.push(self.tis.len() as u64);
-        self.tis.iter().for_each(|h| h.encode(out));
-    }
-
-    /// Reads back what [`Fold::encode`] wrote.
-    pub fn decode(it: &mut impl Iterator<Item = u64>) -> Option<Self> {
-        let done = u32::try_from(it.next()?).ok()?;
-        let events = it.next()?;
-        let n = it.next()?;
-        let mut per_rep = Vec::new();
-        for _ in 0..n {
-            let len = it.next()?;
-            per_rep.push(
-                (0..len)
-                    .map(|_| it.next().map(|w| (w != NONE).then(|| f64::from_bits(w))))
-                    .collect::<Option<Vec<_>>>()?,
-            );
+        if self.done == 0 {
+            let empty = self.per_rep.is_empty() && self.cells.is_empty() && self.ends.is_empty() && self.tis.is_empty();
+            if !empty || self.events != 0 {
+                return Err("it holds results but no replication".into());
+            }
+            return Ok(());
         }
-        let len = it.next()?;
-        let ends = (0..len)
-            .map(|_| it.next().map(f64::from_bits))
-            .collect::<Option<Vec<_>>>()?;
-        let len = it.next()?;
-        let cells = (0..len).map(|_| Tally::decode(it)).collect::<Option<Vec<_>>>()?;
-        let len = it.next()?;
-        let tis = (0..len).map(|_| Histogram::decode(it)).collect::<Option<Vec<_>>>()?;
-        Some(Self {
-            done,
-            keys: Vec::new(),
-            per_rep,
-            cells,
-            ends,
-            events,
-            tis,
-        })
+        let done = self.done as usize;
+        if self.per_rep.len() != metrics {
+            return Err(format!(
+                "it holds {} metrics where the model has {metrics}",
+                self.per_rep.len()
+            ));
+        }
+        if let Some(v) = self.per_rep.iter().find(|v| v.len() != done) {
+            return Err(format!("a metric holds {} values for {done} replications", v.len()));
+        }
+        // None is a metric not observed in a replication; every observed value is finite.
+        if self.per_rep.iter().flatten().flatten().any(|x| !x.is_finite()) {
+            return Err("a metric value is not finite".into());
+        }
+        let rows_ok = self
+            .ends
+            .iter()
+            .all(|e| e.is_finite() && *e > 0.0 && *e <= spec.horizon)
+            && self.ends.windows(2).all(|w| w[0] < w[1])
+            && self.ends.last() == Some(&spec.horizon);
+        if !rows_ok {
+            return Err(format!(
+                "its time-series interval ends are not increasing times up to the horizon ({} min)",
+                spec.horizon
+            ));
+        }
+        let series = crate::model::series::series_defs(spec).len();
+        if self.cells.len() != self.ends.len() * series {
+            return Err(format!(
+                "it holds {} time-series cells for {} rows of {series} series",
+                self.cells.len(),
+                self.ends.len()
+            ));
+        }
+        for c in &self.cells {
+            c.validate()?;
+            if c.count() != u64::from(self.done) {
+                return Err(format!(
+                    "a time-series cell holds {} replications instead of {done}",
+                    c.count()
+                ));
+            }
+        }
+        if self.tis.len() != spec.flows.len() {
+            return Err(format!(
+                "it holds {} time-in-system histograms for {} flows",
+                self.tis.len(),
+                spec.flows.len()
+            ));
+        }
+        self.tis.iter().try_for_each(Histogram::validate)
     }
 }

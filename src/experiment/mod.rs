@@ -9,5 +9,5 @@ pub use compare::{CompareRow, Comparison, compare, compare_resumable, compare_wi
 
 pub use fold::Fold;
 pub use replicate::{
-    Experiment, Halt, ReplicationOutcome, SeriesSummary, run_models, run_replication, run_replications,
+    Experiment, Halt, ReplicationOutcome, SeriesSummary, metric_count, run_models, run_replication, run_replications,
 };

@@ -67,6 +67,13 @@ pub fn run_replication<P: ClearancePolicy>(
     })
 }
 
+/// The number of scalar results one replication of `spec` yields, found without running
+/// it (the list depends on the model's layout only), so a checkpoint can be checked against
+/// the model before it is resumed.
+pub fn metric_count<P: ClearancePolicy>(spec: &ModelSpec, policy: P) -> usize {
+    Simulation::new(spec, policy, 0, 0).metrics().len()
+}
+
 /// Per-cell summary of the time series over replications.
 #[derive(Debug, Clone)]
 pub struct SeriesSummary {

@@ -2,7 +2,58 @@
 
 use crate::error::Error;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// Temporary files this process is writing right now, so that quitting at once (a second
+/// Ctrl-C) can remove them instead of leaving them behind.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live() -> MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A temporary file path registered while it exists: dropping it removes the file if it is
+/// still there (it was not renamed into place) and forgets it.
+#[derive(Debug)]
+pub struct Temp(PathBuf);
+
+impl Temp {
+    /// Registers `path` before anything creates it; blocks while [`quit_now`] is cleaning
+    /// up, so no new temporary file can appear after the clean-up.
+    pub fn new(path: PathBuf) -> Self {
+        live().push(path.clone());
+        Self(path)
+    }
+
+    /// The path to create.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        let mut l = live();
+        if let Ok(m) = std::fs::symlink_metadata(&self.0)
+            && m.is_file()
+        {
+            let _ = std::fs::remove_file(&self.0);
+        }
+        l.retain(|p| p != &self.0);
+    }
+}
+
+/// Removes every temporary file this process is writing and exits with `code` while still
+/// holding the registry, so none is created in between. For quitting in the middle of a
+/// write (a second Ctrl-C): finished files stay complete, unfinished ones vanish.
+pub fn quit_now(code: i32) -> ! {
+    let l = live();
+    for p in l.iter() {
+        let _ = std::fs::remove_file(p);
+    }
+    std::process::exit(code)
+}
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename:
 /// an interrupted or failed run leaves either the old file, the complete new one, or none.
@@ -25,17 +76,16 @@ pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = Temp::new(dir.join(format!(".{name}.tmp-{}", std::process::id())));
     let result = (|| {
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(tmp.path())?);
         fill(&mut w)?;
         let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(tmp.path(), path)
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
+    // Dropping `tmp` removes the file if the rename did not happen.
+    drop(tmp);
     result.map_err(err)
 }
 
@@ -60,6 +110,11 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        // A failed write leaves neither its temporary file nor a registry entry.
+        let failed = write_atomic_with(&dir.join("b.txt"), |_| Err(std::io::Error::other("no")));
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        assert!(live().iter().all(|p| !p.starts_with(&dir)));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

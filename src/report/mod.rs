@@ -9,6 +9,7 @@ pub mod distribution;
 pub mod headline;
 pub mod json;
 pub mod number;
+pub mod outdir;
 pub mod table;
 
 use crate::error::Error;
@@ -16,40 +17,168 @@ use crate::experiment::Experiment;
 use crate::model::ModelSpec;
 use std::path::{Path, PathBuf};
 
-/// Writes summary.json and timeseries.csv into `dir`; returns the paths written.
-pub fn write_run(dir: &Path, spec: &ModelSpec, exp: &Experiment, info: &json::RunInfo) -> Result<Vec<PathBuf>, Error> {
-    atomic::ensure_dir(dir)?;
-    let summary = json::summary(spec, exp, info);
-    let mut text = serde_json::to_string_pretty(&summary).map_err(|e| Error::Output {
-        path: dir.join("summary.json"),
+/// Streams one data file of a result set into its writer.
+type Fill<'a> = Box<dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + 'a>;
+
+/// What goes with a result set besides its data files.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SetOptions {
+    /// Draw the charts (only for a complete set).
+    pub charts: bool,
+    /// A checkpoint was saved with the set (an interrupted run), and is named in it.
+    pub checkpoint: bool,
+}
+
+/// Writes the describing JSON `name` of a set holding `files` (relative names), with its
+/// `partial` flag at `partial_at` (a JSON pointer).
+fn write_describing(
+    dir: &Path,
+    name: &str,
+    mut doc: serde_json::Value,
+    files: &[String],
+    partial_at: &str,
+    partial: bool,
+) -> Result<PathBuf, Error> {
+    let path = dir.join(name);
+    doc["files"] = serde_json::json!(files);
+    if let Some(p) = doc.pointer_mut(partial_at) {
+        *p = serde_json::Value::Bool(partial);
+    }
+    let mut text = serde_json::to_string_pretty(&doc).map_err(|e| Error::Output {
+        path: path.clone(),
         reason: e.to_string(),
     })?;
     text.push('\n');
-    let (j, c) = (dir.join("summary.json"), dir.join("timeseries.csv"));
-    atomic::write_atomic_with(&c, |w| csv::write_timeseries(w, spec, &exp.series))?;
-    let d = dir.join("distribution.csv");
-    atomic::write_atomic_with(&d, |w| distribution::write_distribution(w, spec, exp))?;
-    atomic::write_atomic(&j, text.as_bytes())?;
-    Ok(vec![j, c, d])
+    atomic::write_atomic(&path, text.as_bytes())?;
+    Ok(path)
 }
 
-/// Writes comparison.csv and comparison.json into `dir`; returns the paths written.
+/// Writes a result set so that a reader can always tell whether it is complete: the old
+/// describing JSON goes first, then the data files, then (for a complete set) the charts,
+/// and the describing JSON last, naming the files it belongs with and saying whether the
+/// set is partial. Charts are drawn from the saved files, so while they are drawn the JSON
+/// is there marked partial. Returns the paths written.
+fn write_set(
+    dir: &Path,
+    json_name: &str,
+    doc: serde_json::Value,
+    partial_at: &str,
+    partial: bool,
+    data: Vec<(&str, Fill<'_>)>,
+    opts: SetOptions,
+) -> Result<Vec<PathBuf>, Error> {
+    atomic::ensure_dir(dir)?;
+    outdir::retire_describing(dir, json_name)?;
+    let mut written = Vec::new();
+    let mut files = Vec::new();
+    for (name, fill) in data {
+        let p = dir.join(name);
+        atomic::write_atomic_with(&p, |w| fill(w))?;
+        written.push(p);
+        files.push(name.to_string());
+    }
+    if opts.checkpoint {
+        files.push(outdir::CHECKPOINT.to_string());
+    }
+    if opts.charts && !partial {
+        write_describing(dir, json_name, doc.clone(), &files, partial_at, true)?;
+        for p in charts::draw_dir(dir)? {
+            if let Some(n) = p.file_name() {
+                files.push(format!("{}/{}", outdir::CHARTS, n.to_string_lossy()));
+            }
+            written.push(p);
+        }
+    }
+    let j = write_describing(dir, json_name, doc, &files, partial_at, partial)?;
+    written.insert(0, j);
+    Ok(written)
+}
+
+/// Writes summary.json, timeseries.csv, distribution.csv and (with `opts.charts`) the
+/// charts into `dir`, summary.json last; returns the paths written.
+pub fn write_run(
+    dir: &Path,
+    spec: &ModelSpec,
+    exp: &Experiment,
+    info: &json::RunInfo,
+    opts: SetOptions,
+) -> Result<Vec<PathBuf>, Error> {
+    let doc = json::summary(spec, exp, info);
+    let partial = exp.replications < info.requested;
+    let data: Vec<(&str, Fill<'_>)> = vec![
+        (
+            "timeseries.csv",
+            Box::new(|w| csv::write_timeseries(w, spec, &exp.series)),
+        ),
+        (
+            "distribution.csv",
+            Box::new(|w| distribution::write_distribution(w, spec, exp)),
+        ),
+    ];
+    write_set(dir, outdir::RUN_JSON, doc, "/scenario/partial", partial, data, opts)
+}
+
+/// Writes comparison.csv, compare_timeseries.csv, (with `opts.charts`) the charts and
+/// comparison.json last into `dir`; returns the paths written.
 pub fn write_comparison(
     dir: &Path,
     c: &crate::experiment::Comparison,
     file: &str,
     requested: u32,
+    opts: SetOptions,
 ) -> Result<Vec<PathBuf>, Error> {
-    atomic::ensure_dir(dir)?;
-    let (j, k) = (dir.join("comparison.json"), dir.join("comparison.csv"));
-    let mut text = serde_json::to_string_pretty(&compare::json(c, file, requested)).map_err(|e| Error::Output {
-        path: j.clone(),
-        reason: e.to_string(),
-    })?;
-    text.push('\n');
-    atomic::write_atomic(&k, compare::csv(c).as_bytes())?;
-    let s = dir.join("compare_timeseries.csv");
-    atomic::write_atomic_with(&s, |w| compare::write_series(w, c))?;
-    atomic::write_atomic(&j, text.as_bytes())?;
-    Ok(vec![k, j, s])
+    let doc = compare::json(c, file, requested);
+    let partial = c.replications < requested;
+    let table = compare::csv(c);
+    let data: Vec<(&str, Fill<'_>)> = vec![
+        ("comparison.csv", Box::new(|w| w.write_all(table.as_bytes()))),
+        ("compare_timeseries.csv", Box::new(|w| compare::write_series(w, c))),
+    ];
+    write_set(dir, outdir::COMPARE_JSON, doc, "/partial", partial, data, opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_describing_json_goes_first_and_comes_back_last() {
+        let mut sc = crate::scenario::load(Path::new("scenarios/mmc.toml")).unwrap();
+        sc.spec.horizon = 1440.0;
+        sc.spec.warmup = 0.0;
+        let exp = crate::experiment::run_replications(&sc.spec, &sc.policy, 1, 2, |_| {}).unwrap();
+        let info = json::RunInfo {
+            file: "mmc.toml".into(),
+            description: None,
+            variant: "baseline".into(),
+            requested: 3,
+        };
+        let dir = std::env::temp_dir().join(format!("bordersim-set-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("distribution.csv")).unwrap();
+        std::fs::write(dir.join("summary.json"), b"{\"stale\": true}").unwrap();
+        // A write that fails half-way leaves no stale summary.json claiming the files.
+        assert!(write_run(&dir, &sc.spec, &exp, &info, SetOptions::default()).is_err());
+        assert!(!dir.join("summary.json").exists());
+        assert!(dir.join("timeseries.csv").exists());
+        std::fs::remove_dir(dir.join("distribution.csv")).unwrap();
+        let opts = SetOptions {
+            charts: false,
+            checkpoint: true,
+        };
+        write_run(&dir, &sc.spec, &exp, &info, opts).unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(doc["scenario"]["partial"], true);
+        assert_eq!(
+            doc["files"],
+            serde_json::json!(["timeseries.csv", "distribution.csv", "checkpoint.bin"])
+        );
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

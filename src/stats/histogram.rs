@@ -12,7 +12,7 @@ const BUCKETS: usize = (EXPONENTS as usize) << SUB_BITS;
 /// Quantiles in fixed memory with a bounded relative error (0.4 %), instead of storing every
 /// vehicle's time. Exact zeros (no wait at all) are counted apart, so "half the trucks did
 /// not wait" reads as a median of exactly 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Histogram {
     zeros: u64,
     counts: Vec<u32>,
@@ -97,34 +97,33 @@ impl Histogram {
         self.n
     }
 
-    /// Appends the exact state as integers (for checkpoints).
-    pub fn encode(&self, out: &mut Vec<u64>) {
-        out.extend([
-            self.zeros,
-            self.n,
-            self.min.to_bits(),
-            self.max.to_bits(),
-            self.counts.len() as u64,
-        ]);
-        out.extend(self.counts.iter().map(|&c| u64::from(c)));
-    }
-
-    /// Reads back what [`Histogram::encode`] wrote.
-    pub fn decode(it: &mut impl Iterator<Item = u64>) -> Option<Self> {
-        let (zeros, n, min, max, len) = (it.next()?, it.next()?, it.next()?, it.next()?, it.next()?);
-        if len as usize != BUCKETS {
-            return None;
+    /// Checks that a histogram read back from a checkpoint is one that
+    /// [`Histogram::add`] and [`Histogram::merge`] can produce: the full set of buckets,
+    /// counts that add up (a bucket that saturated may hold fewer) and a finite range.
+    /// Returns what is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.counts.len() != BUCKETS {
+            return Err(format!(
+                "a histogram has {} buckets instead of {BUCKETS}",
+                self.counts.len()
+            ));
         }
-        let counts = (0..len)
-            .map(|_| it.next().map(|c| c as u32))
-            .collect::<Option<Vec<u32>>>()?;
-        Some(Self {
-            zeros,
-            counts,
-            n,
-            min: f64::from_bits(min),
-            max: f64::from_bits(max),
-        })
+        let sum = self.zeros as u128 + self.counts.iter().map(|&c| u128::from(c)).sum::<u128>();
+        let saturated = self.counts.contains(&u32::MAX);
+        if sum > u128::from(self.n) || (!saturated && sum != u128::from(self.n)) {
+            return Err(format!(
+                "a histogram's buckets hold {sum} observations but it counts {}",
+                self.n
+            ));
+        }
+        if self.n == 0 {
+            if self.min != f64::INFINITY || self.max != f64::NEG_INFINITY {
+                return Err("an empty histogram has a range".into());
+            }
+        } else if !(self.min.is_finite() && self.max.is_finite() && self.min <= self.max) {
+            return Err("a histogram's range is not finite or is reversed".into());
+        }
+        Ok(())
     }
 
     /// Observations that were exactly zero.
@@ -215,7 +214,18 @@ mod tests {
         }
         assert_eq!(h.quantile(0.5), Some(0.0));
         assert!((h.quantile(0.9).unwrap() / 3.0 - 1.0).abs() < 0.005);
+        assert!(h.validate().is_ok());
+        let mut bad = h.clone();
+        bad.n += 1;
+        assert!(bad.validate().is_err());
+        let mut bad = h.clone();
+        bad.max = f64::INFINITY;
+        assert!(bad.validate().is_err());
+        let mut bad = h.clone();
+        bad.counts.pop();
+        assert!(bad.validate().is_err());
         h.clear();
         assert_eq!(h.quantile(0.5), None);
+        assert!(h.validate().is_ok());
     }
 }

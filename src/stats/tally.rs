@@ -2,7 +2,7 @@
 
 /// Observation-based statistics kept in constant memory, so a year of vehicles costs the
 /// same as a day of them.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     n: u64,
     mean: f64,
@@ -53,26 +53,29 @@ impl Tally {
         self.max = self.max.max(o.max);
     }
 
-    /// Appends the exact state as integers (for checkpoints that must resume bit for bit).
-    pub fn encode(&self, out: &mut Vec<u64>) {
-        out.extend([
-            self.n,
-            self.mean.to_bits(),
-            self.m2.to_bits(),
-            self.min.to_bits(),
-            self.max.to_bits(),
-        ]);
-    }
-
-    /// Reads back what [`Tally::encode`] wrote.
-    pub fn decode(it: &mut impl Iterator<Item = u64>) -> Option<Self> {
-        Some(Self {
-            n: it.next()?,
-            mean: f64::from_bits(it.next()?),
-            m2: f64::from_bits(it.next()?),
-            min: f64::from_bits(it.next()?),
-            max: f64::from_bits(it.next()?),
-        })
+    /// Checks that a tally read back from a checkpoint is one that [`Tally::add`] can
+    /// produce from `n` finite observations, so a damaged file cannot put NaN or an
+    /// impossible count into the results. Returns what is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.n == 0 {
+            let empty = Tally::default();
+            if self.mean.to_bits() != empty.mean.to_bits()
+                || self.m2.to_bits() != empty.m2.to_bits()
+                || self.min != empty.min
+                || self.max != empty.max
+            {
+                return Err("an empty tally holds values".into());
+            }
+            return Ok(());
+        }
+        let finite = [self.mean, self.m2, self.min, self.max].iter().all(|x| x.is_finite());
+        if !finite {
+            return Err("a tally holds a value that is not finite".into());
+        }
+        if self.m2 < 0.0 || self.min > self.max {
+            return Err("a tally's spread or range is impossible".into());
+        }
+        Ok(())
     }
 
     /// Number of observations.
@@ -125,5 +128,12 @@ mod tests {
         assert!((a.variance().unwrap() - 32.0 / 7.0).abs() < 1e-12);
         assert_eq!((a.min(), a.max(), a.count()), (Some(2.0), Some(9.0), 8));
         assert_eq!(Tally::default().mean(), None);
+        assert!(a.validate().is_ok() && Tally::default().validate().is_ok());
+        let mut bad = a;
+        bad.mean = f64::NAN;
+        assert!(bad.validate().is_err());
+        let mut bad = a;
+        bad.min = 100.0;
+        assert!(bad.validate().is_err());
     }
 }

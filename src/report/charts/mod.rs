@@ -24,6 +24,39 @@ const MAX_POINTS: usize = 600;
 /// Most points per line where several lines share a panel, so they stay apart.
 const MAX_POINTS_SHARED: usize = 200;
 
+/// The kinds of chart drawn, each into `KIND_PORT.png` and `.svg` (`KIND_PORT_N` when a
+/// port's panels take several files): the names `--force` recognises in `charts/` as
+/// bordersim's own, so a user's own files there are never removed.
+pub const CHART_KINDS: [&str; 8] = [
+    "queue",
+    "utilization",
+    "throughput",
+    "time_in_system",
+    "drivers",
+    "compare",
+    "compare_difference",
+    "compare_queue",
+];
+
+/// True when `file` is named as a chart bordersim draws: a kind from [`CHART_KINDS`], `_`,
+/// a port name (letters, digits, `_`, `-`, as scenario names allow) and `.png` or `.svg`.
+pub fn is_chart_file(file: &str) -> bool {
+    let Some(stem) = file.strip_suffix(".png").or_else(|| file.strip_suffix(".svg")) else {
+        return false;
+    };
+    CHART_KINDS.iter().any(|kind| {
+        stem.strip_prefix(kind)
+            .and_then(|r| r.strip_prefix('_'))
+            .is_some_and(|port| {
+                !port.is_empty()
+                    && port.len() <= 72
+                    && port
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            })
+    })
+}
+
 /// "" when rows are drawn as they are, else what each point averages.
 fn averaging(group: usize, interval_min: f64) -> String {
     if group <= 1 {
@@ -127,24 +160,6 @@ fn bad(dir: &Path, msg: String) -> Error {
     Error::Usage(format!("{}: {msg}", dir.display()))
 }
 
-/// A temporary file that is removed when dropped unless [`TempFile::keep`] was called, so
-/// that a chart that fails half-way leaves no `.tmp-` file behind.
-struct TempFile(Option<PathBuf>);
-
-impl TempFile {
-    fn keep(mut self) {
-        self.0 = None;
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if let Some(p) = self.0.take() {
-            let _ = std::fs::remove_file(p);
-        }
-    }
-}
-
 /// Writes `chart` as NAME.png and NAME.svg in `dir`, each through a temporary file that is
 /// renamed into place only when both are drawn, and removed on any failure.
 fn save(dir: &Path, name: &str, chart: &Chart) -> Result<Vec<PathBuf>, Error> {
@@ -155,24 +170,24 @@ fn save(dir: &Path, name: &str, chart: &Chart) -> Result<Vec<PathBuf>, Error> {
     };
     let png = dir.join(format!("{name}.png"));
     let svg = dir.join(format!("{name}.svg"));
-    let tmp_png = dir.join(format!(".{name}.tmp-{}.png", std::process::id()));
-    let tmp_svg = dir.join(format!(".{name}.tmp-{}.svg", std::process::id()));
-    let guards = [TempFile(Some(tmp_png.clone())), TempFile(Some(tmp_svg.clone()))];
+    // Registered, so an error or a second Ctrl-C removes them.
+    let png_tmp = super::atomic::Temp::new(dir.join(format!(".{name}.tmp-{}.png", std::process::id())));
+    let svg_tmp = super::atomic::Temp::new(dir.join(format!(".{name}.tmp-{}.svg", std::process::id())));
+    let (tmp_png, tmp_svg) = (png_tmp.path(), svg_tmp.path());
     {
-        let root = BitMapBackend::new(&tmp_png, style::SIZE).into_drawing_area();
+        let root = BitMapBackend::new(tmp_png, style::SIZE).into_drawing_area();
         draw::render(&root, chart).map_err(|e| out(&png, e))?;
     }
     {
-        let root = SVGBackend::new(&tmp_svg, style::SIZE).into_drawing_area();
+        let root = SVGBackend::new(tmp_svg, style::SIZE).into_drawing_area();
         draw::render(&root, chart).map_err(|e| out(&svg, e))?;
     }
-    for (tmp, dest) in [(&tmp_png, &png), (&tmp_svg, &svg)] {
+    for (tmp, dest) in [(tmp_png, &png), (tmp_svg, &svg)] {
         if !tmp.is_file() {
             return Err(out(dest, "the chart was not written".into()));
         }
         std::fs::rename(tmp, dest).map_err(|e| out(dest, e.to_string()))?;
     }
-    guards.into_iter().for_each(TempFile::keep);
     Ok(vec![png, svg])
 }
 
@@ -542,22 +557,4 @@ pub fn draw_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         written.extend(save(&out, name, chart)?);
     }
     Ok(written)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_temporary_chart_file_is_removed_unless_kept() {
-        let dir = std::env::temp_dir().join(format!("bordersim-tempfile-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let (a, b) = (dir.join(".a.tmp-1.png"), dir.join(".b.tmp-1.png"));
-        std::fs::write(&a, b"half").unwrap();
-        std::fs::write(&b, b"whole").unwrap();
-        drop(TempFile(Some(a.clone())));
-        TempFile(Some(b.clone())).keep();
-        assert!(!a.exists() && b.exists());
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
 }
