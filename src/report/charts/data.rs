@@ -200,6 +200,15 @@ const STAGE_METRICS: [&str; 4] = ["queue", "in_stage", "busy", "servers_open"];
 const FLOW_METRICS: [&str; 4] = ["arrivals", "completed", "completed_vehicles", "turned_away"];
 const PORT_METRICS: [&str; 2] = ["in_system", "drivers_busy"];
 
+/// The first line of a CSV file must be its header exactly.
+fn expect_header(line: &str, header: &str) -> Result<(), Problem> {
+    if line == header {
+        Ok(())
+    } else {
+        Err(at(1, format!("unexpected header {}: expected {header}", shown(line))))
+    }
+}
+
 /// Parses and checks timeseries.csv (the format [`crate::report::csv::write_timeseries`]
 /// writes): its ports, stages and modes must be those of `ports` (from summary.json), and
 /// no row may count more replications than `replications`.
@@ -207,18 +216,7 @@ pub fn parse_timeseries(r: impl BufRead, ports: &PortNames, replications: u64) -
     let mut t = Timeseries::default();
     let rows = for_each_line(r, |n, line| {
         if n == 1 {
-            return if line == crate::report::csv::HEADER {
-                Ok(())
-            } else {
-                Err(at(
-                    1,
-                    format!(
-                        "unexpected header {}: expected {}",
-                        shown(line),
-                        crate::report::csv::HEADER
-                    ),
-                ))
-            };
+            return expect_header(line, crate::report::csv::HEADER);
         }
         let f: Vec<&str> = line.split(',').collect();
         if f.len() != 12 {
@@ -461,18 +459,7 @@ pub fn parse_distribution(
     let mut out: BTreeMap<(String, String), Vec<CdfPoint>> = BTreeMap::new();
     let rows = for_each_line(r, |n, line| {
         if n == 1 {
-            return if line == crate::report::distribution::HEADER {
-                Ok(())
-            } else {
-                Err(at(
-                    1,
-                    format!(
-                        "unexpected header {}: expected {}",
-                        shown(line),
-                        crate::report::distribution::HEADER
-                    ),
-                ))
-            };
+            return expect_header(line, crate::report::distribution::HEADER);
         }
         let f: Vec<&str> = line.split(',').collect();
         if f.len() != 4 {
@@ -823,11 +810,7 @@ pub fn parse_compare_series(
     let mut all: BTreeMap<(String, String, String, String), Series> = BTreeMap::new();
     let rows = for_each_line(r, |n, line| {
         if n == 1 {
-            return if line == header {
-                Ok(())
-            } else {
-                Err(at(1, format!("unexpected header {}: expected {header}", shown(line))))
-            };
+            return expect_header(line, header);
         }
         let f: Vec<&str> = line.split(',').collect();
         if f.len() != 9 {
