@@ -3,6 +3,14 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+/// An event that knows where it stands among simultaneous events: the calendar takes the
+/// priority from the event itself, so no call site can pass a number that disagrees with
+/// the event's kind.
+pub trait Prioritised {
+    /// Tie-break among events at the same time: lower runs first.
+    fn priority(&self) -> u8;
+}
+
 /// Simulation time in minutes since the start of the run.
 ///
 /// One unit everywhere (minutes) so that clearance times, rates and schedules never need
@@ -66,13 +74,13 @@ pub struct Calendar<E> {
     seq: u64,
 }
 
-impl<E> Default for Calendar<E> {
+impl<E: Prioritised> Default for Calendar<E> {
     fn default() -> Self {
         Self::with_capacity(0)
     }
 }
 
-impl<E> Calendar<E> {
+impl<E: Prioritised> Calendar<E> {
     /// A calendar at time zero whose heap is sized up front, so that a run whose number of
     /// pending events stays below `capacity` never allocates.
     pub fn with_capacity(capacity: usize) -> Self {
@@ -101,10 +109,11 @@ impl<E> Calendar<E> {
         self.heap.is_empty()
     }
 
-    /// Schedules `event` at absolute time `at`. Lower `priority` runs first among events at
-    /// the same time; equal priorities run in scheduling order.
+    /// Schedules `event` at absolute time `at`. Among events at the same time the lower
+    /// [`Prioritised::priority`] runs first; equal priorities run in scheduling order.
     #[inline]
-    pub fn schedule(&mut self, at: Time, priority: u8, event: E) {
+    pub fn schedule(&mut self, at: Time, event: E) {
+        let priority = event.priority();
         debug_assert!(at >= self.now, "event scheduled in the past: {at} < {}", self.now);
         // `max` also turns -0.0 and NaN into a valid time: the clock never goes back.
         let time = at.max(self.now);
@@ -119,8 +128,8 @@ impl<E> Calendar<E> {
 
     /// Schedules `event` `delay` minutes from now.
     #[inline]
-    pub fn schedule_in(&mut self, delay: Time, priority: u8, event: E) {
-        self.schedule(self.now + delay, priority, event);
+    pub fn schedule_in(&mut self, delay: Time, event: E) {
+        self.schedule(self.now + delay, event);
     }
 
     /// Time of the next event, if any.
@@ -149,14 +158,24 @@ impl<E> Calendar<E> {
 mod tests {
     use super::*;
 
+    /// A test event: its priority and a label.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    struct Ev<T>(u8, T);
+
+    impl<T> Prioritised for Ev<T> {
+        fn priority(&self) -> u8 {
+            self.0
+        }
+    }
+
     #[test]
     fn pops_by_time_then_priority_then_sequence() {
         let mut cal = Calendar::default();
-        cal.schedule(5.0, 1, "t5-p1-first");
-        cal.schedule(5.0, 0, "t5-p0");
-        cal.schedule(1.0, 9, "t1");
-        cal.schedule(5.0, 1, "t5-p1-second");
-        let order: Vec<_> = std::iter::from_fn(|| cal.pop().map(|(_, e)| e)).collect();
+        cal.schedule(5.0, Ev(1, "t5-p1-first"));
+        cal.schedule(5.0, Ev(0, "t5-p0"));
+        cal.schedule(1.0, Ev(9, "t1"));
+        cal.schedule(5.0, Ev(1, "t5-p1-second"));
+        let order: Vec<_> = std::iter::from_fn(|| cal.pop().map(|(_, e)| e.1)).collect();
         assert_eq!(order, vec!["t1", "t5-p0", "t5-p1-first", "t5-p1-second"]);
     }
 
@@ -165,22 +184,22 @@ mod tests {
         let mut cal = Calendar::default();
         let times = [3.5, 0.0, 1e-300, 1e12, 2.0, 1440.25, 0.5];
         for (i, t) in times.iter().enumerate() {
-            cal.schedule(*t, (i % 3) as u8, *t);
+            cal.schedule(*t, Ev((i % 3) as u8, *t));
         }
         let mut sorted = times.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let popped: Vec<f64> = std::iter::from_fn(|| cal.pop().map(|(_, e)| e)).collect();
+        let popped: Vec<f64> = std::iter::from_fn(|| cal.pop().map(|(_, e)| e.1)).collect();
         assert_eq!(popped, sorted);
     }
 
     #[test]
     fn clock_follows_popped_events() {
         let mut cal = Calendar::default();
-        cal.schedule(2.5, 0, ());
-        cal.schedule_in(1.0, 0, ());
+        cal.schedule(2.5, Ev(0, ()));
+        cal.schedule_in(1.0, Ev(0, ()));
         assert_eq!(cal.pop().map(|(t, _)| t), Some(1.0));
         assert_eq!(cal.now(), 1.0);
-        cal.schedule_in(0.5, 0, ());
+        cal.schedule_in(0.5, Ev(0, ()));
         assert_eq!(cal.pop().map(|(t, _)| t), Some(1.5));
         assert_eq!(cal.pop().map(|(t, _)| t), Some(2.5));
         assert!(cal.is_empty());

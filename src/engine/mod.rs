@@ -5,6 +5,6 @@ pub mod calendar;
 pub mod date;
 pub mod run;
 
-pub use calendar::{Calendar, Time};
+pub use calendar::{Calendar, Prioritised, Time};
 pub use date::{CivilDate, StartInstant};
 pub use run::{Process, Stop, run};

@@ -1,13 +1,13 @@
 //! The run loop: pop the next event, hand it to the process, stop at the horizon.
 
-use super::calendar::{Calendar, Time};
+use super::calendar::{Calendar, Prioritised, Time};
 
 /// Anything driven by events. The engine owns the loop and the clock; the process owns the
 /// meaning of its events. Generic rather than a trait object so the loop is monomorphised
 /// and the event dispatch is a plain `match` in the process.
 pub trait Process {
     /// The event payload: usually a small `Copy` enum.
-    type Event;
+    type Event: Prioritised;
 
     /// Reacts to one event at time `now`, possibly scheduling more on `calendar`.
     fn handle(&mut self, now: Time, event: Self::Event, calendar: &mut Calendar<Self::Event>);
@@ -62,6 +62,17 @@ pub fn run<P: Process>(process: &mut P, calendar: &mut Calendar<P::Event>, horiz
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::calendar::Prioritised;
+
+    /// The ticker's only event.
+    #[derive(Debug, Clone, Copy)]
+    struct Tick;
+
+    impl Prioritised for Tick {
+        fn priority(&self) -> u8 {
+            0
+        }
+    }
 
     /// A counter that re-schedules itself every `step` minutes.
     struct Ticker {
@@ -70,10 +81,10 @@ mod tests {
     }
 
     impl Process for Ticker {
-        type Event = ();
-        fn handle(&mut self, now: Time, _: (), cal: &mut Calendar<()>) {
+        type Event = Tick;
+        fn handle(&mut self, now: Time, _: Tick, cal: &mut Calendar<Tick>) {
             self.seen.push(now);
-            cal.schedule_in(self.step, 0, ());
+            cal.schedule_in(self.step, Tick);
         }
     }
 
@@ -84,7 +95,7 @@ mod tests {
             seen: vec![],
         };
         let mut cal = Calendar::default();
-        cal.schedule(0.0, 0, ());
+        cal.schedule(0.0, Tick);
         let (n, stop) = run(&mut t, &mut cal, 3.0);
         assert_eq!(n, 4);
         assert_eq!(stop, Stop::Horizon);

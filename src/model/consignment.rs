@@ -56,14 +56,30 @@ impl Consignment {
 
 /// Fixed-slot storage: freed slots are reused, so a long run allocates only while the
 /// number of consignments inside the ports grows past anything seen before.
+/// A consignment's name in events: its slab slot and the slot's generation when the
+/// consignment took it. Slots are reused as consignments leave, so an event that outlives
+/// its consignment (a renege timer, a cancelled appointment) would otherwise act on whoever
+/// holds the slot next; the generation tells them apart when the event is popped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handle {
+    /// Slot in the slab.
+    pub slot: u32,
+    /// Generation of the slot when the handle was issued.
+    pub generation: u32,
+}
+
+/// Consignments inside the ports, in reusable slots, so the hot loop does not allocate once
+/// the slab has grown to the largest number inside at once. Queues hold slots (a consignment
+/// in a queue is alive); events hold [`Handle`]s, checked with [`Slab::current`].
 #[derive(Debug, Default)]
 pub struct Slab {
     items: Vec<Consignment>,
+    generations: Vec<u32>,
     free: Vec<u32>,
 }
 
 impl Slab {
-    /// Stores `c` and returns its id.
+    /// Stores `c` and returns its slot.
     #[inline]
     pub fn insert(&mut self, c: Consignment) -> u32 {
         match self.free.pop() {
@@ -73,23 +89,43 @@ impl Slab {
             }
             None => {
                 self.items.push(c);
+                self.generations.push(0);
                 (self.items.len() - 1) as u32
             }
         }
     }
 
-    /// Releases `id` for reuse.
+    /// Frees the slot of consignment `id`; handles issued for it stop being current.
     #[inline]
     pub fn remove(&mut self, id: u32) {
+        let g = &mut self.generations[id as usize];
+        *g = g.wrapping_add(1);
         self.free.push(id);
     }
 
-    /// Number of consignments currently stored.
+    /// A handle to the consignment now in slot `id`, for an event about it.
+    #[inline]
+    pub fn handle(&self, id: u32) -> Handle {
+        Handle {
+            slot: id,
+            generation: self.generations[id as usize],
+        }
+    }
+
+    /// The slot of the consignment `h` names, if it is still inside.
+    #[inline]
+    pub fn current(&self, h: Handle) -> Option<u32> {
+        // Freeing a slot moves its generation on, so only handles issued since it was last
+        // filled match.
+        (self.generations.get(h.slot as usize) == Some(&h.generation)).then_some(h.slot)
+    }
+
+    /// Consignments inside now.
     pub fn len(&self) -> usize {
         self.items.len() - self.free.len()
     }
 
-    /// True when no consignment is stored.
+    /// True when no consignment is inside.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -107,5 +143,51 @@ impl std::ops::IndexMut<u32> for Slab {
     #[inline]
     fn index_mut(&mut self, id: u32) -> &mut Consignment {
         &mut self.items[id as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(serial: u64) -> Consignment {
+        Consignment {
+            serial,
+            flow: 0,
+            vehicles: 1,
+            tag: 0.0,
+            arrived: 0.0,
+            ready: 0.0,
+            entered: 0.0,
+            path: [0; MAX_ROUTE],
+            len: 1,
+            pos: 0,
+            class: 0,
+            has_driver: false,
+            green: false,
+            on_reserved: false,
+            ticket: 0,
+        }
+    }
+
+    #[test]
+    fn a_handle_stops_being_current_when_its_slot_is_reused() {
+        let mut slab = Slab::default();
+        let a = slab.insert(one(1));
+        let ha = slab.handle(a);
+        assert_eq!(slab.current(ha), Some(a));
+        slab.remove(a);
+        assert_eq!(slab.current(ha), None, "a freed consignment's event must not act");
+        let b = slab.insert(one(2));
+        assert_eq!(b, a, "the slot is reused");
+        assert_eq!(
+            slab.current(ha),
+            None,
+            "the old handle must not reach the new consignment"
+        );
+        let hb = slab.handle(b);
+        assert_eq!(slab.current(hb), Some(b));
+        assert_eq!(slab[b].serial, 2);
+        assert_eq!(slab.len(), 1);
     }
 }

@@ -46,6 +46,19 @@ impl ClassQueue {
     }
 
     /// Consignments waiting.
+    /// Takes `id` out of the line wherever it stands (a consignment that gives up waiting),
+    /// keeping everyone else's order. Returns false when it was not waiting here.
+    pub fn remove(&mut self, id: u32) -> bool {
+        for q in &mut self.classes {
+            if let Some(i) = q.iter().position(|&x| x == id) {
+                q.remove(i);
+                self.len -= 1;
+                return true;
+            }
+        }
+        false
+    }
+
     #[inline]
     pub fn len(&self) -> u32 {
         self.len
@@ -74,5 +87,20 @@ mod tests {
         let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
         assert_eq!(order, vec![2, 4, 1, 3, 5]);
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn removing_a_waiting_consignment_keeps_the_others_in_order() {
+        let mut q = ClassQueue::new(2);
+        for (id, class) in [(1, 1), (2, 0), (3, 1), (4, 0)] {
+            q.push(id, class);
+        }
+        assert!(q.remove(3));
+        assert!(q.remove(2));
+        assert!(!q.remove(2), "already gone");
+        assert!(!q.remove(9), "never there");
+        assert_eq!(q.len(), 2);
+        let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
+        assert_eq!(order, vec![4, 1]);
     }
 }

@@ -1,12 +1,12 @@
 //! One replication of the clearance model on the event engine.
 
 use super::arrivals::ArrivalGen;
-use super::consignment::{Consignment, Slab};
+use super::consignment::{Consignment, Handle, Slab};
 use super::failure::{Failure, usable_clearance_time};
 use super::series::SeriesRecorder;
 use super::spec::{MAX_ROUTE, ModelSpec, RouteStep, SplitRule, StageKind};
 use super::state::{FlowState, PoolState, PortState, StageState};
-use crate::engine::{self, Calendar, Process, Time};
+use crate::engine::{self, Calendar, Prioritised, Process, Time};
 use crate::policy::{ClearancePolicy, ClearanceRequest};
 use crate::random::{StreamRng, stream};
 use rand::Rng;
@@ -52,8 +52,8 @@ pub enum Event {
     Schedule(u32),
     /// Midnight: daily quotas start again.
     Midnight,
-    /// A consignment finishes its clearance or dwell (consignment id).
-    Done(u32),
+    /// A consignment finishes its clearance or dwell.
+    Done(Handle),
     /// A driver of pool (index) is back and free.
     DriverFree(u32),
     /// The next consignment of a flow (index) arrives.
@@ -62,11 +62,12 @@ pub enum Event {
     Demand(u32),
 }
 
-impl Event {
+impl Prioritised for Event {
     /// Tie-break among simultaneous events: bookkeeping first, then lanes opening, then
     /// completions (which free servers), then arrivals, so an arrival at the exact moment a
     /// lane frees up finds it free.
-    fn priority(self) -> u8 {
+    #[inline]
+    fn priority(&self) -> u8 {
         match self {
             Event::Report | Event::WarmupEnd => 0,
             Event::Schedule(_) | Event::Midnight => 1,
@@ -238,32 +239,32 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         let mut cal = Calendar::with_capacity(1024);
         for (f, g) in self.gens.iter_mut().enumerate() {
             if let Some(t) = g.next(&spec.start, 0.0, spec.horizon, &mut self.streams.arrivals[f]) {
-                cal.schedule(t, Event::Arrival(0).priority(), Event::Arrival(f as u32));
+                cal.schedule(t, Event::Arrival(f as u32));
             }
         }
         for (d, g) in self.demand_gens.iter_mut().enumerate() {
             if let Some(t) = g.next(&spec.start, 0.0, spec.horizon, &mut self.streams.demand[d]) {
-                cal.schedule(t, Event::Demand(0).priority(), Event::Demand(d as u32));
+                cal.schedule(t, Event::Demand(d as u32));
             }
         }
         for (i, s) in spec.stages.iter().enumerate() {
             if let Some(dt) = s.schedule.minutes_to_next_change(spec.start.minute_of_week(0.0))
                 && s.kind == StageKind::Servers
             {
-                cal.schedule(f64::from(dt), 1, Event::Schedule(i as u32));
+                cal.schedule(f64::from(dt), Event::Schedule(i as u32));
             }
         }
         if spec.stages.iter().any(|s| s.daily_cap.is_some()) {
             let first = f64::from(1440 - spec.start.minute_of_week(0.0) % 1440);
             if first < spec.horizon {
-                cal.schedule(first, 1, Event::Midnight);
+                cal.schedule(first, Event::Midnight);
             }
         }
         if spec.warmup > 0.0 {
-            cal.schedule(spec.warmup, 0, Event::WarmupEnd);
+            cal.schedule(spec.warmup, Event::WarmupEnd);
         }
         self.next_report = spec.report_interval.min(spec.horizon);
-        cal.schedule(self.next_report, 0, Event::Report);
+        cal.schedule(self.next_report, Event::Report);
         let (n, _) = engine::run(self, &mut cal, spec.horizon);
         self.events = n;
         &self.series
@@ -297,7 +298,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
     fn on_arrival(&mut self, now: Time, flow: usize, cal: &mut Calendar<Event>) {
         let spec = self.spec;
         if let Some(t) = self.gens[flow].next(&spec.start, now, spec.horizon, &mut self.streams.arrivals[flow]) {
-            cal.schedule(t, Event::Arrival(0).priority(), Event::Arrival(flow as u32));
+            cal.schedule(t, Event::Arrival(flow as u32));
         }
         self.admit(now, flow, flow, cal);
     }
@@ -307,7 +308,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
     fn on_demand(&mut self, now: Time, d: usize, cal: &mut Calendar<Event>) {
         let spec = self.spec;
         if let Some(t) = self.demand_gens[d].next(&spec.start, now, spec.horizon, &mut self.streams.demand[d]) {
-            cal.schedule(t, Event::Demand(0).priority(), Event::Demand(d as u32));
+            cal.schedule(t, Event::Demand(d as u32));
         }
         let dm = &spec.demands[d];
         // One draw per arrival under every rule, so the stream stays in step.
@@ -585,7 +586,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
                     });
                     return;
                 }
-                cal.schedule(now + t, Event::Done(0).priority(), Event::Done(id));
+                cal.schedule(now + t, Event::Done(self.cons.handle(id)));
             }
         }
     }
@@ -677,11 +678,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             let p = &spec.pools[pool];
             let rng = &mut self.streams.drivers[pool];
             let away = p.to_transit_lot.sample(rng) + p.return_trip.sample(rng);
-            cal.schedule(
-                now + away,
-                Event::DriverFree(0).priority(),
-                Event::DriverFree(pool as u32),
-            );
+            cal.schedule(now + away, Event::DriverFree(pool as u32));
         }
         self.log(Trace::Leave {
             t: now,
@@ -705,7 +702,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         st.open_tw.set(now, f64::from(st.open));
         st.touch_avail(now);
         if let Some(dt) = sched.minutes_to_next_change(mow) {
-            cal.schedule(now + f64::from(dt), 1, Event::Schedule(s as u32));
+            cal.schedule(now + f64::from(dt), Event::Schedule(s as u32));
         }
         // A closing lane keeps its consignment until it is done (overtime); an opening lane
         // takes the next in line.
@@ -722,7 +719,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         }
         // A quota opening exactly at the horizon would start clearances nobody sees end.
         if now + 1440.0 < self.spec.horizon {
-            cal.schedule(now + 1440.0, 1, Event::Midnight);
+            cal.schedule(now + 1440.0, Event::Midnight);
         }
     }
 
@@ -760,7 +757,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         self.series = series;
         if now < self.spec.horizon {
             self.next_report = (self.next_report + self.spec.report_interval).min(self.spec.horizon);
-            cal.schedule(self.next_report, 0, Event::Report);
+            cal.schedule(self.next_report, Event::Report);
         }
     }
 
@@ -801,7 +798,11 @@ impl<P: ClearancePolicy> Process for Simulation<'_, P> {
         match event {
             Event::Arrival(f) => self.on_arrival(now, f as usize, cal),
             Event::Demand(d) => self.on_demand(now, d as usize, cal),
-            Event::Done(id) => self.advance(now, id, cal),
+            Event::Done(h) => {
+                if let Some(id) = self.cons.current(h) {
+                    self.advance(now, id, cal);
+                }
+            }
             Event::DriverFree(p) => self.on_driver_free(now, p as usize, cal),
             Event::Schedule(s) => self.on_schedule(now, s as usize, cal),
             Event::Midnight => self.on_midnight(now, cal),
