@@ -298,6 +298,6 @@ fn the_bundled_green_lane_variant_reserves_one_inspection_lane() {
     let set = parse_set(&src, Path::new("baktu.toml"), Overrides::default()).unwrap();
     let lane = set.get("green_lane").expect("bundled variant");
     let insp = lane.spec.stages.iter().position(|s| s.name == "inspection").unwrap();
-    assert_eq!(lane.spec.stages[insp].reserved, 1);
+    assert_eq!(lane.spec.stages[insp].timeline.reserved, 1);
     assert!((lane.spec.green_share - 0.5).abs() < 1e-12);
 }

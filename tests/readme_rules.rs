@@ -73,7 +73,7 @@ fn schedule_at(windows: &str, day: u32, hh: u32) -> u32 {
         + &format!(
             "[ports.p.stages.lane]\nkind = \"servers\"\nservers = 0\nschedule = [{windows}]\nclearance = {{ dist = \"constant\", value = 1 }}\n\n[ports.p.flows.car]\nevery_min = 60\nroute = [\"lane\"]\n"
         );
-    parse(&src).spec.stages[0].schedule.at(day * 1440 + hh * 60)
+    parse(&src).spec.stages[0].timeline.weekly.at(day * 1440 + hh * 60)
 }
 
 #[test]

@@ -207,7 +207,7 @@ impl<P: ClearancePolicy> Simulation<'_, P> {
                 out.push((key("stay_mean_min"), st.stay.mean()));
                 out.push((key("blocked"), Some(st.blocked as f64)));
                 out.push((key("turned_away"), Some(st.turned_away as f64)));
-                if ss.daily_cap.is_some() {
+                if ss.timeline.has_quota() {
                     // How often the quota, not the lanes, set the day's throughput: over the
                     // calendar days the measured window touches, partial ones included.
                     out.push((

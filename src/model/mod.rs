@@ -13,6 +13,7 @@
 //!   the return trip.
 
 pub mod arrivals;
+pub mod capacity;
 pub mod consignment;
 pub mod failure;
 pub mod metrics;
@@ -25,6 +26,7 @@ pub mod sim;
 pub mod spec;
 pub mod state;
 
+pub use capacity::{Capacity, Period, Setting, Timeline};
 pub use failure::Failure;
 pub use metrics::{MetricKey, Metrics, Scope};
 pub use schedule::Schedule;

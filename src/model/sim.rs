@@ -48,8 +48,11 @@ pub enum Event {
     Report,
     /// End of the warm-up: statistics restart.
     WarmupEnd,
-    /// A stage's open-server count changes (index of the stage).
-    Schedule(u32),
+    /// A stage's capacity may change: its weekly schedule or a dated period turns over
+    /// (index of the stage).
+    Capacity(u32),
+    /// A route probability changes (index into `ModelSpec::route_changes`).
+    Route(u32),
     /// Midnight: daily quotas start again.
     Midnight,
     /// A consignment finishes its clearance or dwell.
@@ -70,7 +73,7 @@ impl Prioritised for Event {
     fn priority(&self) -> u8 {
         match self {
             Event::Report | Event::WarmupEnd => 0,
-            Event::Schedule(_) | Event::Midnight => 1,
+            Event::Capacity(_) | Event::Route(_) | Event::Midnight => 1,
             Event::Done(_) | Event::DriverFree(_) => 2,
             Event::Arrival(_) | Event::Demand(_) => 3,
         }
@@ -138,6 +141,8 @@ pub struct Simulation<'a, P> {
     gens: Vec<ArrivalGen>,
     demand_gens: Vec<ArrivalGen>,
     cons: Slab,
+    /// Each flow's route with the probabilities in force now (dated route changes edit it).
+    routes: Vec<Vec<RouteStep>>,
     pub(super) stages: Vec<StageState>,
     pub(super) flows: Vec<FlowState>,
     pub(super) pools: Vec<PoolState>,
@@ -168,14 +173,9 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             .stages
             .iter()
             .map(|s| {
-                let open = match s.kind {
-                    StageKind::Servers => s.schedule.at(spec.start.minute_of_week(0.0)),
-                    StageKind::Dwell | StageKind::Driver { .. } => u32::MAX,
-                };
                 let c = if s.priority { classes } else { 1 };
-                let mut st = StageState::new(c, modes, open, s.capacity.unwrap_or(u32::MAX));
-                st.reserved = s.reserved;
-                st.daily_cap = s.daily_cap.unwrap_or(u32::MAX);
+                let mut st = StageState::new(c, modes, 0, s.capacity.unwrap_or(u32::MAX));
+                st.set_capacity(s.kind, s.timeline.at(&spec.start, 0.0, 0));
                 st
             })
             .collect();
@@ -199,6 +199,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             gens: spec.flows.iter().map(|f| ArrivalGen::new(&f.arrivals)).collect(),
             demand_gens: spec.demands.iter().map(|d| ArrivalGen::new(&d.arrivals)).collect(),
             cons: Slab::default(),
+            routes: spec.flows.iter().map(|f| f.route.clone()).collect(),
             stages,
             flows: vec![FlowState::default(); spec.flows.len()],
             pools,
@@ -248,13 +249,14 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             }
         }
         for (i, s) in spec.stages.iter().enumerate() {
-            if let Some(dt) = s.schedule.minutes_to_next_change(spec.start.minute_of_week(0.0))
-                && s.kind == StageKind::Servers
-            {
-                cal.schedule(f64::from(dt), Event::Schedule(i as u32));
+            if let Some(t) = s.timeline.next_change(&spec.start, 0.0) {
+                cal.schedule(t, Event::Capacity(i as u32));
             }
         }
-        if spec.stages.iter().any(|s| s.daily_cap.is_some()) {
+        for (i, c) in spec.route_changes.iter().enumerate() {
+            cal.schedule(c.at, Event::Route(i as u32));
+        }
+        if spec.stages.iter().any(|s| s.timeline.has_quota()) {
             let first = f64::from(1440 - spec.start.minute_of_week(0.0) % 1440);
             if first < spec.horizon {
                 cal.schedule(first, Event::Midnight);
@@ -277,17 +279,8 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         let mut path = [0u16; MAX_ROUTE];
         let mut len = 0usize;
         let rng = &mut self.streams.routes[flow];
-        for step in &self.spec.flows[flow].route {
-            let stage = match step {
-                RouteStep::Always(s) => Some(*s),
-                RouteStep::Maybe(s, p) => (rng.random::<f64>() < *p).then_some(*s),
-                RouteStep::Choose(options) => {
-                    let u: f64 = rng.random();
-                    let i = options.partition_point(|&(_, c)| c <= u).min(options.len() - 1);
-                    Some(options[i].0)
-                }
-            };
-            if let Some(s) = stage {
+        for step in &self.routes[flow] {
+            if let Some(s) = step.pick(rng) {
                 path[len] = s as u16;
                 len += 1;
             }
@@ -428,14 +421,16 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         if now >= self.spec.warmup {
             st.entered += 1;
         }
-        if st.reserved > 0 {
-            // Two lines and two kinds of server: let the dispatcher place it.
+        if st.two_lines() {
+            // Two lines and two kinds of server: let the dispatcher place it. Once reserved
+            // lanes are gone (a dated change), the green line drains by entry order and
+            // newcomers join the general line.
             self.ticket += 1;
             let c = &mut self.cons[id];
             c.ticket = self.ticket;
             let green = c.green;
             let st = &mut self.stages[s];
-            if green {
+            if green && st.reserved > 0 {
                 st.green.push(id, class);
             } else {
                 st.queue.push(id, class);
@@ -490,7 +485,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
     /// Starts service for as many waiting consignments as the stage has free servers (or
     /// its pool has free drivers).
     fn dispatch(&mut self, now: Time, s: usize, cal: &mut Calendar<Event>) {
-        if self.stages[s].reserved > 0 {
+        if self.stages[s].two_lines() {
             return self.dispatch_reserved(now, s, cal);
         }
         while !self.stages[s].queue.is_empty() && self.has_free_server(s) {
@@ -512,8 +507,10 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             }
             // Reserved lanes never take the last open lane: someone must serve the general line.
             let reserved = st.reserved.min(st.open.saturating_sub(1));
-            let reserved_free = st.busy_reserved < reserved;
-            let general_free = st.busy - st.busy_reserved < st.open - reserved;
+            // `busy < open` matters only after the reserved count fell below the green
+            // consignments still on reserved lanes.
+            let reserved_free = st.busy_reserved < reserved && st.busy < st.open;
+            let general_free = st.busy - st.busy_reserved < st.open - reserved && st.busy < st.open;
             let take = if reserved_free && !st.green.is_empty() {
                 Some((true, true))
             } else if general_free {
@@ -693,20 +690,32 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         self.cons.remove(id);
     }
 
-    fn on_schedule(&mut self, now: Time, s: usize, cal: &mut Calendar<Event>) {
+    /// A stage's capacity may have changed: ask its timeline (weekly schedule, dated
+    /// periods, lanes out of service) and book the next change.
+    fn on_capacity(&mut self, now: Time, s: usize, cal: &mut Calendar<Event>) {
         let spec = self.spec;
-        let mow = spec.start.minute_of_week(now);
-        let sched = &spec.stages[s].schedule;
+        let tl = &spec.stages[s].timeline;
         let st = &mut self.stages[s];
-        st.open = sched.at(mow);
-        st.open_tw.set(now, f64::from(st.open));
-        st.touch_avail(now);
-        if let Some(dt) = sched.minutes_to_next_change(mow) {
-            cal.schedule(now + f64::from(dt), Event::Schedule(s as u32));
+        let kind = spec.stages[s].kind;
+        st.set_capacity(kind, tl.at(&spec.start, now, st.down));
+        if kind == StageKind::Servers {
+            st.open_tw.set(now, f64::from(st.open));
+            st.touch_avail(now);
+        }
+        if let Some(t) = tl.next_change(&spec.start, now) {
+            cal.schedule(t, Event::Capacity(s as u32));
         }
         // A closing lane keeps its consignment until it is done (overtime); an opening lane
         // takes the next in line.
         self.dispatch(now, s, cal);
+    }
+
+    /// A dated route change: consignments arriving from now on take the new probability.
+    fn on_route(&mut self, i: usize) {
+        let c = self.spec.route_changes[i];
+        if let RouteStep::Maybe(_, p) = &mut self.routes[c.flow][c.step] {
+            *p = c.probability;
+        }
     }
 
     /// Daily quotas start again; stages that had used theirs serve their queues.
@@ -804,7 +813,8 @@ impl<P: ClearancePolicy> Process for Simulation<'_, P> {
                 }
             }
             Event::DriverFree(p) => self.on_driver_free(now, p as usize, cal),
-            Event::Schedule(s) => self.on_schedule(now, s as usize, cal),
+            Event::Capacity(s) => self.on_capacity(now, s as usize, cal),
+            Event::Route(i) => self.on_route(i as usize),
             Event::Midnight => self.on_midnight(now, cal),
             Event::Report => self.on_report(now, cal),
             Event::WarmupEnd => self.on_warmup_end(now),

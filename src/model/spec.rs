@@ -1,7 +1,7 @@
 //! The resolved model: every name turned into an index, every rate into minutes, ready to
 //! simulate. The scenario layer builds it from TOML; a library user may build it by hand.
 
-use super::schedule::Schedule;
+use super::capacity::Timeline;
 use crate::engine::StartInstant;
 use crate::random::Dist;
 
@@ -37,6 +37,9 @@ pub struct ModelSpec {
     /// Share of consignments in the green channel, for stages with reserved servers (0 when
     /// no stage reserves any). A consignment is green when its arrival tag is below it.
     pub green_share: f64,
+    /// Route probabilities that change during the run, in the order they take effect among
+    /// changes at the same minute.
+    pub route_changes: Vec<RouteChange>,
 }
 
 /// A border port.
@@ -104,17 +107,13 @@ pub struct StageSpec {
     pub port: usize,
     /// Servers, dwell or driver queue.
     pub kind: StageKind,
-    /// Servers open over the week (only for `Servers`).
-    pub schedule: Schedule,
+    /// Servers open over time (only for `Servers`), reserved lanes and the daily quota:
+    /// the weekly schedule with its dated periods.
+    pub timeline: Timeline,
     /// Most consignments in the stage (queue plus service); `None` is unlimited.
     pub capacity: Option<u32>,
     /// Serve lower priority classes first (FIFO within a class) instead of plain FIFO.
     pub priority: bool,
-    /// Servers reserved for green-channel consignments (the others serve everyone).
-    pub reserved: u32,
-    /// Most clearances started per calendar day (midnight to midnight); `None` is no quota.
-    /// Models a neighbour's daily cap or an e-queue's slots, which bind regardless of lanes.
-    pub daily_cap: Option<u32>,
 }
 
 /// How arrivals of a flow are generated.
@@ -157,6 +156,49 @@ pub enum RouteStep {
     Maybe(usize, f64),
     /// Visit exactly one of these stages, with cumulative probabilities ending at 1.
     Choose(Vec<(usize, f64)>),
+}
+
+impl RouteStep {
+    /// Every stage this step can send a consignment to, so callers that ask "does the route
+    /// pass stage s" do not each spell out the step kinds.
+    pub fn stages(&self) -> impl Iterator<Item = usize> + '_ {
+        let (one, many) = match self {
+            RouteStep::Always(s) | RouteStep::Maybe(s, _) => (Some(*s), &[][..]),
+            RouteStep::Choose(options) => (None, &options[..]),
+        };
+        one.into_iter().chain(many.iter().map(|&(s, _)| s))
+    }
+
+    /// The stage this step sends a consignment to, if any. Optional and choice steps take
+    /// one uniform draw from `rng` each (also when the probability is 0 or 1, so routing
+    /// streams stay in step between variants that change it); fixed steps take none.
+    #[inline]
+    pub fn pick<R: rand::Rng>(&self, rng: &mut R) -> Option<usize> {
+        match self {
+            RouteStep::Always(s) => Some(*s),
+            RouteStep::Maybe(s, p) => (rng.random::<f64>() < *p).then_some(*s),
+            RouteStep::Choose(options) => {
+                let u: f64 = rng.random();
+                let i = options.partition_point(|&(_, c)| c <= u).min(options.len() - 1);
+                Some(options[i].0)
+            }
+        }
+    }
+}
+
+/// A dated change of one optional route step's probability, made by a policy in force for
+/// part of the run (an `inspection_rate` inside a `reform`): consignments arriving from `at`
+/// on take the new probability.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RouteChange {
+    /// Minute from which it holds.
+    pub at: f64,
+    /// Flow index.
+    pub flow: usize,
+    /// Index of the step in the flow's route (a `RouteStep::Maybe`).
+    pub step: usize,
+    /// The new probability.
+    pub probability: f64,
 }
 
 /// Consignments of one mode arriving at one port.

@@ -1,6 +1,8 @@
 //! Run-time state and streamed statistics of stages, flows, driver pools and ports.
 
+use super::capacity::Capacity;
 use super::queue::ClassQueue;
+use super::spec::StageKind;
 use crate::stats::{Histogram, Tally, TimeWeighted};
 use std::collections::VecDeque;
 
@@ -56,6 +58,8 @@ pub struct StageState {
     pub blocked_in: VecDeque<u32>,
     /// Servers open now (u32::MAX for a dwell).
     pub open: u32,
+    /// Lanes out of service now, which the timeline takes off what is scheduled.
+    pub down: u32,
     /// Consignments in service, or finished and blocked, here.
     pub busy: u32,
     /// Consignments in the stage (queue plus service).
@@ -101,6 +105,7 @@ impl StageState {
             busy_reserved: 0,
             blocked_in: VecDeque::new(),
             open,
+            down: 0,
             busy: 0,
             occupancy: 0,
             capacity,
@@ -130,6 +135,24 @@ impl StageState {
     #[inline]
     pub fn has_room(&self) -> bool {
         self.occupancy < self.capacity
+    }
+
+    /// Takes the capacity its timeline gives now. Only lanes have an open count; a dwell or
+    /// driver stage is never short of servers.
+    pub fn set_capacity(&mut self, kind: StageKind, c: Capacity) {
+        self.open = match kind {
+            StageKind::Servers => c.open,
+            StageKind::Dwell | StageKind::Driver { .. } => u32::MAX,
+        };
+        self.reserved = c.reserved;
+        self.daily_cap = c.daily_cap;
+    }
+
+    /// True when the stage keeps a green line beside the general one: it reserves lanes
+    /// now, or green consignments still wait from when it did.
+    #[inline]
+    pub fn two_lines(&self) -> bool {
+        self.reserved > 0 || !self.green.is_empty()
     }
 
     /// Updates the available-servers level after `open` or `busy` changed.

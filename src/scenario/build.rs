@@ -7,7 +7,7 @@ use crate::engine::StartInstant;
 use crate::engine::date::parse_hhmm;
 use crate::model::{
     ArrivalSpec, DemandSpec, DriverPoolSpec, FlowSpec, MAX_ROUTE, ModeKind, ModeSpec, ModelSpec, PortSpec, RouteStep,
-    Schedule, SplitRule, StageKind, StageSpec,
+    Schedule, SplitRule, StageKind, StageSpec, Timeline,
 };
 use crate::policy::DistributionPolicy;
 use crate::random::Dist;
@@ -324,11 +324,7 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
             };
             let flow = build_flow(f, &fp, pi, mode, &modes[mode], &stage_index, &stages)?;
             for step in &flow.route {
-                let on_route: Vec<usize> = match step {
-                    RouteStep::Always(s) | RouteStep::Maybe(s, _) => vec![*s],
-                    RouteStep::Choose(v) => v.iter().map(|x| x.0).collect(),
-                };
-                for s in on_route {
+                for s in step.stages() {
                     if default_dist[s].is_none() && mode_dist[s][mode].is_none() {
                         return Err(pp.child("stages").child(&stages[s].name).child("clearance").invalid(format!(
                             "missing: mode `{mname}` passes this stage, so give `clearance` (minutes), e.g. {{ dist = \"exponential\", mean = 20 }}, or clearance_by_mode.{mname}"
@@ -388,6 +384,7 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
         pools,
         demands,
         green_share: 0.0,
+        route_changes: Vec::new(),
     };
     Ok(Built {
         spec,
@@ -690,11 +687,12 @@ fn build_stage(
             name: name.to_string(),
             port,
             kind,
-            schedule,
+            timeline: Timeline {
+                daily_cap: s.daily_cap.unwrap_or(u32::MAX),
+                ..Timeline::weekly(schedule)
+            },
             capacity: s.capacity,
             priority,
-            reserved: 0,
-            daily_cap: s.daily_cap,
         },
         dflt,
         by_mode,

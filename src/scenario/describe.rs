@@ -58,13 +58,13 @@ pub fn describe(sc: &Scenario) -> String {
         let _ = writeln!(o, "Port {}:", p.name);
         for (si, st) in s.stages.iter().enumerate().filter(|(_, st)| st.port == pi) {
             let kind = match st.kind {
-                StageKind::Servers if st.schedule.is_constant() => {
-                    format!("{} server(s) around the clock", st.schedule.max())
+                StageKind::Servers if st.timeline.weekly.is_constant() => {
+                    format!("{} server(s) around the clock", st.timeline.weekly.max())
                 }
                 StageKind::Servers => format!(
                     "servers on a weekly schedule: {} at most, {:.2} on average",
-                    st.schedule.max(),
-                    st.schedule.mean()
+                    st.timeline.weekly.max(),
+                    st.timeline.weekly.mean()
                 ),
                 StageKind::Dwell => "dwell, no server limit".into(),
                 StageKind::Driver { pool } => format!("waits for one of {} drivers", s.pools[pool].size),
@@ -74,20 +74,21 @@ pub fn describe(sc: &Scenario) -> String {
                 None => String::new(),
             };
             let disc = if st.priority { "; priority classes" } else { "" };
-            let quota = match st.daily_cap {
-                Some(c) => format!("; at most {c} clearances start per calendar day"),
-                None => String::new(),
+            let quota = match st.timeline.daily_cap {
+                u32::MAX => String::new(),
+                c => format!("; at most {c} clearances start per calendar day"),
             };
             let _ = writeln!(o, "  stage {}: {kind}{cap}{quota}{disc}", st.name);
+            if st.timeline.reserved > 0 {
+                let _ = writeln!(o, "    {} lane(s) reserved for the green channel", st.timeline.reserved);
+            }
+            for p in &st.timeline.periods {
+                let _ = writeln!(o, "    {}", period_text(&s.start, p));
+            }
             if !matches!(st.kind, StageKind::Driver { .. }) {
                 for (mi, m) in s.modes.iter().enumerate() {
                     let passes = s.flows.iter().any(|f| {
-                        f.port == pi
-                            && f.mode == mi
-                            && f.route.iter().any(|step| match step {
-                                RouteStep::Always(x) | RouteStep::Maybe(x, _) => *x == si,
-                                RouteStep::Choose(v) => v.iter().any(|(x, _)| *x == si),
-                            })
+                        f.port == pi && f.mode == mi && f.route.iter().any(|step| step.stages().any(|x| x == si))
                     });
                     if !passes {
                         continue;
@@ -170,4 +171,26 @@ fn arrivals_text(a: &ArrivalSpec, vehicles: f64) -> String {
         ArrivalSpec::List(v) => format!("{} listed arrivals", v.len()),
         ArrivalSpec::Shared(_) => "from a shared demand".to_string(),
     }
+}
+
+/// One dated period of a stage's timeline in words.
+fn period_text(start: &crate::engine::StartInstant, p: &crate::model::Period) -> String {
+    let mut what = Vec::new();
+    if let Some(n) = p.set.servers {
+        what.push(format!("{n} server(s) open"));
+    }
+    if let Some(n) = p.set.reserved {
+        what.push(format!("{n} lane(s) reserved for the green channel"));
+    }
+    match p.set.daily_cap {
+        Some(u32::MAX) => what.push("no daily quota".into()),
+        Some(n) => what.push(format!("at most {n} clearances start per calendar day")),
+        None => {}
+    }
+    let until = if p.to.is_finite() {
+        format!(" until {}", start.format(p.to))
+    } else {
+        String::new()
+    };
+    format!("from {}{until}: {}", start.format(p.from), what.join(", "))
 }

@@ -4,20 +4,25 @@
 use super::build::{Invalid, KeyPath};
 use super::format::PolicySpec;
 use crate::engine::StartInstant;
-use crate::model::{ModelSpec, RouteStep, StageKind};
+use crate::model::{ModelSpec, Period, RouteChange, RouteStep, Setting, StageKind, Timeline};
 use crate::policy::{BuiltinPolicy, DistributionPolicy, StageSet};
 use std::fmt::Write;
 
 /// Finds a stage by "stage" (unique across ports) or "port.stage".
-fn stage_index(model: &ModelSpec, name: &str, path: &KeyPath) -> Result<usize, Invalid> {
-    let found: Vec<usize> = match name.split_once('.') {
+/// The stages a policy's stage name can mean: `PORT.stage`, or `stage` at any port.
+fn stages_named(model: &ModelSpec, name: &str) -> Vec<usize> {
+    match name.split_once('.') {
         Some((port, stage)) => (0..model.stages.len())
             .filter(|&i| model.stages[i].name == stage && model.ports[model.stages[i].port].name == port)
             .collect(),
         None => (0..model.stages.len())
             .filter(|&i| model.stages[i].name == name)
             .collect(),
-    };
+    }
+}
+
+fn stage_index(model: &ModelSpec, name: &str, path: &KeyPath) -> Result<usize, Invalid> {
+    let found = stages_named(model, name);
     match found.as_slice() {
         [i] => Ok(*i),
         [] => {
@@ -115,15 +120,56 @@ pub fn check_depth(spec: &PolicySpec, path: &KeyPath) -> Result<(), Invalid> {
     walk(spec, path, 1)
 }
 
+/// The period `[from, to)` in which a policy is in force: the whole run at the top, and the
+/// part before or after the switch inside a `reform`. A policy that changes the model (lanes
+/// reserved, inspection rates) changes it for this period only, as dated changes, so a
+/// reform's `after` cannot act from day 0.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    from: f64,
+    to: f64,
+}
+
+impl Window {
+    const WHOLE: Window = Window {
+        from: 0.0,
+        to: f64::INFINITY,
+    };
+
+    fn is_whole(self) -> bool {
+        self.from <= 0.0 && self.to == f64::INFINITY
+    }
+
+    fn is_empty(self) -> bool {
+        self.from >= self.to
+    }
+
+    /// The part before (`false`) or from (`true`) minute `at`.
+    fn split(self, at: f64, after: bool) -> Window {
+        if after {
+            Window {
+                from: self.from.max(at),
+                to: self.to,
+            }
+        } else {
+            Window {
+                from: self.from,
+                to: self.to.min(at),
+            }
+        }
+    }
+}
+
 fn inner(
     of: &Option<Box<PolicySpec>>,
     path: &KeyPath,
     model: &mut ModelSpec,
     base: &DistributionPolicy,
+    window: Window,
 ) -> Result<Box<BuiltinPolicy>, Invalid> {
     Ok(Box::new(match of {
         None => BuiltinPolicy::Distribution(base.clone()),
-        Some(p) => build_policy(p, path, model, base)?,
+        Some(p) => build_in(p, path, model, base, window)?,
     }))
 }
 
@@ -134,6 +180,17 @@ pub fn build_policy(
     path: &KeyPath,
     model: &mut ModelSpec,
     base: &DistributionPolicy,
+) -> Result<BuiltinPolicy, Invalid> {
+    build_in(spec, path, model, base, Window::WHOLE)
+}
+
+/// [`build_policy`] for a policy in force during `window` only.
+fn build_in(
+    spec: &PolicySpec,
+    path: &KeyPath,
+    model: &mut ModelSpec,
+    base: &DistributionPolicy,
+    window: Window,
 ) -> Result<BuiltinPolicy, Invalid> {
     Ok(match spec {
         PolicySpec::Distribution {} => BuiltinPolicy::Distribution(base.clone()),
@@ -159,7 +216,7 @@ pub fn build_policy(
                 factor: f,
                 stages,
                 modes,
-                inner: inner(of, &path.child("of"), model, base)?,
+                inner: inner(of, &path.child("of"), model, base, window)?,
             }
         }
         PolicySpec::Reform { at, before, after } => {
@@ -176,8 +233,14 @@ pub fn build_policy(
             }
             BuiltinPolicy::Reform {
                 at: minutes,
-                before: inner(before, &path.child("before"), model, base)?,
-                after: Box::new(build_policy(after, &path.child("after"), model, base)?),
+                before: inner(before, &path.child("before"), model, base, window.split(minutes, false))?,
+                after: Box::new(build_in(
+                    after,
+                    &path.child("after"),
+                    model,
+                    base,
+                    window.split(minutes, true),
+                )?),
             }
         }
         PolicySpec::GreenChannel {
@@ -204,23 +267,23 @@ pub fn build_policy(
                         .child("share")
                         .invalid("must be above 0 when lanes are reserved for the green channel"));
                 }
-                if *n == 0 || *n >= st.schedule.max() {
+                if *n == 0 || *n >= st.timeline.max_servers() {
                     return Err(rp.invalid(format!(
                         "must be at least 1 and less than the stage's most open servers ({}): one lane stays general, got {n}",
-                        st.schedule.max()
+                        st.timeline.max_servers()
                     )));
                 }
                 if model.green_share > 0.0 && model.green_share != *share {
                     return Err(rp.invalid("only one green channel (one share) can reserve lanes"));
                 }
-                model.stages[s].reserved = *n;
+                reserve(&mut model.stages[s].timeline, *n, window);
                 model.green_share = *share;
             }
             BuiltinPolicy::GreenChannel {
                 share: *share,
                 factor: factor(*f, &path.child("factor"))?,
                 stages: stage_set(model, stages, &path.child("stages"))?,
-                inner: inner(of, &path.child("of"), model, base)?,
+                inner: inner(of, &path.child("of"), model, base, window)?,
             }
         }
         PolicySpec::QueueResponsive {
@@ -245,7 +308,7 @@ pub fn build_policy(
                 min_factor: lo,
                 max_factor: hi,
                 stages: stage_set(model, stages, &path.child("stages"))?,
-                inner: inner(of, &path.child("of"), model, base)?,
+                inner: inner(of, &path.child("of"), model, base, window)?,
             }
         }
         PolicySpec::InspectionRate { stage, rates, of } => {
@@ -256,30 +319,69 @@ pub fn build_policy(
                 if !(p.is_finite() && (0.0..=1.0).contains(p)) {
                     return Err(rp.invalid(format!("a probability must be between 0 and 1, got {p}")));
                 }
-                let mut changed = false;
-                for f in model
-                    .flows
-                    .iter_mut()
-                    .filter(|f| f.mode == m && f.port == model.stages[s].port)
-                {
-                    for step in &mut f.route {
-                        if let RouteStep::Maybe(x, prob) = step
-                            && *x == s
-                        {
-                            *prob = *p;
-                            changed = true;
-                        }
-                    }
-                }
-                if !changed {
+                if !set_inspection_rate(model, s, m, *p, window) {
                     return Err(rp.invalid(format!(
                         "mode `{mode_name}` has no optional step {{ stage = \"{stage}\", probability = ... }} in its route to change"
                     )));
                 }
             }
-            *inner(of, &path.child("of"), model, base)?
+            *inner(of, &path.child("of"), model, base, window)?
         }
     })
+}
+
+/// Reserves `n` lanes on a stage for the green channel during `window`.
+fn reserve(timeline: &mut Timeline, n: u32, window: Window) {
+    if window.is_whole() {
+        timeline.reserved = n;
+    } else if !window.is_empty() {
+        timeline.periods.push(Period {
+            from: window.from,
+            to: window.to,
+            set: Setting {
+                reserved: Some(n),
+                ..Setting::default()
+            },
+        });
+    }
+}
+
+/// Sets the probability of the optional route step to stage `s` for mode `m` during
+/// `window`: in the model itself for the whole run, or as dated route changes that set it at
+/// the window's start and put back the value in force before at its end. Returns false when
+/// no route of that mode has such a step.
+fn set_inspection_rate(model: &mut ModelSpec, s: usize, m: usize, p: f64, window: Window) -> bool {
+    let port = model.stages[s].port;
+    let mut changed = false;
+    let mut dated = Vec::new();
+    for (fi, f) in model.flows.iter_mut().enumerate() {
+        if f.mode != m || f.port != port {
+            continue;
+        }
+        for (step, rs) in f.route.iter_mut().enumerate() {
+            let RouteStep::Maybe(x, prob) = rs else { continue };
+            if *x != s {
+                continue;
+            }
+            changed = true;
+            if window.is_whole() {
+                *prob = p;
+            } else if !window.is_empty() {
+                let change = |at, probability| RouteChange {
+                    at,
+                    flow: fi,
+                    step,
+                    probability,
+                };
+                dated.push(change(window.from, p));
+                if window.to.is_finite() {
+                    dated.push(change(window.to, *prob));
+                }
+            }
+        }
+    }
+    model.route_changes.extend(dated);
+    changed
 }
 
 fn stages_text(model: &ModelSpec, stages: &Option<Vec<String>>) -> String {
@@ -289,9 +391,10 @@ fn stages_text(model: &ModelSpec, stages: &Option<Vec<String>>) -> String {
             let parts: Vec<String> = v
                 .iter()
                 .map(|n| {
-                    let kind = (0..model.stages.len())
-                        .find(|&i| model.stages[i].name == n.rsplit('.').next().unwrap_or(n))
-                        .map(|i| match model.stages[i].kind {
+                    // Validation has made the name mean exactly one stage.
+                    let kind = stages_named(model, n)
+                        .first()
+                        .map(|&i| match model.stages[i].kind {
                             StageKind::Dwell => "a dwell: changes time in system and occupancy, not capacity",
                             StageKind::Servers => "lanes: changes capacity",
                             StageKind::Driver { .. } => "a driver queue",
