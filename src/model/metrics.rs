@@ -1,6 +1,8 @@
 //! The scalar results of one replication, measured after the warm-up.
 
+use super::observer::Observer;
 use super::sim::Simulation;
+use super::warmup::WarmSnapshot;
 use super::spec::StageKind;
 use super::state::WaitStats;
 use crate::policy::ClearancePolicy;
@@ -30,40 +32,6 @@ pub struct MetricKey {
     pub scope: Scope,
     /// Metric name, e.g. `wait_mean_min`.
     pub name: &'static str,
-}
-
-/// Areas of every time-weighted level at the end of the warm-up, so post-warm-up averages
-/// are differences of areas.
-#[derive(Debug, Clone, Default)]
-pub struct WarmSnapshot {
-    time: f64,
-    queue: Vec<f64>,
-    busy: Vec<f64>,
-    avail: Vec<f64>,
-    open: Vec<f64>,
-    occupancy: Vec<f64>,
-    pools: Vec<f64>,
-    ports: Vec<f64>,
-}
-
-impl WarmSnapshot {
-    /// Records the areas at time `t`.
-    pub fn take<P: ClearancePolicy>(sim: &Simulation<'_, P>, t: f64) -> Self {
-        Self {
-            time: t,
-            queue: sim.stages.iter().map(|s| s.queue_tw.area_at(t)).collect(),
-            busy: sim.stages.iter().map(|s| s.busy_tw.area_at(t)).collect(),
-            avail: sim.stages.iter().map(|s| s.avail_tw.area_at(t)).collect(),
-            open: sim.stages.iter().map(|s| s.open_tw.area_at(t)).collect(),
-            occupancy: sim.stages.iter().map(|s| s.occupancy_tw.area_at(t)).collect(),
-            pools: sim.pools.iter().map(|p| p.busy_tw.area_at(t)).collect(),
-            ports: sim.ports.iter().map(|p| p.in_system.area_at(t)).collect(),
-        }
-    }
-
-    fn get(v: &[f64], i: usize) -> f64 {
-        v.get(i).copied().unwrap_or(0.0)
-    }
 }
 
 /// Named values of one replication, in a fixed order for a given model.
@@ -110,7 +78,7 @@ fn push_waits(out: &mut Metrics, port: usize, scope: Scope, w: &WaitStats, full:
     }
 }
 
-impl<P: ClearancePolicy> Simulation<'_, P> {
+impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
     /// Every scalar result of the replication, measured from the warm-up to the horizon.
     /// Call after `run`.
     pub fn metrics(&self) -> Metrics {

@@ -17,6 +17,7 @@ pub mod capacity;
 pub mod consignment;
 pub mod failure;
 pub mod metrics;
+pub mod observer;
 #[cfg(test)]
 mod proptests;
 pub mod queue;
@@ -25,11 +26,13 @@ pub mod series;
 pub mod sim;
 pub mod spec;
 pub mod state;
+pub mod warmup;
 
 pub use capacity::{Capacity, Period, Setting, Timeline};
 pub use failure::Failure;
 pub use metrics::{MetricKey, Metrics, Scope};
 pub use schedule::Schedule;
 pub use series::{SeriesDef, SeriesKind, SeriesRecorder};
+pub use observer::{Observer, Recorder, Silent, Trace};
 pub use sim::{Event, Simulation};
 pub use spec::*;

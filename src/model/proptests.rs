@@ -1,7 +1,8 @@
 //! Property tests: random valid scenarios, run with a full trace, checked against the
 //! engine's invariants.
 
-use super::sim::{Simulation, Trace};
+use super::observer::{Recorder, Trace};
+use super::sim::Simulation;
 use super::spec::{RouteStep, StageKind};
 use crate::model::Scope;
 use proptest::prelude::*;
@@ -109,9 +110,9 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
     let sc = crate::scenario::parse_str(src, Path::new("generated.toml"))
         .map_err(|e| TestCaseError::fail(format!("{e}\n{src}")))?;
     let spec = &sc.spec;
-    let mut sim = Simulation::new(spec, sc.policy.clone(), seed, 0);
+    let mut sim = Simulation::observed(spec, sc.policy.clone(), seed, 0, Recorder::default());
     sim.run();
-    let trace = std::mem::take(&mut sim.trace);
+    let trace = sim.observer().0.clone();
     let time = |e: &Trace| match *e {
         Trace::Arrive { t, .. }
         | Trace::TurnedAway { t, .. }

@@ -3,6 +3,8 @@
 use super::arrivals::ArrivalGen;
 use super::consignment::{Consignment, Handle, Slab};
 use super::failure::{Failure, usable_clearance_time};
+use super::observer::{Observer, Silent, Trace};
+use super::warmup::WarmSnapshot;
 use super::series::SeriesRecorder;
 use super::spec::{MAX_ROUTE, ModelSpec, RouteStep, SplitRule, StageKind};
 use super::state::{FlowState, PoolState, PortState, StageState};
@@ -15,31 +17,6 @@ use rand::Rng;
 /// More means arrivals outrun clearance capacity for good: the run stops with an error
 /// instead of eating the machine's memory.
 pub const MAX_INSIDE: usize = 5_000_000;
-
-/// What happened to a consignment, recorded in test builds so that property tests can
-/// check the engine's invariants against the full history of a run.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Trace {
-    /// Consignment `serial` of `flow` arrived.
-    Arrive { t: Time, serial: u64, flow: usize },
-    /// It was turned away at the entrance.
-    TurnedAway { t: Time, serial: u64 },
-    /// It entered a stage (queue or service).
-    Enter {
-        t: Time,
-        serial: u64,
-        stage: usize,
-        class: u8,
-    },
-    /// Its service (or dwell, or driver pick-up) began.
-    Start { t: Time, serial: u64, stage: usize },
-    /// It left a stage.
-    Leave { t: Time, serial: u64, stage: usize },
-    /// It left the port.
-    Depart { t: Time, serial: u64 },
-    /// A report row was written; `inside` consignments were in the ports.
-    Report { t: Time, inside: usize },
-}
 
 /// Events of the clearance model. Small and `Copy` so the calendar moves plain bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,8 +110,8 @@ impl Streams {
     }
 }
 
-/// The clearance model of every port in a scenario, for one replication.
-pub struct Simulation<'a, P> {
+/// The clearance model of every port in a scenario, for one replication, watched by `O`.
+pub struct Simulation<'a, P, O = Silent> {
     pub(super) spec: &'a ModelSpec,
     policy: P,
     streams: Streams,
@@ -148,7 +125,9 @@ pub struct Simulation<'a, P> {
     pub(super) pools: Vec<PoolState>,
     pub(super) ports: Vec<PortState>,
     /// Areas of every time-weighted level at the end of the warm-up.
-    pub(super) warm: super::metrics::WarmSnapshot,
+    pub(super) warm: WarmSnapshot,
+    /// True once the warm-up is over (from the start when there is none).
+    pub(super) measuring: bool,
     series: SeriesRecorder,
     next_report: Time,
     /// Next ticket for FIFO order between a stage's green and general lines.
@@ -159,14 +138,21 @@ pub struct Simulation<'a, P> {
     pub failure: Option<Failure>,
     /// Arrivals so far: the next consignment's serial number.
     serial: u64,
-    /// Every consignment's history, in test builds only.
-    #[cfg(test)]
-    pub trace: Vec<Trace>,
+    /// Who is watching.
+    observer: O,
 }
 
 impl<'a, P: ClearancePolicy> Simulation<'a, P> {
-    /// A model at time zero, ready to run replication `rep` with `seed`.
+    /// A model at time zero, ready to run replication `rep` with `seed`, unobserved.
     pub fn new(spec: &'a ModelSpec, policy: P, seed: u64, rep: u64) -> Self {
+        Simulation::observed(spec, policy, seed, rep, Silent)
+    }
+}
+
+impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
+    /// A model at time zero for replication `rep` with `seed`, telling `observer` what
+    /// happens. Observing never changes a result.
+    pub fn observed(spec: &'a ModelSpec, policy: P, seed: u64, rep: u64, observer: O) -> Self {
         let modes = spec.modes.len();
         let classes = spec.flows.iter().map(|f| usize::from(f.class) + 1).max().unwrap_or(1);
         let stages = spec
@@ -204,15 +190,15 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
             flows: vec![FlowState::default(); spec.flows.len()],
             pools,
             ports: vec![PortState::default(); spec.ports.len()],
-            warm: super::metrics::WarmSnapshot::default(),
+            warm: WarmSnapshot::default(),
+            measuring: spec.warmup <= 0.0,
             series: SeriesRecorder::new(spec),
             next_report: 0.0,
             ticket: 0,
             events: 0,
             failure: None,
             serial: 0,
-            #[cfg(test)]
-            trace: Vec::new(),
+            observer,
         };
         for st in &mut sim.stages {
             if st.open != u32::MAX {
@@ -336,7 +322,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         let vehicles = spec.modes[f.mode].vehicles.sample(&mut self.streams.vehicles[src]) as u32; // whole numbers 1..=1000 by validation
         let (path, len) = self.draw_route(flow);
         let tag: f64 = self.streams.tags[src].random();
-        let measuring = now >= spec.warmup;
+        let measuring = self.measuring;
         let serial = self.serial;
         self.serial += 1;
         self.log(Trace::Arrive { t: now, serial, flow });
@@ -396,11 +382,15 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         self.enter(now, id, first, cal);
     }
 
-    /// Records a trace entry (test builds only; free otherwise).
+    /// Tells the observer (free for the silent one).
     #[inline(always)]
-    fn log(&mut self, _entry: Trace) {
-        #[cfg(test)]
-        self.trace.push(_entry);
+    fn log(&mut self, entry: Trace) {
+        self.observer.record(entry);
+    }
+
+    /// The observer, for reading what it saw after the run.
+    pub fn observer(&self) -> &O {
+        &self.observer
     }
 
     /// Puts consignment `id` into stage `s` (room has been checked) and serves it if it can.
@@ -418,7 +408,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         let st = &mut self.stages[s];
         st.occupancy += 1;
         st.occupancy_tw.set(now, f64::from(st.occupancy));
-        if now >= self.spec.warmup {
+        if self.measuring {
             st.entered += 1;
         }
         if st.two_lines() {
@@ -471,7 +461,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         st.busy += 1;
         if st.daily_cap != u32::MAX {
             st.started_today += 1;
-            if st.started_today == st.daily_cap && now >= self.spec.warmup {
+            if st.started_today == st.daily_cap && self.measuring {
                 // Once per day: the quota is used up now. A day used up before the warm-up
                 // ended is counted at the warm-up's end instead.
                 st.capped_days += 1;
@@ -543,7 +533,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         let c = &mut self.cons[id];
         let wait = now - c.ready;
         let flow = &spec.flows[c.flow as usize];
-        let measuring = now >= spec.warmup;
+        let measuring = self.measuring;
         if measuring {
             self.stages[s].waits[flow.mode].add(wait);
         }
@@ -610,7 +600,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
                     self.leave(now, here, since, reserved, cal);
                 } else {
                     st.blocked_in.push_back(id);
-                    if now >= self.spec.warmup {
+                    if self.measuring {
                         st.blocked += 1;
                     }
                 }
@@ -630,7 +620,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         st.busy -= 1;
         st.busy_tw.set(now, f64::from(st.busy));
         st.touch_avail(now);
-        if now >= self.spec.warmup {
+        if self.measuring {
             st.stay.add(now - since);
         }
         while self.stages[s].has_room() {
@@ -660,7 +650,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         fs.total_completed += 1;
         fs.total_completed_vehicles += u64::from(c.vehicles);
         fs.inside -= 1;
-        if now >= spec.warmup {
+        if self.measuring {
             fs.completed.0 += 1;
             fs.completed.1 += u64::from(c.vehicles);
             fs.time_in_system.add(now - c.arrived);
@@ -770,24 +760,6 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
         }
     }
 
-    fn on_warmup_end(&mut self, now: Time) {
-        self.warm = super::metrics::WarmSnapshot::take(self, now);
-        for st in &mut self.stages {
-            st.capped_days = u64::from(st.daily_cap != u32::MAX && st.started_today >= st.daily_cap);
-            st.waits.iter_mut().for_each(|w| w.clear());
-            st.stay = Default::default();
-            st.queue_tw.reset_max();
-            st.occupancy_tw.reset_max();
-            st.busy_tw.reset_max();
-        }
-        for p in &mut self.pools {
-            p.busy_tw.reset_max();
-        }
-        for p in &mut self.ports {
-            p.in_system.reset_max();
-        }
-    }
-
     /// Each flow's time-in-system histogram (after the warm-up), in flow order.
     pub fn time_in_system_histograms(&self) -> Vec<crate::stats::Histogram> {
         self.flows.iter().map(|f| f.tis_hist.clone()).collect()
@@ -799,7 +771,7 @@ impl<'a, P: ClearancePolicy> Simulation<'a, P> {
     }
 }
 
-impl<P: ClearancePolicy> Process for Simulation<'_, P> {
+impl<P: ClearancePolicy, O: Observer> Process for Simulation<'_, P, O> {
     type Event = Event;
 
     #[inline]

@@ -1,0 +1,67 @@
+//! The warm-up: statistics start when it ends, applied in one place.
+//!
+//! Handlers test [`Simulation::measuring`]-style flag set here instead of comparing times,
+//! and time-weighted levels keep their areas at the end of the warm-up so post-warm-up
+//! averages are differences of areas.
+
+use super::observer::Observer;
+use super::sim::Simulation;
+use crate::engine::Time;
+use crate::policy::ClearancePolicy;
+
+/// Areas of every time-weighted level at the end of the warm-up, so post-warm-up averages
+/// are differences of areas.
+#[derive(Debug, Clone, Default)]
+pub struct WarmSnapshot {
+    pub(super) time: f64,
+    pub(super) queue: Vec<f64>,
+    pub(super) busy: Vec<f64>,
+    pub(super) avail: Vec<f64>,
+    pub(super) open: Vec<f64>,
+    pub(super) occupancy: Vec<f64>,
+    pub(super) pools: Vec<f64>,
+    pub(super) ports: Vec<f64>,
+}
+
+impl WarmSnapshot {
+    /// Records the areas at time `t`.
+    pub fn take<P: ClearancePolicy, O: Observer>(sim: &Simulation<'_, P, O>, t: f64) -> Self {
+        Self {
+            time: t,
+            queue: sim.stages.iter().map(|s| s.queue_tw.area_at(t)).collect(),
+            busy: sim.stages.iter().map(|s| s.busy_tw.area_at(t)).collect(),
+            avail: sim.stages.iter().map(|s| s.avail_tw.area_at(t)).collect(),
+            open: sim.stages.iter().map(|s| s.open_tw.area_at(t)).collect(),
+            occupancy: sim.stages.iter().map(|s| s.occupancy_tw.area_at(t)).collect(),
+            pools: sim.pools.iter().map(|p| p.busy_tw.area_at(t)).collect(),
+            ports: sim.ports.iter().map(|p| p.in_system.area_at(t)).collect(),
+        }
+    }
+
+    pub(super) fn get(v: &[f64], i: usize) -> f64 {
+        v.get(i).copied().unwrap_or(0.0)
+    }
+}
+
+impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
+    /// The warm-up is over: from now on everything is measured. The one place that restarts
+    /// statistics, so no handler needs its own `now >= warmup` test.
+    pub(super) fn on_warmup_end(&mut self, now: Time) {
+        self.measuring = true;
+        self.warm = WarmSnapshot::take(self, now);
+        for st in &mut self.stages {
+            st.capped_days = u64::from(st.daily_cap != u32::MAX && st.started_today >= st.daily_cap);
+            st.waits.iter_mut().for_each(|w| w.clear());
+            st.stay = Default::default();
+            st.queue_tw.reset_max();
+            st.occupancy_tw.reset_max();
+            st.busy_tw.reset_max();
+        }
+        for p in &mut self.pools {
+            p.busy_tw.reset_max();
+        }
+        for p in &mut self.ports {
+            p.in_system.reset_max();
+        }
+    }
+}
