@@ -2,9 +2,9 @@
 
 use super::observer::Observer;
 use super::sim::Simulation;
-use super::warmup::WarmSnapshot;
 use super::spec::StageKind;
 use super::state::WaitStats;
+use super::warmup::WarmSnapshot;
 use crate::policy::ClearancePolicy;
 use crate::stats::{Histogram, Tally};
 

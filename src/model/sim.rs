@@ -4,10 +4,10 @@ use super::arrivals::ArrivalGen;
 use super::consignment::{Consignment, Handle, Slab};
 use super::failure::{Failure, usable_clearance_time};
 use super::observer::{Observer, Silent, Trace};
-use super::warmup::WarmSnapshot;
 use super::series::SeriesRecorder;
 use super::spec::{MAX_ROUTE, ModelSpec, RouteStep, SplitRule, StageKind};
 use super::state::{FlowState, PoolState, PortState, StageState};
+use super::warmup::WarmSnapshot;
 use crate::engine::{self, Calendar, Prioritised, Process, Time};
 use crate::policy::{ClearancePolicy, ClearanceRequest};
 use crate::random::{StreamRng, stream};
@@ -140,6 +140,8 @@ pub struct Simulation<'a, P, O = Silent> {
     serial: u64,
     /// Who is watching.
     observer: O,
+    /// Most consignments inside at once ([`MAX_INSIDE`]; lower in tests).
+    max_inside: usize,
 }
 
 impl<'a, P: ClearancePolicy> Simulation<'a, P> {
@@ -199,6 +201,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             failure: None,
             serial: 0,
             observer,
+            max_inside: MAX_INSIDE,
         };
         for st in &mut sim.stages {
             if st.open != u32::MAX {
@@ -356,11 +359,13 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             self.log(Trace::TurnedAway { t: now, serial });
             return;
         }
-        fs.inside += 1;
-        if self.cons.len() >= MAX_INSIDE {
+        if self.cons.len() >= self.max_inside {
+            // Refused before it is counted in, so the counts stay those of the consignments
+            // really inside.
             self.failure = Some(Failure::Overloaded { at: now });
             return;
         }
+        fs.inside += 1;
         self.ports[f.port].in_system.add(now, 1.0);
         let id = self.cons.insert(Consignment {
             serial,
@@ -796,5 +801,25 @@ impl<P: ClearancePolicy, O: Observer> Process for Simulation<'_, P, O> {
     #[inline]
     fn halted(&self) -> bool {
         self.failure.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn an_overloaded_replication_counts_only_the_consignments_inside() {
+        // One lane, 10 minutes each, a truck a minute: the port fills up fast.
+        let src = "[simulation]\nstart = \"2025-01-06\"\nhorizon_days = 1\nseed = 1\nreplications = 1\n\n[modes.car]\nkind = \"generic\"\n\n[ports.p.stages.lane]\nkind = \"servers\"\nservers = 1\nclearance = { dist = \"constant\", value = 10 }\n\n[ports.p.flows.car]\nevery_min = 1\nroute = [\"lane\"]\n";
+        let sc = crate::scenario::parse_str(src, Path::new("t.toml")).unwrap();
+        let mut sim = Simulation::new(&sc.spec, sc.policy.clone(), 1, 0);
+        sim.max_inside = 20;
+        sim.run();
+        assert!(matches!(sim.failure, Some(Failure::Overloaded { .. })));
+        let counted: u64 = sim.flows.iter().map(|f| f.inside as u64).sum();
+        assert_eq!(counted, sim.inside() as u64, "flows count one the limit refused");
+        assert_eq!(sim.inside(), 20);
     }
 }
