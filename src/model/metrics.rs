@@ -180,7 +180,7 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
                     // calendar days the measured window touches, partial ones included.
                     out.push((
                         key("capped_days_fraction"),
-                        ratio(st.capped_days as f64, calendar_days(spec, w.time, end)),
+                        ratio(st.quota.capped_days as f64, calendar_days(spec, w.time, end)),
                     ));
                 }
                 if ss.kind == StageKind::Servers {

@@ -13,14 +13,19 @@
 //!   the return trip.
 
 pub mod arrivals;
+mod blocking;
 pub mod capacity;
 pub mod consignment;
+pub mod demand;
+mod drivers;
 pub mod failure;
+mod green;
 pub mod metrics;
 pub mod observer;
 #[cfg(test)]
 mod proptests;
 pub mod queue;
+pub mod quota;
 pub mod schedule;
 pub mod series;
 pub mod sim;

@@ -5,7 +5,7 @@ use super::consignment::{Consignment, Handle, Slab};
 use super::failure::{Failure, usable_clearance_time};
 use super::observer::{Observer, Silent, Trace};
 use super::series::SeriesRecorder;
-use super::spec::{MAX_ROUTE, ModelSpec, RouteStep, SplitRule, StageKind};
+use super::spec::{MAX_ROUTE, ModelSpec, RouteStep, StageKind};
 use super::state::{FlowState, PoolState, PortState, StageState};
 use super::warmup::WarmSnapshot;
 use crate::engine::{self, Calendar, Prioritised, Process, Time};
@@ -61,15 +61,15 @@ impl Prioritised for Event {
 /// per flow and then one per shared demand: a demand's consignments draw from the demand's
 /// streams whichever port they pick, so the draws stay in step between policies that move
 /// traffic from one port to the other. Routes always come from the flow's own stream.
-struct Streams {
+pub(super) struct Streams {
     arrivals: Vec<StreamRng>,
-    demand: Vec<StreamRng>,
-    split: Vec<StreamRng>,
+    pub(super) demand: Vec<StreamRng>,
+    pub(super) split: Vec<StreamRng>,
     vehicles: Vec<StreamRng>,
     routes: Vec<StreamRng>,
     tags: Vec<StreamRng>,
     clearance: Vec<StreamRng>,
-    drivers: Vec<StreamRng>,
+    pub(super) drivers: Vec<StreamRng>,
 }
 
 impl Streams {
@@ -114,10 +114,10 @@ impl Streams {
 pub struct Simulation<'a, P, O = Silent> {
     pub(super) spec: &'a ModelSpec,
     policy: P,
-    streams: Streams,
+    pub(super) streams: Streams,
     gens: Vec<ArrivalGen>,
-    demand_gens: Vec<ArrivalGen>,
-    cons: Slab,
+    pub(super) demand_gens: Vec<ArrivalGen>,
+    pub(super) cons: Slab,
     /// Each flow's route with the probabilities in force now (dated route changes edit it).
     routes: Vec<Vec<RouteStep>>,
     pub(super) stages: Vec<StageState>,
@@ -131,7 +131,7 @@ pub struct Simulation<'a, P, O = Silent> {
     series: SeriesRecorder,
     next_report: Time,
     /// Next ticket for FIFO order between a stage's green and general lines.
-    ticket: u64,
+    pub(super) ticket: u64,
     /// Events handled, for speed measurements.
     pub events: u64,
     /// Set when the replication cannot go on (see [`Failure`]); the run then stops.
@@ -285,41 +285,9 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         self.admit(now, flow, flow, cal);
     }
 
-    /// A consignment of shared demand `d` arrives: it picks its port's flow by the demand's
-    /// rule, then arrives there.
-    fn on_demand(&mut self, now: Time, d: usize, cal: &mut Calendar<Event>) {
-        let spec = self.spec;
-        if let Some(t) = self.demand_gens[d].next(&spec.start, now, spec.horizon, &mut self.streams.demand[d]) {
-            cal.schedule(t, Event::Demand(d as u32));
-        }
-        let dm = &spec.demands[d];
-        // One draw per arrival under every rule, so the stream stays in step.
-        let u: f64 = self.streams.split[d].random();
-        // The candidates: every port (shares), or those with the least load (balance). One
-        // of them is drawn in proportion to its share.
-        let load = |f: usize, share: f64| self.flows[f].inside as f64 / share;
-        let best = match dm.rule {
-            SplitRule::Shares => f64::INFINITY,
-            SplitRule::Balance => dm.split.iter().map(|&(f, s)| load(f, s)).fold(f64::INFINITY, f64::min),
-        };
-        let candidate = |&&(f, s): &&(usize, f64)| load(f, s) <= best;
-        let total: f64 = dm.split.iter().filter(candidate).map(|x| x.1).sum();
-        let target = u * total;
-        let mut acc = 0.0;
-        let mut flow = usize::MAX;
-        for &(f, share) in dm.split.iter().filter(candidate) {
-            acc += share;
-            flow = f;
-            if target < acc {
-                break;
-            }
-        }
-        self.admit(now, flow, spec.flows.len() + d, cal);
-    }
-
     /// A consignment of `flow` arrives at its port, drawing its vehicles and tag from stream
     /// set `src` (see [`Streams`]) and its route from the flow's own route stream.
-    fn admit(&mut self, now: Time, flow: usize, src: usize, cal: &mut Calendar<Event>) {
+    pub(super) fn admit(&mut self, now: Time, flow: usize, src: usize, cal: &mut Calendar<Event>) {
         let spec = self.spec;
         let f = &spec.flows[flow];
         let vehicles = spec.modes[f.mode].vehicles.sample(&mut self.streams.vehicles[src]) as u32; // whole numbers 1..=1000 by validation
@@ -389,7 +357,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
 
     /// Tells the observer (free for the silent one).
     #[inline(always)]
-    fn log(&mut self, entry: Trace) {
+    pub(super) fn log(&mut self, entry: Trace) {
         self.observer.record(entry);
     }
 
@@ -399,7 +367,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
     }
 
     /// Puts consignment `id` into stage `s` (room has been checked) and serves it if it can.
-    fn enter(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
+    pub(super) fn enter(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
         let (serial, class) = (self.cons[id].serial, self.cons[id].class);
         self.log(Trace::Enter {
             t: now,
@@ -417,20 +385,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             st.entered += 1;
         }
         if st.two_lines() {
-            // Two lines and two kinds of server: let the dispatcher place it. Once reserved
-            // lanes are gone (a dated change), the green line drains by entry order and
-            // newcomers join the general line.
-            self.ticket += 1;
-            let c = &mut self.cons[id];
-            c.ticket = self.ticket;
-            let green = c.green;
-            let st = &mut self.stages[s];
-            if green && st.reserved > 0 {
-                st.green.push(id, class);
-            } else {
-                st.queue.push(id, class);
-            }
-            self.dispatch_reserved(now, s, cal);
+            self.enter_two_lines(now, id, s, cal);
         } else if st.queue.is_empty() && self.has_free_server(s) {
             // Straight into service: the queue never holds it, not even for an instant.
             self.begin(now, id, s, cal);
@@ -443,19 +398,19 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
 
     /// True when stage `s` could start one more clearance now.
     #[inline]
-    fn has_free_server(&self, s: usize) -> bool {
+    pub(super) fn has_free_server(&self, s: usize) -> bool {
         match self.spec.stages[s].kind {
             StageKind::Driver { pool } => self.pools[pool].free > 0,
             StageKind::Servers | StageKind::Dwell => {
                 let st = &self.stages[s];
-                st.busy < st.open && st.started_today < st.daily_cap
+                st.busy < st.open && st.quota.allows()
             }
         }
     }
 
     /// Takes a server for `id` at `s` and starts its clearance.
     #[inline]
-    fn begin(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
+    pub(super) fn begin(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
         let serial = self.cons[id].serial;
         self.log(Trace::Start {
             t: now,
@@ -464,14 +419,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         });
         let st = &mut self.stages[s];
         st.busy += 1;
-        if st.daily_cap != u32::MAX {
-            st.started_today += 1;
-            if st.started_today == st.daily_cap && self.measuring {
-                // Once per day: the quota is used up now. A day used up before the warm-up
-                // ended is counted at the warm-up's end instead.
-                st.capped_days += 1;
-            }
-        }
+        st.quota.count_start(self.measuring);
         st.busy_tw.set(now, f64::from(st.busy));
         st.touch_avail(now);
         self.start(now, id, s, cal);
@@ -479,7 +427,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
 
     /// Starts service for as many waiting consignments as the stage has free servers (or
     /// its pool has free drivers).
-    fn dispatch(&mut self, now: Time, s: usize, cal: &mut Calendar<Event>) {
+    pub(super) fn dispatch(&mut self, now: Time, s: usize, cal: &mut Calendar<Event>) {
         if self.stages[s].two_lines() {
             return self.dispatch_reserved(now, s, cal);
         }
@@ -491,49 +439,8 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         }
     }
 
-    /// Dispatching at a stage with servers reserved for the green channel: a free reserved
-    /// server takes the first green consignment; a free general server takes whoever entered
-    /// first, green or not.
-    fn dispatch_reserved(&mut self, now: Time, s: usize, cal: &mut Calendar<Event>) {
-        loop {
-            let st = &self.stages[s];
-            if st.started_today >= st.daily_cap {
-                break;
-            }
-            // Reserved lanes never take the last open lane: someone must serve the general line.
-            let reserved = st.reserved.min(st.open.saturating_sub(1));
-            // `busy < open` matters only after the reserved count fell below the green
-            // consignments still on reserved lanes.
-            let reserved_free = st.busy_reserved < reserved && st.busy < st.open;
-            let general_free = st.busy - st.busy_reserved < st.open - reserved && st.busy < st.open;
-            let take = if reserved_free && !st.green.is_empty() {
-                Some((true, true))
-            } else if general_free {
-                match (st.green.peek(), st.queue.peek()) {
-                    (Some(g), Some(q)) => Some((self.cons[g].ticket < self.cons[q].ticket, false)),
-                    (Some(_), None) => Some((true, false)),
-                    (None, Some(_)) => Some((false, false)),
-                    (None, None) => None,
-                }
-            } else {
-                None
-            };
-            let Some((from_green, on_reserved)) = take else { break };
-            let st = &mut self.stages[s];
-            let popped = if from_green { st.green.pop() } else { st.queue.pop() };
-            let Some(id) = popped else { break };
-            if on_reserved {
-                st.busy_reserved += 1;
-            }
-            self.cons[id].on_reserved = on_reserved;
-            self.begin(now, id, s, cal);
-        }
-        let st = &mut self.stages[s];
-        st.queue_tw.set(now, f64::from(st.waiting()));
-    }
-
     /// Begins the clearance of `id` at stage `s`.
-    fn start(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
+    pub(super) fn start(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
         let spec = self.spec;
         let c = &mut self.cons[id];
         let wait = now - c.ready;
@@ -543,17 +450,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             self.stages[s].waits[flow.mode].add(wait);
         }
         match spec.stages[s].kind {
-            StageKind::Driver { pool } => {
-                let p = &mut self.pools[pool];
-                p.free -= 1;
-                p.busy_tw.set(now, f64::from(spec.pools[pool].size - p.free));
-                if measuring {
-                    p.trips += 1;
-                }
-                c.has_driver = true;
-                // Picking up a driver takes no time: move on at once.
-                self.advance(now, id, cal);
-            }
+            StageKind::Driver { pool } => self.take_driver(now, id, pool, cal),
             StageKind::Servers | StageKind::Dwell => {
                 let st = &self.stages[s];
                 let req = ClearanceRequest {
@@ -583,71 +480,8 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         }
     }
 
-    /// `id` has finished at its current stage: move it on, block it, or let it depart.
-    fn advance(&mut self, now: Time, id: u32, cal: &mut Calendar<Event>) {
-        let c = &mut self.cons[id];
-        c.ready = now;
-        let here = c.stage();
-        match c.next_stage() {
-            None => self.depart(now, id, here, cal),
-            Some(next) => {
-                let st = &mut self.stages[next];
-                if st.has_room() && st.blocked_in.is_empty() {
-                    let c = &mut self.cons[id];
-                    let (since, reserved, serial) = (c.entered, std::mem::take(&mut c.on_reserved), c.serial);
-                    c.pos += 1;
-                    self.log(Trace::Leave {
-                        t: now,
-                        serial,
-                        stage: here,
-                    });
-                    self.enter(now, id, next, cal);
-                    self.leave(now, here, since, reserved, cal);
-                } else {
-                    st.blocked_in.push_back(id);
-                    if self.measuring {
-                        st.blocked += 1;
-                    }
-                }
-            }
-        }
-    }
-
-    /// A consignment that entered stage `s` at `since` (on a reserved server or not) leaves it, freeing its server and
-    /// place; consignments blocked upstream of `s` move in, and the queue is served.
-    fn leave(&mut self, now: Time, s: usize, since: Time, on_reserved: bool, cal: &mut Calendar<Event>) {
-        let st = &mut self.stages[s];
-        if on_reserved {
-            st.busy_reserved -= 1;
-        }
-        st.occupancy -= 1;
-        st.occupancy_tw.set(now, f64::from(st.occupancy));
-        st.busy -= 1;
-        st.busy_tw.set(now, f64::from(st.busy));
-        st.touch_avail(now);
-        if self.measuring {
-            st.stay.add(now - since);
-        }
-        while self.stages[s].has_room() {
-            let Some(b) = self.stages[s].blocked_in.pop_front() else {
-                break;
-            };
-            let c = &mut self.cons[b];
-            let (from, since, reserved, serial) = (c.stage(), c.entered, std::mem::take(&mut c.on_reserved), c.serial);
-            c.pos += 1;
-            self.log(Trace::Leave {
-                t: now,
-                serial,
-                stage: from,
-            });
-            self.enter(now, b, s, cal);
-            self.leave(now, from, since, reserved, cal);
-        }
-        self.dispatch(now, s, cal);
-    }
-
     /// `id` has cleared its last stage and leaves the port.
-    fn depart(&mut self, now: Time, id: u32, here: usize, cal: &mut Calendar<Event>) {
+    pub(super) fn depart(&mut self, now: Time, id: u32, here: usize, cal: &mut Calendar<Event>) {
         let spec = self.spec;
         let c = self.cons[id];
         let flow = &spec.flows[c.flow as usize];
@@ -663,14 +497,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         }
         self.ports[flow.port].in_system.add(now, -1.0);
         if c.has_driver {
-            // The driver delivers the vehicle to the transit lot, then comes back.
-            let pool = spec.ports[flow.port]
-                .pool
-                .expect("validated: a port with a driver stage has a pool");
-            let p = &spec.pools[pool];
-            let rng = &mut self.streams.drivers[pool];
-            let away = p.to_transit_lot.sample(rng) + p.return_trip.sample(rng);
-            cal.schedule(now + away, Event::DriverFree(pool as u32));
+            self.send_driver_back(now, flow.port, cal);
         }
         self.log(Trace::Leave {
             t: now,
@@ -710,44 +537,6 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         let c = self.spec.route_changes[i];
         if let RouteStep::Maybe(_, p) = &mut self.routes[c.flow][c.step] {
             *p = c.probability;
-        }
-    }
-
-    /// Daily quotas start again; stages that had used theirs serve their queues.
-    fn on_midnight(&mut self, now: Time, cal: &mut Calendar<Event>) {
-        for s in 0..self.stages.len() {
-            if self.stages[s].daily_cap != u32::MAX {
-                self.stages[s].started_today = 0;
-                self.dispatch(now, s, cal);
-            }
-        }
-        // A quota opening exactly at the horizon would start clearances nobody sees end.
-        if now + 1440.0 < self.spec.horizon {
-            cal.schedule(now + 1440.0, Event::Midnight);
-        }
-    }
-
-    fn on_driver_free(&mut self, now: Time, pool: usize, cal: &mut Calendar<Event>) {
-        let p = &mut self.pools[pool];
-        p.free += 1;
-        p.busy_tw.set(now, f64::from(self.spec.pools[pool].size - p.free));
-        // The driver takes the car that has waited longest, whichever of the pool's stages
-        // it waits at.
-        while self.pools[pool].free > 0 {
-            let mut next: Option<(f64, usize)> = None;
-            for &s in &self.pools[pool].stages {
-                if let Some(id) = self.stages[s].queue.peek() {
-                    let ready = self.cons[id].ready;
-                    if next.is_none_or(|(r, _)| ready < r) {
-                        next = Some((ready, s));
-                    }
-                }
-            }
-            let Some((_, s)) = next else { break };
-            let st = &mut self.stages[s];
-            let Some(id) = st.queue.pop() else { break };
-            st.queue_tw.set(now, f64::from(st.queue.len()));
-            self.begin(now, id, s, cal);
         }
     }
 

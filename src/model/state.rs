@@ -2,6 +2,7 @@
 
 use super::capacity::Capacity;
 use super::queue::ClassQueue;
+use super::quota::Quota;
 use super::spec::StageKind;
 use crate::stats::{Histogram, Tally, TimeWeighted};
 use std::collections::VecDeque;
@@ -86,13 +87,8 @@ pub struct StageState {
     pub blocked: u64,
     /// Consignments turned away at the port entrance because this stage was full.
     pub turned_away: u64,
-    /// Clearances started since the last midnight.
-    pub started_today: u32,
-    /// Daily quota of clearance starts (u32::MAX when none).
-    pub daily_cap: u32,
-    /// Calendar days of the measured window on which the quota was used up (a day whose
-    /// quota ran out before the warm-up ended counts too).
-    pub capped_days: u64,
+    /// The daily quota and its counts.
+    pub quota: Quota,
 }
 
 impl StageState {
@@ -119,9 +115,7 @@ impl StageState {
             entered: 0,
             blocked: 0,
             turned_away: 0,
-            started_today: 0,
-            daily_cap: u32::MAX,
-            capped_days: 0,
+            quota: Quota::default(),
         }
     }
 
@@ -145,7 +139,7 @@ impl StageState {
             StageKind::Dwell | StageKind::Driver { .. } => u32::MAX,
         };
         self.reserved = c.reserved;
-        self.daily_cap = c.daily_cap;
+        self.quota.cap = c.daily_cap;
     }
 
     /// True when the stage keeps a green line beside the general one: it reserves lanes

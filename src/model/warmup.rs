@@ -50,7 +50,7 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
         self.measuring = true;
         self.warm = WarmSnapshot::take(self, now);
         for st in &mut self.stages {
-            st.capped_days = u64::from(st.daily_cap != u32::MAX && st.started_today >= st.daily_cap);
+            st.quota.restart();
             st.waits.iter_mut().for_each(|w| w.clear());
             st.stay = Default::default();
             st.queue_tw.reset_max();

@@ -1,0 +1,71 @@
+//! Moving on between stages, and blocking after service: a consignment that has finished
+//! but finds the next stage full keeps its server or place where it is until room frees,
+//! and those blocked move in, in the order they were blocked, before anyone new.
+
+use super::observer::{Observer, Trace};
+use super::sim::{Event, Simulation};
+use crate::engine::{Calendar, Time};
+use crate::policy::ClearancePolicy;
+
+impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
+    /// `id` has finished at its current stage: move it on, block it, or let it depart.
+    pub(super) fn advance(&mut self, now: Time, id: u32, cal: &mut Calendar<Event>) {
+        let c = &mut self.cons[id];
+        c.ready = now;
+        let here = c.stage();
+        match c.next_stage() {
+            None => self.depart(now, id, here, cal),
+            Some(next) => {
+                let st = &mut self.stages[next];
+                if st.has_room() && st.blocked_in.is_empty() {
+                    self.move_on(now, id, next, cal);
+                } else {
+                    st.blocked_in.push_back(id);
+                    if self.measuring {
+                        st.blocked += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// `id`, finished at its current stage, moves into `next` (which has room), and its old
+    /// stage lets go of it. The one place a consignment crosses between stages.
+    fn move_on(&mut self, now: Time, id: u32, next: usize, cal: &mut Calendar<Event>) {
+        let c = &mut self.cons[id];
+        let (from, since, reserved, serial) = (c.stage(), c.entered, std::mem::take(&mut c.on_reserved), c.serial);
+        c.pos += 1;
+        self.log(Trace::Leave {
+            t: now,
+            serial,
+            stage: from,
+        });
+        self.enter(now, id, next, cal);
+        self.leave(now, from, since, reserved, cal);
+    }
+
+    /// A consignment that entered stage `s` at `since` (on a reserved server or not) leaves
+    /// it, freeing its server and place; consignments blocked upstream of `s` move in, and
+    /// the queue is served.
+    pub(super) fn leave(&mut self, now: Time, s: usize, since: Time, on_reserved: bool, cal: &mut Calendar<Event>) {
+        let st = &mut self.stages[s];
+        if on_reserved {
+            st.busy_reserved -= 1;
+        }
+        st.occupancy -= 1;
+        st.occupancy_tw.set(now, f64::from(st.occupancy));
+        st.busy -= 1;
+        st.busy_tw.set(now, f64::from(st.busy));
+        st.touch_avail(now);
+        if self.measuring {
+            st.stay.add(now - since);
+        }
+        while self.stages[s].has_room() {
+            let Some(b) = self.stages[s].blocked_in.pop_front() else {
+                break;
+            };
+            self.move_on(now, b, s, cal);
+        }
+        self.dispatch(now, s, cal);
+    }
+}
