@@ -10,7 +10,7 @@ use super::state::{FlowState, PoolState, PortState, StageState};
 use super::warmup::WarmSnapshot;
 use crate::engine::{self, Calendar, Prioritised, Process, Time};
 use crate::policy::{ClearancePolicy, ClearanceRequest};
-use crate::random::{StreamRng, stream};
+use crate::random::{Dist, StreamRng, stream};
 use rand::Rng;
 
 /// Most consignments the ports of one replication may hold at once (about 1 GB of state).
@@ -142,6 +142,8 @@ pub struct Simulation<'a, P, O = Silent> {
     observer: O,
     /// Most consignments inside at once ([`MAX_INSIDE`]; lower in tests).
     max_inside: usize,
+    /// Whether anything reads a consignment's tag (a green channel).
+    draws_tags: bool,
 }
 
 impl<'a, P: ClearancePolicy> Simulation<'a, P> {
@@ -180,6 +182,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
                 pools[pool].stages.push(i);
             }
         }
+        let policy_reads_tags = policy.reads_tags();
         let mut sim = Self {
             spec,
             policy,
@@ -202,6 +205,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             serial: 0,
             observer,
             max_inside: MAX_INSIDE,
+            draws_tags: spec.green_share > 0.0 || policy_reads_tags,
         };
         for st in &mut sim.stages {
             if st.open != u32::MAX {
@@ -290,9 +294,19 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
     pub(super) fn admit(&mut self, now: Time, flow: usize, src: usize, cal: &mut Calendar<Event>) {
         let spec = self.spec;
         let f = &spec.flows[flow];
-        let vehicles = spec.modes[f.mode].vehicles.sample(&mut self.streams.vehicles[src]) as u32; // whole numbers 1..=1000 by validation
+        // Whole numbers 1..=1000 by validation. A constant draws nothing from its stream.
+        let vehicles = match &spec.modes[f.mode].vehicles {
+            Dist::Constant(v) => *v,
+            d => d.sample(&mut self.streams.vehicles[src]),
+        } as u32;
         let (path, len) = self.draw_route(flow);
-        let tag: f64 = self.streams.tags[src].random();
+        // Only green channels read tags, and tags have their own stream: skipping the draw
+        // where nothing reads it moves no other number.
+        let tag: f64 = if self.draws_tags {
+            self.streams.tags[src].random()
+        } else {
+            0.0
+        };
         let measuring = self.measuring;
         let serial = self.serial;
         self.serial += 1;

@@ -138,6 +138,15 @@ impl ClearancePolicy for BuiltinPolicy {
         }
     }
 
+    fn reads_tags(&self) -> bool {
+        match self {
+            BuiltinPolicy::Distribution(d) => d.reads_tags(),
+            BuiltinPolicy::GreenChannel { .. } => true,
+            BuiltinPolicy::Scaled { inner, .. } | BuiltinPolicy::QueueResponsive { inner, .. } => inner.reads_tags(),
+            BuiltinPolicy::Reform { before, after, .. } => before.reads_tags() || after.reads_tags(),
+        }
+    }
+
     fn name(&self) -> String {
         match self {
             BuiltinPolicy::Distribution(_) => "distribution".into(),

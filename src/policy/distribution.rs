@@ -37,6 +37,10 @@ impl ClearancePolicy for DistributionPolicy {
     fn name(&self) -> String {
         "distribution".into()
     }
+
+    fn reads_tags(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

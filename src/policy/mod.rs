@@ -77,4 +77,11 @@ pub trait ClearancePolicy {
     fn name(&self) -> String {
         "a policy of your own".into()
     }
+
+    /// Whether clearance times depend on `ClearanceRequest::tag`. A policy that says no lets
+    /// the model skip drawing tags when nothing else needs them; tags have a stream of their
+    /// own, so no other draw moves. Policies of your own are assumed to read them.
+    fn reads_tags(&self) -> bool {
+        true
+    }
 }
