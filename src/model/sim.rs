@@ -6,8 +6,8 @@ use super::failure::{Failure, usable_clearance_time};
 use super::observer::{Observer, Silent, Trace};
 use super::series::SeriesRecorder;
 use super::spec::{MAX_ROUTE, ModelSpec, RouteStep, StageKind};
-use super::state::{FlowState, PoolState, PortState, StageState};
-use super::warmup::WarmSnapshot;
+use super::state::{FlowState, PoolState, PortState, StageState, View};
+use super::warmup::{self, WarmSnapshot};
 use crate::engine::{self, Calendar, Prioritised, Process, Time};
 use crate::policy::{ClearancePolicy, ClearanceRequest};
 use crate::random::{Dist, StreamRng, stream};
@@ -32,8 +32,9 @@ pub enum Event {
     Route(u32),
     /// Midnight: daily quotas start again.
     Midnight,
-    /// A consignment finishes its clearance or dwell.
-    Done(Handle),
+    /// A consignment finishes its clearance or dwell: its [`Handle`]'s slot and generation,
+    /// as two fields so the event stays 8 bytes.
+    Done(u32, u16),
     /// A driver of pool (index) is back and free.
     DriverFree(u32),
     /// The next consignment of a flow (index) arrives.
@@ -46,14 +47,22 @@ impl Prioritised for Event {
     /// Tie-break among simultaneous events: bookkeeping first, then lanes opening, then
     /// completions (which free servers), then arrivals, so an arrival at the exact moment a
     /// lane frees up finds it free.
-    #[inline]
+    #[inline(always)]
     fn priority(&self) -> u8 {
         match self {
             Event::Report | Event::WarmupEnd => 0,
             Event::Capacity(_) | Event::Route(_) | Event::Midnight => 1,
-            Event::Done(_) | Event::DriverFree(_) => 2,
+            Event::Done(..) | Event::DriverFree(_) => 2,
             Event::Arrival(_) | Event::Demand(_) => 3,
         }
+    }
+}
+
+impl Handle {
+    /// The event that ends this consignment's clearance.
+    #[inline]
+    fn done(self) -> Event {
+        Event::Done(self.slot, self.generation)
     }
 }
 
@@ -365,6 +374,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             green: tag < spec.green_share,
             on_reserved: false,
             ticket: 0,
+            generation: 0,
         });
         self.enter(now, id, first, cal);
     }
@@ -489,7 +499,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
                     });
                     return;
                 }
-                cal.schedule(now + t, Event::Done(self.cons.handle(id)));
+                cal.schedule(now + t, self.cons.handle(id).done());
             }
         }
     }
@@ -497,32 +507,32 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
     /// `id` has cleared its last stage and leaves the port.
     pub(super) fn depart(&mut self, now: Time, id: u32, here: usize, cal: &mut Calendar<Event>) {
         let spec = self.spec;
-        let c = self.cons[id];
-        let flow = &spec.flows[c.flow as usize];
-        let fs = &mut self.flows[c.flow as usize];
+        // The fields it needs, not a copy of the whole 96-byte record.
+        let c = &self.cons[id];
+        let (fi, vehicles, arrived, entered) = (c.flow as usize, c.vehicles, c.arrived, c.entered);
+        let (has_driver, on_reserved, serial) = (c.has_driver, c.on_reserved, c.serial);
+        let port = spec.flows[fi].port;
+        let fs = &mut self.flows[fi];
         fs.total_completed += 1;
-        fs.total_completed_vehicles += u64::from(c.vehicles);
+        fs.total_completed_vehicles += u64::from(vehicles);
         fs.inside -= 1;
         if self.measuring {
             fs.completed.0 += 1;
-            fs.completed.1 += u64::from(c.vehicles);
-            fs.time_in_system.add(now - c.arrived);
-            fs.tis_hist.add(now - c.arrived);
+            fs.completed.1 += u64::from(vehicles);
+            fs.time_in_system.add(now - arrived);
+            fs.tis_hist.add(now - arrived);
         }
-        self.ports[flow.port].in_system.add(now, -1.0);
-        if c.has_driver {
-            self.send_driver_back(now, flow.port, cal);
+        self.ports[port].in_system.add(now, -1.0);
+        if has_driver {
+            self.send_driver_back(now, port, cal);
         }
         self.log(Trace::Leave {
             t: now,
-            serial: c.serial,
+            serial,
             stage: here,
         });
-        self.log(Trace::Depart {
-            t: now,
-            serial: c.serial,
-        });
-        self.leave(now, here, c.entered, c.on_reserved, cal);
+        self.log(Trace::Depart { t: now, serial });
+        self.leave(now, here, entered, on_reserved, cal);
         self.cons.remove(id);
     }
 
@@ -554,14 +564,51 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         }
     }
 
+    /// Midnight: quotas start again, and stages that had used theirs serve their queues.
+    fn on_midnight(&mut self, now: Time, cal: &mut Calendar<Event>) {
+        for s in 0..self.stages.len() {
+            if self.spec.stages[s].timeline.has_quota() {
+                self.stages[s].quota.started_today = 0;
+                self.dispatch(now, s, cal);
+            }
+        }
+        // A quota opening exactly at the horizon would start clearances nobody sees end.
+        if now + 1440.0 < self.spec.horizon {
+            cal.schedule(now + 1440.0, Event::Midnight);
+        }
+    }
+
+    /// The warm-up is over: from now on everything is measured (see [`super::warmup`]).
+    fn on_warmup_end(&mut self, now: Time) {
+        self.measuring = true;
+        self.warm = WarmSnapshot::take(self.view(), now);
+        warmup::restart(&mut self.stages, &mut self.pools, &mut self.ports);
+    }
+
+    /// The state as the time series and snapshots read it.
+    pub(super) fn view(&self) -> View<'_> {
+        View {
+            spec: self.spec,
+            stages: &self.stages,
+            flows: &self.flows,
+            pools: &self.pools,
+            ports: &self.ports,
+        }
+    }
+
     fn on_report(&mut self, now: Time, cal: &mut Calendar<Event>) {
         self.log(Trace::Report {
             t: now,
             inside: self.cons.len(),
         });
-        let mut series = std::mem::take(&mut self.series);
-        series.record(self, now);
-        self.series = series;
+        let view = View {
+            spec: self.spec,
+            stages: &self.stages,
+            flows: &self.flows,
+            pools: &self.pools,
+            ports: &self.ports,
+        };
+        self.series.record(view, now);
         if now < self.spec.horizon {
             self.next_report = (self.next_report + self.spec.report_interval).min(self.spec.horizon);
             cal.schedule(self.next_report, Event::Report);
@@ -587,8 +634,8 @@ impl<P: ClearancePolicy, O: Observer> Process for Simulation<'_, P, O> {
         match event {
             Event::Arrival(f) => self.on_arrival(now, f as usize, cal),
             Event::Demand(d) => self.on_demand(now, d as usize, cal),
-            Event::Done(h) => {
-                if let Some(id) = self.cons.current(h) {
+            Event::Done(slot, generation) => {
+                if let Some(id) = self.cons.current(Handle { slot, generation }) {
                     self.advance(now, id, cal);
                 }
             }

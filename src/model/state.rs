@@ -3,7 +3,7 @@
 use super::capacity::Capacity;
 use super::queue::ClassQueue;
 use super::quota::Quota;
-use super::spec::StageKind;
+use super::spec::{ModelSpec, StageKind};
 use crate::stats::{Histogram, Tally, TimeWeighted};
 use std::collections::VecDeque;
 
@@ -201,4 +201,20 @@ pub struct PoolState {
 pub struct PortState {
     /// Consignments inside over time (for Little's law).
     pub in_system: TimeWeighted,
+}
+
+/// Read-only view of a replication's state, for the time series and the warm-up snapshot,
+/// which read levels and counts but need nothing else of the simulation.
+#[derive(Clone, Copy)]
+pub struct View<'s> {
+    /// The model.
+    pub spec: &'s ModelSpec,
+    /// Stages.
+    pub stages: &'s [StageState],
+    /// Flows.
+    pub flows: &'s [FlowState],
+    /// Driver pools.
+    pub pools: &'s [PoolState],
+    /// Ports.
+    pub ports: &'s [PortState],
 }

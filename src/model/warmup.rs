@@ -1,13 +1,10 @@
 //! The warm-up: statistics start when it ends, applied in one place.
 //!
-//! Handlers test [`Simulation::measuring`]-style flag set here instead of comparing times,
-//! and time-weighted levels keep their areas at the end of the warm-up so post-warm-up
-//! averages are differences of areas.
+//! Handlers test one `measuring` flag, set when the warm-up ends, instead of comparing
+//! times, and time-weighted levels keep their areas at the end of the warm-up so
+//! post-warm-up averages are differences of areas.
 
-use super::observer::Observer;
-use super::sim::Simulation;
-use crate::engine::Time;
-use crate::policy::ClearancePolicy;
+use super::state::{PoolState, PortState, StageState, View};
 
 /// Areas of every time-weighted level at the end of the warm-up, so post-warm-up averages
 /// are differences of areas.
@@ -25,7 +22,7 @@ pub struct WarmSnapshot {
 
 impl WarmSnapshot {
     /// Records the areas at time `t`.
-    pub fn take<P: ClearancePolicy, O: Observer>(sim: &Simulation<'_, P, O>, t: f64) -> Self {
+    pub fn take(sim: View<'_>, t: f64) -> Self {
         Self {
             time: t,
             queue: sim.stages.iter().map(|s| s.queue_tw.area_at(t)).collect(),
@@ -43,25 +40,22 @@ impl WarmSnapshot {
     }
 }
 
-impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
-    /// The warm-up is over: from now on everything is measured. The one place that restarts
-    /// statistics, so no handler needs its own `now >= warmup` test.
-    pub(super) fn on_warmup_end(&mut self, now: Time) {
-        self.measuring = true;
-        self.warm = WarmSnapshot::take(self, now);
-        for st in &mut self.stages {
-            st.quota.restart();
-            st.waits.iter_mut().for_each(|w| w.clear());
-            st.stay = Default::default();
-            st.queue_tw.reset_max();
-            st.occupancy_tw.reset_max();
-            st.busy_tw.reset_max();
-        }
-        for p in &mut self.pools {
-            p.busy_tw.reset_max();
-        }
-        for p in &mut self.ports {
-            p.in_system.reset_max();
-        }
+/// The warm-up is over at `now`: the areas so far are kept aside, and waits, stays, maxima
+/// and quota counts start again. The one place that restarts statistics, so no handler
+/// needs its own `now >= warmup` test.
+pub fn restart(stages: &mut [StageState], pools: &mut [PoolState], ports: &mut [PortState]) {
+    for st in stages {
+        st.quota.restart();
+        st.waits.iter_mut().for_each(|w| w.clear());
+        st.stay = Default::default();
+        st.queue_tw.reset_max();
+        st.occupancy_tw.reset_max();
+        st.busy_tw.reset_max();
+    }
+    for p in pools {
+        p.busy_tw.reset_max();
+    }
+    for p in ports {
+        p.in_system.reset_max();
     }
 }
