@@ -4,6 +4,7 @@
 //! `data` prepares what each chart shows (tested on its own), `draw` draws it, `style`
 //! holds the palette and the bundled font.
 
+pub mod bars;
 pub mod data;
 pub mod draw;
 pub mod style;
