@@ -9,6 +9,7 @@ pub mod data;
 pub mod draw;
 pub mod style;
 
+use super::exporter;
 use crate::error::Error;
 use data::Series;
 use draw::{Bar, BarPanel, Chart, Line, TimePanel};
@@ -25,38 +26,7 @@ const MAX_POINTS: usize = 600;
 /// Most points per line where several lines share a panel, so they stay apart.
 const MAX_POINTS_SHARED: usize = 200;
 
-/// The kinds of chart drawn, each into `KIND_PORT.png` and `.svg` (`KIND_PORT_N` when a
-/// port's panels take several files): the names `--force` recognises in `charts/` as
-/// bordersim's own, so a user's own files there are never removed.
-pub const CHART_KINDS: [&str; 8] = [
-    "queue",
-    "utilization",
-    "throughput",
-    "time_in_system",
-    "drivers",
-    "compare",
-    "compare_difference",
-    "compare_queue",
-];
-
-/// True when `file` is named as a chart bordersim draws: a kind from [`CHART_KINDS`], `_`,
-/// a port name (letters, digits, `_`, `-`, as scenario names allow) and `.png` or `.svg`.
-pub fn is_chart_file(file: &str) -> bool {
-    let Some(stem) = file.strip_suffix(".png").or_else(|| file.strip_suffix(".svg")) else {
-        return false;
-    };
-    CHART_KINDS.iter().any(|kind| {
-        stem.strip_prefix(kind)
-            .and_then(|r| r.strip_prefix('_'))
-            .is_some_and(|port| {
-                !port.is_empty()
-                    && port.len() <= 72
-                    && port
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-            })
-    })
-}
+pub use super::exporter::{CHART_KINDS, is_chart_file};
 
 /// "" when rows are drawn as they are, else what each point averages.
 fn averaging(group: usize, interval_min: f64) -> String {
@@ -218,11 +188,13 @@ fn file_name(kind: &str, port: &str, part: usize, parts: usize) -> String {
 /// Every chart of a run, from DIR/summary.json, DIR/timeseries.csv and
 /// DIR/distribution.csv, prepared but not drawn: (file name, chart).
 pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
-    let info = read_json(dir, "summary.json", data::parse_summary)?;
-    let ts = read_csv(dir, "timeseries.csv", |r| {
+    let info = read_json(dir, exporter::SUMMARY, data::parse_summary)?;
+    let ts = read_csv(dir, exporter::TIMESERIES, |r| {
         data::parse_timeseries(r, &info.ports, info.replications)
     })?;
-    let dist = read_csv(dir, "distribution.csv", |r| data::parse_distribution(r, &info.ports))?;
+    let dist = read_csv(dir, exporter::DISTRIBUTION, |r| {
+        data::parse_distribution(r, &info.ports)
+    })?;
     let who = if info.variant == crate::scenario::BASELINE {
         info.name.clone()
     } else {
@@ -428,8 +400,10 @@ pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
 
 /// Every chart of a comparison, from DIR/comparison.json and DIR/compare_timeseries.csv.
 pub fn compare_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
-    let info = read_json(dir, "comparison.json", data::parse_comparison)?;
-    let all_queues = read_csv(dir, "compare_timeseries.csv", |r| data::parse_compare_series(r, &info))?;
+    let info = read_json(dir, exporter::COMPARISON_JSON, data::parse_comparison)?;
+    let all_queues = read_csv(dir, exporter::COMPARE_TIMESERIES, |r| {
+        data::parse_compare_series(r, &info)
+    })?;
     let (name, variants) = (&info.name, &info.variants);
     let mut out = Vec::new();
     let start = info.start.unwrap_or_default();
@@ -539,10 +513,10 @@ pub fn compare_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
 /// summary.json is there, comparison charts when comparison.json is. Returns the files.
 pub fn draw_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut charts = Vec::new();
-    if dir.join("summary.json").exists() {
+    if dir.join(exporter::RUN.describing).exists() {
         charts.extend(run_charts(dir)?);
     }
-    if dir.join("comparison.json").exists() {
+    if dir.join(exporter::COMPARE.describing).exists() {
         charts.extend(compare_charts(dir)?);
     }
     if charts.is_empty() {
@@ -551,7 +525,7 @@ pub fn draw_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
             "no summary.json or comparison.json here: give the --out directory of a run or a comparison".into(),
         ));
     }
-    let out = dir.join("charts");
+    let out = dir.join(exporter::CHARTS);
     super::atomic::ensure_dir(&out)?;
     let mut written = Vec::new();
     for (name, chart) in &charts {
