@@ -3,12 +3,15 @@
 
 pub mod atomic;
 pub mod charts;
+pub mod check;
 pub mod compare;
+pub mod compare_read;
 pub mod csv;
 pub mod distribution;
 pub mod exporter;
 pub mod headline;
 pub mod json;
+pub mod json_read;
 pub mod number;
 pub mod outdir;
 pub mod table;

@@ -9,9 +9,10 @@ pub mod data;
 pub mod draw;
 pub mod style;
 
+use super::csv::Series;
 use super::exporter;
+use super::{check, compare_read, distribution, json_read};
 use crate::error::Error;
-use data::Series;
 use draw::{Bar, BarPanel, Chart, Line, TimePanel};
 use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
 use std::collections::BTreeMap;
@@ -64,7 +65,7 @@ pub const MAX_CSV_BYTES: u64 = 2 << 30;
 /// hundreds of variants write. JSON files are read whole.
 pub const MAX_JSON_BYTES: u64 = 64 << 20;
 
-fn results_error(path: &Path, p: data::Problem) -> Error {
+fn results_error(path: &Path, p: check::Problem) -> Error {
     Error::Results {
         path: path.to_path_buf(),
         location: p.line.map(|l| format!(":{l}")).unwrap_or_default(),
@@ -108,14 +109,14 @@ fn open(dir: &Path, name: &str, limit: u64) -> Result<(PathBuf, std::io::Take<st
 fn read_csv<T>(
     dir: &Path,
     name: &str,
-    parse: impl FnOnce(std::io::BufReader<std::io::Take<std::fs::File>>) -> Result<T, data::Problem>,
+    parse: impl FnOnce(std::io::BufReader<std::io::Take<std::fs::File>>) -> Result<T, check::Problem>,
 ) -> Result<T, Error> {
     let (p, r) = open(dir, name, MAX_CSV_BYTES)?;
     parse(std::io::BufReader::with_capacity(1 << 16, r)).map_err(|e| results_error(&p, e))
 }
 
 /// A JSON results file, checked by `parse`.
-fn read_json<T>(dir: &Path, name: &str, parse: impl FnOnce(&str) -> Result<T, data::Problem>) -> Result<T, Error> {
+fn read_json<T>(dir: &Path, name: &str, parse: impl FnOnce(&str) -> Result<T, check::Problem>) -> Result<T, Error> {
     use std::io::Read;
     let (p, mut r) = open(dir, name, MAX_JSON_BYTES)?;
     let mut text = String::new();
@@ -188,12 +189,12 @@ fn file_name(kind: &str, port: &str, part: usize, parts: usize) -> String {
 /// Every chart of a run, from DIR/summary.json, DIR/timeseries.csv and
 /// DIR/distribution.csv, prepared but not drawn: (file name, chart).
 pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
-    let info = read_json(dir, exporter::SUMMARY, data::parse_summary)?;
+    let info = read_json(dir, exporter::SUMMARY, json_read::parse_summary)?;
     let ts = read_csv(dir, exporter::TIMESERIES, |r| {
-        data::parse_timeseries(r, &info.ports, info.replications)
+        super::csv::parse_timeseries(r, &info.ports, info.replications)
     })?;
     let dist = read_csv(dir, exporter::DISTRIBUTION, |r| {
-        data::parse_distribution(r, &info.ports)
+        distribution::parse_distribution(r, &info.ports)
     })?;
     let who = if info.variant == crate::scenario::BASELINE {
         info.name.clone()
@@ -400,9 +401,9 @@ pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
 
 /// Every chart of a comparison, from DIR/comparison.json and DIR/compare_timeseries.csv.
 pub fn compare_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
-    let info = read_json(dir, exporter::COMPARISON_JSON, data::parse_comparison)?;
+    let info = read_json(dir, exporter::COMPARISON_JSON, compare_read::parse_comparison)?;
     let all_queues = read_csv(dir, exporter::COMPARE_TIMESERIES, |r| {
-        data::parse_compare_series(r, &info)
+        compare_read::parse_compare_series(r, &info)
     })?;
     let (name, variants) = (&info.name, &info.variants);
     let mut out = Vec::new();
