@@ -13,9 +13,10 @@ use std::io::BufRead;
 pub const HEADER: &str =
     "interval_start_min,interval_end_min,interval_end,port,stage,mode,metric,mean,ci95,min,max,replications";
 
-fn num(o: &mut String, v: Option<f64>) {
+/// A series value in a CSV file: rounded to six decimals (enough for queue means, and
+/// byte-stable), nothing for no value. timeseries.csv and compare_timeseries.csv use it.
+pub fn num(o: &mut String, v: Option<f64>) {
     if let Some(v) = v.filter(|v| v.is_finite()) {
-        // Six significant decimals: enough for queue means, and byte-stable.
         let _ = write!(o, "{}", (v * 1e6).round() / 1e6);
     }
 }
@@ -41,10 +42,7 @@ pub fn write_timeseries(w: &mut dyn std::io::Write, spec: &ModelSpec, s: &Series
             );
             num(&mut line, cell.mean());
             line.push(',');
-            let ci = cell
-                .sd()
-                .map(|sd| sd / (cell.count() as f64).sqrt() * crate::stats::t975(cell.count() - 1));
-            num(&mut line, ci);
+            num(&mut line, crate::stats::interval(cell).map(|(_, ci)| ci));
             line.push(',');
             num(&mut line, cell.min());
             line.push(',');

@@ -39,11 +39,6 @@ impl<W> ResultSet<W> {
     pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
         std::iter::once(self.describing).chain(self.data.iter().map(|d| d.name))
     }
-
-    /// True when `name` (relative to the output directory) is one of this set's data files.
-    pub fn has_data(&self, name: &str) -> bool {
-        self.data.iter().any(|d| d.name == name)
-    }
 }
 
 /// summary.json: a run's describing JSON ([`super::json::summary`]).

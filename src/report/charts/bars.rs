@@ -21,7 +21,7 @@ const LABEL_MIN_SIZE: f64 = 9.0;
 /// Least room between two names side by side, pixels.
 const GAP: f64 = 8.0;
 /// Most lines a wrapped name takes under its bar.
-pub const MAX_LINES: usize = 3;
+const MAX_LINES: usize = 3;
 /// Margin around each panel, pixels.
 const MARGIN: u32 = 10;
 /// Width of the value axis's label area beside vertical bars (numbers and the unit).
@@ -33,7 +33,7 @@ const PAD: f64 = 6.0;
 /// Half the length of an error bar's cap at most, pixels.
 const CAP_MAX: f64 = 10.0;
 /// Widest share of a panel the names down the side may take.
-pub const SIDE_SHARE: f64 = 0.4;
+const SIDE_SHARE: f64 = 0.4;
 
 fn width(text: &str, size: f64) -> f64 {
     text_size(text, size).0
@@ -82,7 +82,7 @@ pub fn fit(label: &str, room: f64, size: f64) -> String {
 
 /// The names of a vertical-bar panel `panel_width` pixels wide, each as its lines, or `None`
 /// when some name does not fit under its bar even wrapped.
-pub fn names_under(p: &BarPanel, panel_width: f64) -> Option<Vec<Vec<String>>> {
+fn names_under(p: &BarPanel, panel_width: f64) -> Option<Vec<Vec<String>>> {
     let plot = panel_width - f64::from(2 * MARGIN + VALUE_AREA);
     let room = plot / p.bars.len().max(1) as f64 - GAP;
     p.bars.iter().map(|b| wrap(&b.label, room, LABEL_SIZE)).collect()
@@ -100,13 +100,13 @@ pub fn draw_panels<DB: DrawingBackend>(areas: &[DrawingArea<DB, Shift>], panels:
         Some(names) => {
             // The same label area in every panel, so their axes line up.
             let rows = names.iter().flatten().map(Vec::len).max().unwrap_or(1);
-            for ((p, a), n) in panels.iter().zip(areas).zip(&names) {
-                vertical(a, p, n, rows)?;
+            for ((p, a), lines) in panels.iter().zip(areas).zip(&names) {
+                panel(a, p, Names::Under { lines, rows })?;
             }
         }
         None => {
             for (p, a) in panels.iter().zip(areas) {
-                horizontal(a, p)?;
+                panel(a, p, Names::Side)?;
             }
         }
     }
@@ -149,120 +149,81 @@ fn whiskers<DB: DrawingBackend, F: Fn(f64, f64) -> (i32, i32)>(
     Ok(())
 }
 
-/// One panel of vertical bars, `names` (as lines) under them in a label area of `rows` lines.
-fn vertical<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    p: &BarPanel,
-    names: &[Vec<String>],
-    rows: usize,
-) -> Res {
-    let n = p.bars.len().max(1);
-    let (y0, y1) = bar_range(p);
-    let mut chart = ChartBuilder::on(area)
-        .caption(&p.title, (FONT, 18))
-        .margin(MARGIN)
-        .x_label_area_size((2.0 * PAD + rows as f64 * LABEL_SIZE).ceil() as u32)
-        .y_label_area_size(VALUE_AREA)
-        .build_cartesian_2d(0f64..n as f64, y0..y1)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_label_formatter(&|y| number(*y, y1 - y0))
-        .y_desc(&p.y_label)
-        .label_style((FONT, LABEL_SIZE))
-        .axis_desc_style((FONT, LABEL_SIZE))
-        .light_line_style(WHITE.mix(0.0))
-        .draw()
-        .map_err(err)?;
-    if y0 < 0.0 {
-        chart
-            .draw_series(LineSeries::new(
-                vec![(0.0, 0.0), (n as f64, 0.0)],
-                BLACK.stroke_width(1),
-            ))
-            .map_err(err)?;
-    }
-    let base = area.get_base_pixel();
-    let px = |x: f64, y: f64| {
-        let (a, b) = chart.backend_coord(&(x, y));
-        (a - base.0, b - base.1)
-    };
-    // Caps half as wide as a bar, at most 10 pixels.
-    let cap = (f64::from(px(0.3, y0).0 - px(0.0, y0).0) / 2.0).min(CAP_MAX);
-    for (i, b) in p.bars.iter().enumerate() {
-        let x = i as f64;
-        let fill = if b.strong {
-            colour(i).filled()
-        } else {
-            colour(i).mix(0.45).filled()
-        };
-        chart
-            .plotting_area()
-            .draw(&Rectangle::new([(x + 0.2, 0.0), (x + 0.8, b.mean)], fill))
-            .map_err(err)?;
-        let at = |v: f64, dx: f64| {
-            let (a, b) = px(x + 0.5, v);
-            (a + dx.round() as i32, b)
-        };
-        whiskers(area, at, b.lo, b.hi, cap)?;
-    }
-    let style = TextStyle::from((FONT, LABEL_SIZE).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
-    for (i, lines) in names.iter().enumerate() {
-        let (x, y) = px(i as f64 + 0.5, y0);
-        path(area, vec![(x, y), (x, y + 4)], BLACK.stroke_width(1))?;
-        for (k, l) in lines.iter().enumerate() {
-            let top = y + (PAD + k as f64 * LABEL_SIZE).round() as i32;
-            area.draw(&Text::new(l.clone(), (x, top), style.clone())).map_err(err)?;
-        }
-    }
-    Ok(())
+/// Where a panel's names go: under vertical bars (as lines, in a label area of `rows`
+/// lines), or down the side of horizontal bars.
+enum Names<'a> {
+    Under { lines: &'a [Vec<String>], rows: usize },
+    Side,
 }
 
-/// One panel of horizontal bars, the first bar at the top, names down the left side.
-fn horizontal<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &BarPanel) -> Res {
+/// One panel of bars: vertical with the names under them, or horizontal (the first bar at
+/// the top) with the names down the left side.
+fn panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &BarPanel, names: Names) -> Res {
     let n = p.bars.len().max(1);
-    let (x0, x1) = bar_range(p);
-    let widest = p.bars.iter().map(|b| width(&b.label, LABEL_SIZE)).fold(0.0, f64::max);
-    let column = widest.min(SIDE_SHARE * f64::from(area.dim_in_pixel().0));
-    let mut chart = ChartBuilder::on(area)
-        .caption(&p.title, (FONT, 18))
-        .margin(MARGIN)
-        .x_label_area_size(VALUE_AREA_SIDE)
-        .y_label_area_size((column + 2.0 * PAD).ceil() as u32)
-        .build_cartesian_2d(x0..x1, 0f64..n as f64)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(0)
-        .x_labels(5)
-        .x_label_formatter(&|x| number(*x, x1 - x0))
-        .x_desc(&p.y_label)
-        .label_style((FONT, LABEL_SIZE))
+    let (v0, v1) = bar_range(p);
+    let vertical = matches!(names, Names::Under { .. });
+    // (category, value) to (x, y): bar i sits in the band [i, i + 1] across (vertical) or
+    // [n - 1 - i, n - i] down (horizontal).
+    let xy = |cat: f64, v: f64| if vertical { (cat, v) } else { (v, n as f64 - cat) };
+    let column = p.bars.iter().map(|b| width(&b.label, LABEL_SIZE)).fold(0.0, f64::max);
+    let column = column.min(SIDE_SHARE * f64::from(area.dim_in_pixel().0));
+    let (label_area, value_area) = match names {
+        Names::Under { rows, .. } => ((2.0 * PAD + rows as f64 * LABEL_SIZE).ceil() as u32, VALUE_AREA),
+        Names::Side => ((column + 2.0 * PAD).ceil() as u32, VALUE_AREA_SIDE),
+    };
+    let (cats, vals) = (0f64..n as f64, v0..v1);
+    let mut builder = ChartBuilder::on(area);
+    builder.caption(&p.title, (FONT, 18)).margin(MARGIN);
+    let mut chart = if vertical {
+        builder
+            .x_label_area_size(label_area)
+            .y_label_area_size(value_area)
+            .build_cartesian_2d(cats, vals)
+    } else {
+        builder
+            .x_label_area_size(value_area)
+            .y_label_area_size(label_area)
+            .build_cartesian_2d(vals, cats)
+    }
+    .map_err(err)?;
+    let fmt = |v: &f64| number(*v, v1 - v0);
+    let mut mesh = chart.configure_mesh();
+    if vertical {
+        mesh.disable_x_mesh()
+            .x_labels(0)
+            .y_label_formatter(&fmt)
+            .y_desc(&p.y_label);
+    } else {
+        mesh.disable_y_mesh()
+            .y_labels(0)
+            .x_labels(5)
+            .x_label_formatter(&fmt)
+            .x_desc(&p.y_label);
+    }
+    mesh.label_style((FONT, LABEL_SIZE))
         .axis_desc_style((FONT, LABEL_SIZE))
         .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(err)?;
-    if x0 < 0.0 {
+    if v0 < 0.0 {
         chart
             .draw_series(LineSeries::new(
-                vec![(0.0, 0.0), (0.0, n as f64)],
+                vec![xy(0.0, 0.0), xy(n as f64, 0.0)],
                 BLACK.stroke_width(1),
             ))
             .map_err(err)?;
     }
     let base = area.get_base_pixel();
-    let px = |x: f64, y: f64| {
-        let (a, b) = chart.backend_coord(&(x, y));
+    let px = |cat: f64, v: f64| {
+        let (a, b) = chart.backend_coord(&xy(cat, v));
         (a - base.0, b - base.1)
     };
-    // Bar i sits in the band [n - 1 - i, n - i]; caps half as high as a bar, at most 10 pixels.
-    let slot = f64::from(px(x0, 0.0).1 - px(x0, n as f64).1) / n as f64;
+    // One category's width in pixels; caps half as wide as a bar, at most CAP_MAX.
+    let (a, b) = (px(0.0, v0), px(1.0, v0));
+    let slot = f64::from((b.0 - a.0).abs() + (b.1 - a.1).abs());
     let cap = (slot * 0.3 / 2.0).min(CAP_MAX);
     for (i, b) in p.bars.iter().enumerate() {
-        let y = (n - 1 - i) as f64;
+        let c = i as f64;
         let fill = if b.strong {
             colour(i).filled()
         } else {
@@ -270,24 +231,40 @@ fn horizontal<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &BarPanel) -
         };
         chart
             .plotting_area()
-            .draw(&Rectangle::new([(0.0, y + 0.2), (b.mean, y + 0.8)], fill))
+            .draw(&Rectangle::new([xy(c + 0.2, 0.0), xy(c + 0.8, b.mean)], fill))
             .map_err(err)?;
-        let at = |v: f64, dy: f64| {
-            let (a, b) = px(v, y + 0.5);
-            (a, b + dy.round() as i32)
+        let at = |v: f64, d: f64| {
+            let (x, y) = px(c + 0.5, v);
+            let d = d.round() as i32;
+            if vertical { (x + d, y) } else { (x, y + d) }
         };
         whiskers(area, at, b.lo, b.hi, cap)?;
     }
-    // Names as large as the bars leave room for, and only every `every`-th when even the
-    // smallest size does not fit each bar.
-    let size = (slot - 2.0).clamp(LABEL_MIN_SIZE, LABEL_SIZE);
-    let every = ((size + 2.0) / slot).ceil().max(1.0) as usize;
-    let style = TextStyle::from((FONT, size).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
-    for (i, b) in p.bars.iter().enumerate().filter(|(i, _)| i % every == 0) {
-        let (x, y) = px(x0, (n - 1 - i) as f64 + 0.5);
-        let name = fit(&b.label, column, size);
-        area.draw(&Text::new(name, (x - PAD as i32, y), style.clone()))
-            .map_err(err)?;
+    match names {
+        Names::Under { lines, .. } => {
+            let style = TextStyle::from((FONT, LABEL_SIZE).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
+            for (i, name) in lines.iter().enumerate() {
+                let (x, y) = px(i as f64 + 0.5, v0);
+                path(area, vec![(x, y), (x, y + 4)], BLACK.stroke_width(1))?;
+                for (k, l) in name.iter().enumerate() {
+                    let top = y + (PAD + k as f64 * LABEL_SIZE).round() as i32;
+                    area.draw(&Text::new(l.clone(), (x, top), style.clone())).map_err(err)?;
+                }
+            }
+        }
+        Names::Side => {
+            // As large as the bars leave room for, and only every `every`-th name when even
+            // the smallest size does not fit each bar.
+            let size = (slot - 2.0).clamp(LABEL_MIN_SIZE, LABEL_SIZE);
+            let every = ((size + 2.0) / slot).ceil().max(1.0) as usize;
+            let style = TextStyle::from((FONT, size).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
+            for (i, b) in p.bars.iter().enumerate().filter(|(i, _)| i % every == 0) {
+                let (x, y) = px(i as f64 + 0.5, v0);
+                let name = fit(&b.label, column, size);
+                area.draw(&Text::new(name, (x - PAD as i32, y), style.clone()))
+                    .map_err(err)?;
+            }
+        }
     }
     Ok(())
 }
