@@ -6,7 +6,7 @@ use super::check::{
     number, opt_number, ordered, parse_json, shown, text,
 };
 use super::csv::Series;
-use crate::engine::StartInstant;
+use crate::date::StartInstant;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::BufRead;

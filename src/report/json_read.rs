@@ -2,7 +2,7 @@
 //! json.rs), checked.
 
 use super::check::{MAX_NAME, MAX_TITLE, Problem, get, json_name, json_problem, keys, opt_number, parse_json, text};
-use crate::engine::StartInstant;
+use crate::date::StartInstant;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 

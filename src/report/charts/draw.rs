@@ -1,7 +1,7 @@
 //! Drawing prepared charts with plotters, on any backend (PNG and SVG).
 
 use super::style::{FONT, colour};
-use crate::engine::StartInstant;
+use crate::date::StartInstant;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
