@@ -1,11 +1,13 @@
 //! bordersim: a discrete-event simulator of customs clearance at land border ports.
 //!
 //! Layers, each depending only on those above it in this list:
-//! `engine` (clock, calendar, run loop) → `random`, `stats` (generic helpers) → `policy`
-//! (clearance times) → `model` (ports, stages, consignments, drivers) → `scenario` (TOML to
-//! model) → `experiment` (replications) → `report` (files, tables) → `cli`.
+//! `date` (calendar dates, a leaf) → `engine` (clock, calendar, run loop) → `random`,
+//! `stats` (generic helpers) → `policy` (clearance times) → `model` (ports, stages,
+//! consignments, drivers) → `scenario` (TOML to model) → `experiment` (replications) →
+//! `report` (files, tables) → `cli`.
 
 pub mod cli;
+pub mod date;
 pub mod engine;
 pub mod error;
 pub mod experiment;

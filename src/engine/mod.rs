@@ -1,10 +1,8 @@
-//! The discrete-event engine: clock, event calendar and run loop, plus calendar-date
-//! arithmetic for the clock. It knows nothing of ports or customs.
+//! The discrete-event engine: clock, event calendar and run loop. It knows nothing of
+//! ports or customs (calendar dates are in [`crate::date`]).
 
 pub mod calendar;
-pub mod date;
 pub mod run;
 
 pub use calendar::{Calendar, Prioritised, Time};
-pub use date::{CivilDate, StartInstant};
 pub use run::{Process, Stop, run};

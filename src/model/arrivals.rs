@@ -1,7 +1,7 @@
 //! Arrival generators: non-homogeneous Poisson by thinning, fixed intervals, explicit lists.
 
 use super::spec::ArrivalSpec;
-use crate::engine::StartInstant;
+use crate::date::StartInstant;
 use crate::random::StreamRng;
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};

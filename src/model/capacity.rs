@@ -6,7 +6,8 @@
 //! the lanes out of service, instead of overwriting what a dated change or a breakdown set.
 
 use super::schedule::Schedule;
-use crate::engine::{StartInstant, Time};
+use crate::date::StartInstant;
+use crate::engine::Time;
 
 /// What a dated period sets on a stage while it lasts. `None` leaves that quantity to the
 /// weekly schedule (servers) or to the stage's own setting (reserved lanes, daily quota).

@@ -2,7 +2,7 @@
 //! simulate. The scenario layer builds it from TOML; a library user may build it by hand.
 
 use super::capacity::Timeline;
-use crate::engine::StartInstant;
+use crate::date::StartInstant;
 use crate::random::Dist;
 
 /// Longest route a consignment can take, in stages. Routes are drawn at arrival and kept in

@@ -182,17 +182,13 @@ pub fn write_series(w: &mut dyn std::io::Write, c: &Comparison) -> std::io::Resu
                 .filter(|(_, d)| d.metric == "queue" || d.metric == "in_system")
             {
                 let cell = &s.cells[row * n + i];
-                let f = |v: Option<f64>| v.map_or(String::new(), |v| ((v * 1e6).round() / 1e6).to_string());
-                writeln!(
-                    w,
-                    "{variant},{start},{end},{},{},{},{},{},{}",
-                    names[i].0,
-                    names[i].1,
-                    d.metric,
-                    f(cell.mean()),
-                    f(cell.min()),
-                    f(cell.max())
-                )?;
+                let mut line = format!("{variant},{start},{end},{},{},{},", names[i].0, names[i].1, d.metric);
+                super::csv::num(&mut line, cell.mean());
+                line.push(',');
+                super::csv::num(&mut line, cell.min());
+                line.push(',');
+                super::csv::num(&mut line, cell.max());
+                writeln!(w, "{line}")?;
             }
             start = end;
         }

@@ -2,7 +2,6 @@
 
 use crate::experiment::Experiment;
 use crate::model::{ModelSpec, Scope};
-use crate::stats::Estimate;
 use serde_json::{Map, Value, json};
 
 /// Run settings recorded with the results, so a file can be traced to its inputs.
@@ -16,13 +15,6 @@ pub struct RunInfo {
     pub variant: String,
     /// Replications asked for (more than were run when the run was interrupted).
     pub requested: u32,
-}
-
-fn estimate(e: &Option<Estimate>) -> Value {
-    match e {
-        None => Value::Null,
-        Some(e) => json!({ "mean": e.mean, "ci95": e.ci95, "se": e.se, "min": e.min, "max": e.max, "n": e.n }),
-    }
 }
 
 fn obj<'a>(parent: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
@@ -53,7 +45,7 @@ pub fn summary(spec: &ModelSpec, exp: &Experiment, info: &RunInfo) -> Value {
             ),
             Scope::Pool(_) => obj(port, "drivers"),
         };
-        node.insert(key.name.to_string(), estimate(est));
+        node.insert(key.name.to_string(), json!(est));
     }
     json!({
         "bordersim_version": env!("CARGO_PKG_VERSION"),

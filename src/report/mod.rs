@@ -1,13 +1,17 @@
-//! Outputs: the printed summary table, summary.json and timeseries.csv, all written
-//! atomically.
+//! Outputs: the printed tables, and the result sets of [`exporter`] (data files, charts and
+//! the describing JSON), every file written atomically.
 
 pub mod atomic;
 pub mod charts;
+pub mod check;
 pub mod compare;
+pub mod compare_read;
 pub mod csv;
 pub mod distribution;
+pub mod exporter;
 pub mod headline;
 pub mod json;
+pub mod json_read;
 pub mod number;
 pub mod outdir;
 pub mod table;
@@ -16,9 +20,6 @@ use crate::error::Error;
 use crate::experiment::Experiment;
 use crate::model::ModelSpec;
 use std::path::{Path, PathBuf};
-
-/// Streams one data file of a result set into its writer.
-type Fill<'a> = Box<dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + 'a>;
 
 /// What goes with a result set besides its data files.
 #[derive(Debug, Clone, Copy, Default)]
@@ -54,48 +55,48 @@ fn write_describing(
 }
 
 /// Writes a result set so that a reader can always tell whether it is complete: the old
-/// describing JSON goes first, then the data files, then (for a complete set) the charts,
-/// and the describing JSON last, naming the files it belongs with and saying whether the
-/// set is partial. Charts are drawn from the saved files, so while they are drawn the JSON
-/// is there marked partial. Returns the paths written.
-fn write_set(
+/// describing JSON goes first, then the data files (`fill` writes each, named by the
+/// registry), then (for a complete set) the charts, and the describing JSON last, naming the
+/// files it belongs with and saying whether the set is partial. Charts are drawn from the
+/// saved files, so while they are drawn the JSON is there marked partial. Returns the paths
+/// written.
+fn write_set<W>(
     dir: &Path,
-    json_name: &str,
+    set: &exporter::ResultSet<W>,
     doc: serde_json::Value,
-    partial_at: &str,
     partial: bool,
-    data: Vec<(&str, Fill<'_>)>,
+    fill: impl Fn(&W, &mut dyn std::io::Write) -> std::io::Result<()>,
     opts: SetOptions,
 ) -> Result<Vec<PathBuf>, Error> {
     atomic::ensure_dir(dir)?;
-    outdir::retire_describing(dir, json_name)?;
+    outdir::retire_describing(dir, set.describing)?;
     let mut written = Vec::new();
     let mut files = Vec::new();
-    for (name, fill) in data {
-        let p = dir.join(name);
-        atomic::write_atomic_with(&p, |w| fill(w))?;
+    for file in set.data {
+        let p = dir.join(file.name);
+        atomic::write_atomic_with(&p, |w| fill(&file.write, w))?;
         written.push(p);
-        files.push(name.to_string());
+        files.push(file.name.to_string());
     }
     if opts.checkpoint {
-        files.push(outdir::CHECKPOINT.to_string());
+        files.push(exporter::CHECKPOINT.to_string());
     }
     if opts.charts && !partial {
-        write_describing(dir, json_name, doc.clone(), &files, partial_at, true)?;
+        write_describing(dir, set.describing, doc.clone(), &files, set.partial_at, true)?;
         for p in charts::draw_dir(dir)? {
             if let Some(n) = p.file_name() {
-                files.push(format!("{}/{}", outdir::CHARTS, n.to_string_lossy()));
+                files.push(format!("{}/{}", exporter::CHARTS, n.to_string_lossy()));
             }
             written.push(p);
         }
     }
-    let j = write_describing(dir, json_name, doc, &files, partial_at, partial)?;
+    let j = write_describing(dir, set.describing, doc, &files, set.partial_at, partial)?;
     written.insert(0, j);
     Ok(written)
 }
 
-/// Writes summary.json, timeseries.csv, distribution.csv and (with `opts.charts`) the
-/// charts into `dir`, summary.json last; returns the paths written.
+/// Writes the files of [`exporter::RUN`] (summary.json last) and, with `opts.charts`, the
+/// charts into `dir`; returns the paths written.
 pub fn write_run(
     dir: &Path,
     spec: &ModelSpec,
@@ -105,21 +106,11 @@ pub fn write_run(
 ) -> Result<Vec<PathBuf>, Error> {
     let doc = json::summary(spec, exp, info);
     let partial = exp.replications < info.requested;
-    let data: Vec<(&str, Fill<'_>)> = vec![
-        (
-            "timeseries.csv",
-            Box::new(|w| csv::write_timeseries(w, spec, &exp.series)),
-        ),
-        (
-            "distribution.csv",
-            Box::new(|w| distribution::write_distribution(w, spec, exp)),
-        ),
-    ];
-    write_set(dir, outdir::RUN_JSON, doc, "/scenario/partial", partial, data, opts)
+    write_set(dir, &exporter::RUN, doc, partial, |write, w| write(w, spec, exp), opts)
 }
 
-/// Writes comparison.csv, compare_timeseries.csv, (with `opts.charts`) the charts and
-/// comparison.json last into `dir`; returns the paths written.
+/// Writes the files of [`exporter::COMPARE`] (comparison.json last) and, with
+/// `opts.charts`, the charts into `dir`; returns the paths written.
 pub fn write_comparison(
     dir: &Path,
     c: &crate::experiment::Comparison,
@@ -129,12 +120,7 @@ pub fn write_comparison(
 ) -> Result<Vec<PathBuf>, Error> {
     let doc = compare::json(c, file, requested);
     let partial = c.replications < requested;
-    let table = compare::csv(c);
-    let data: Vec<(&str, Fill<'_>)> = vec![
-        ("comparison.csv", Box::new(|w| w.write_all(table.as_bytes()))),
-        ("compare_timeseries.csv", Box::new(|w| compare::write_series(w, c))),
-    ];
-    write_set(dir, outdir::COMPARE_JSON, doc, "/partial", partial, data, opts)
+    write_set(dir, &exporter::COMPARE, doc, partial, |write, w| write(w, c), opts)
 }
 
 #[cfg(test)]

@@ -5,26 +5,7 @@
 use crate::error::Error;
 use std::path::{Path, PathBuf};
 
-/// The describing JSON of a run's result set, written last.
-pub const RUN_JSON: &str = "summary.json";
-/// The describing JSON of a comparison's result set, written last.
-pub const COMPARE_JSON: &str = "comparison.json";
-/// The checkpoint an interrupted run saves.
-pub const CHECKPOINT: &str = "checkpoint.bin";
-/// The folder the charts go to.
-pub const CHARTS: &str = "charts";
-
-/// Every file bordersim writes at the top of an output directory, by exact name: the only
-/// ones `--force` may remove there.
-pub const RESULT_FILES: [&str; 7] = [
-    RUN_JSON,
-    "timeseries.csv",
-    "distribution.csv",
-    COMPARE_JSON,
-    "comparison.csv",
-    "compare_timeseries.csv",
-    CHECKPOINT,
-];
+use super::exporter::{CHARTS, CHECKPOINT, is_chart_file, result_files};
 
 /// True for `.NAME.tmp-PID` where NAME is one of `names`: a temporary file of bordersim's
 /// atomic writer, left behind when a run was killed.
@@ -40,7 +21,7 @@ fn is_temp_of(file: &str, names: impl Fn(&str) -> bool) -> bool {
 
 /// True for a temporary file of a result file (`.comparison.csv.tmp-12345`).
 pub fn is_result_temp(file: &str) -> bool {
-    is_temp_of(file, |n| RESULT_FILES.contains(&n))
+    is_temp_of(file, |n| result_files().any(|f| f == n))
 }
 
 /// True for a temporary file of a chart (`.queue_baktu.tmp-12345.png`).
@@ -48,7 +29,7 @@ pub fn is_chart_temp(file: &str) -> bool {
     let Some((stem, ext)) = file.rsplit_once('.') else {
         return false;
     };
-    (ext == "png" || ext == "svg") && is_temp_of(stem, |n| super::charts::is_chart_file(&format!("{n}.{ext}")))
+    (ext == "png" || ext == "svg") && is_temp_of(stem, |n| is_chart_file(&format!("{n}.{ext}")))
 }
 
 /// What is found where a result file would go.
@@ -77,7 +58,7 @@ fn in_the_way(p: &Path) -> Error {
 /// that is not a regular file where a result file would go: a directory, a symlink, a FIFO.
 fn results_in(dir: &Path) -> Result<Vec<String>, Error> {
     let mut found = Vec::new();
-    for name in RESULT_FILES {
+    for name in result_files() {
         let p = dir.join(name);
         match look(&p) {
             Found::Absent => {}
@@ -95,7 +76,7 @@ fn results_in(dir: &Path) -> Result<Vec<String>, Error> {
             let mut names: Vec<String> = entries
                 .flatten()
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| super::charts::is_chart_file(n))
+                .filter(|n| is_chart_file(n))
                 .collect();
             names.sort();
             for n in names {

@@ -3,8 +3,8 @@
 
 use super::dist::build_dist;
 use super::format::{Days, DistSpec, FlowSection, RateSection, RouteStepSection, ScenarioFile, StageSection};
-use crate::engine::StartInstant;
-use crate::engine::date::parse_hhmm;
+use crate::date::StartInstant;
+use crate::date::parse_hhmm;
 use crate::model::{
     ArrivalSpec, DemandSpec, DriverPoolSpec, FlowSpec, MAX_ROUTE, ModeKind, ModeSpec, ModelSpec, PortSpec, RouteStep,
     Schedule, SplitRule, StageKind, StageSpec, Timeline,

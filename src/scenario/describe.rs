@@ -174,7 +174,7 @@ fn arrivals_text(a: &ArrivalSpec, vehicles: f64) -> String {
 }
 
 /// One dated period of a stage's timeline in words.
-fn period_text(start: &crate::engine::StartInstant, p: &crate::model::Period) -> String {
+fn period_text(start: &crate::date::StartInstant, p: &crate::model::Period) -> String {
     let mut what = Vec::new();
     if let Some(n) = p.set.servers {
         what.push(format!("{n} server(s) open"));

@@ -3,7 +3,7 @@
 
 use super::build::{Invalid, KeyPath};
 use super::format::PolicySpec;
-use crate::engine::StartInstant;
+use crate::date::StartInstant;
 use crate::model::{ModelSpec, Period, RouteChange, RouteStep, Setting, StageKind, Timeline};
 use crate::policy::{BuiltinPolicy, DistributionPolicy, StageSet};
 use std::fmt::Write;

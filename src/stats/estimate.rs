@@ -22,6 +22,14 @@ pub fn t975(df: u64) -> f64 {
     }
 }
 
+/// Standard error of the mean of `t`'s values and the half-width of its 95 % Student-t
+/// interval (n - 1 df): the one place a confidence interval is computed. `None` below two
+/// values.
+pub fn interval(t: &super::Tally) -> Option<(f64, f64)> {
+    let se = t.sd()? / (t.count() as f64).sqrt();
+    Some((se, se * t975(t.count() - 1)))
+}
+
 /// One metric summarised over independent replications: what a planner reads as
 /// "12.3 ± 0.4 (95 % CI)".
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -47,10 +55,10 @@ impl Estimate {
         let mut t = super::Tally::default();
         values.into_iter().flatten().for_each(|v| t.add(v));
         let mean = t.mean()?;
-        let se = t.sd().map(|sd| sd / (t.count() as f64).sqrt());
+        let (se, ci95) = interval(&t).unzip();
         Some(Self {
             mean,
-            ci95: se.map(|se| se * t975(t.count() - 1)),
+            ci95,
             se,
             min: t.min()?,
             max: t.max()?,

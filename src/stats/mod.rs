@@ -5,7 +5,7 @@ pub mod histogram;
 pub mod tally;
 pub mod time_weighted;
 
-pub use estimate::{Estimate, t975};
+pub use estimate::{Estimate, interval, t975};
 pub use histogram::Histogram;
 pub use tally::Tally;
 pub use time_weighted::TimeWeighted;

@@ -1,7 +1,7 @@
 //! Drawing prepared charts with plotters, on any backend (PNG and SVG).
 
 use super::style::{FONT, colour};
-use crate::engine::StartInstant;
+use crate::date::StartInstant;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -82,7 +82,7 @@ pub enum Chart {
         /// Vertical marks (x, text), e.g. p50 and p95.
         marks: Vec<(f64, String)>,
     },
-    /// Side-by-side bar panels with error bars.
+    /// Side-by-side bar panels with error bars (see [`super::bars`]).
     Bars {
         /// Chart title.
         title: String,
@@ -91,14 +91,16 @@ pub enum Chart {
     },
 }
 
-type Res = Result<(), String>;
+/// What drawing returns: the backend's error in words.
+pub(super) type Res = Result<(), String>;
 
-fn err<E: std::fmt::Display>(e: E) -> String {
+pub(super) fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
 /// Draws `chart` on `root`.
 pub fn render<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Res {
+    super::style::register_font();
     root.fill(&WHITE).map_err(err)?;
     match chart {
         Chart::Time { title, start, panels } => {
@@ -116,24 +118,15 @@ pub fn render<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) 
         } => cdf(root, title, x_label, lines, marks)?,
         Chart::Bars { title, panels } => {
             let area = root.titled(title, (FONT, title_size(title))).map_err(err)?;
-            let n = panels.len().max(1);
-            // Many variants (a sensitivity run) do not fit as labels under vertical bars:
-            // lay them out as horizontal bars with the names down the side.
-            let many = panels.iter().any(|p| p.bars.len() > HORIZONTAL_FROM);
-            for (panel, a) in panels.iter().zip(area.split_evenly((1, n))) {
-                if many {
-                    bars_horizontal(&a, panel)?;
-                } else {
-                    bars(&a, panel)?;
-                }
-            }
+            let areas = area.split_evenly((1, panels.len().max(1)));
+            super::bars::draw_panels(&areas, panels)?;
         }
     }
     root.present().map_err(err)
 }
 
 /// An axis number with as many decimals as the axis range needs.
-fn number(v: f64, range: f64) -> String {
+pub(super) fn number(v: f64, range: f64) -> String {
     let r = range.abs().max(1e-12);
     // About two significant digits across the axis: 0-20 -> "5", 0-0.05 -> "0.010".
     let decimals = (1.0 - (r / 2.0).log10().floor()).clamp(0.0, 6.0) as usize;
@@ -320,150 +313,6 @@ fn cdf<DB: DrawingBackend>(
         .label_font((FONT, 16))
         .draw()
         .map_err(err)
-}
-
-/// Bar panels with more bars than this are drawn horizontally.
-const HORIZONTAL_FROM: usize = 5;
-
-/// The value range of a bar panel, zero included, padded by a tenth.
-fn bar_range(p: &BarPanel) -> (f64, f64) {
-    let lo = p.bars.iter().map(|b| b.lo.min(b.mean)).fold(0.0, f64::min);
-    let hi = p.bars.iter().map(|b| b.hi.max(b.mean)).fold(0.0, f64::max);
-    let pad = ((hi - lo) * 0.1).max(1e-9);
-    (
-        if lo < 0.0 { lo - pad } else { 0.0 },
-        if hi > 0.0 { hi + pad } else { pad },
-    )
-}
-
-/// One panel of horizontal bars, the first bar at the top, names on the left.
-fn bars_horizontal<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &BarPanel) -> Res {
-    let n = p.bars.len().max(1);
-    let (x0, x1) = bar_range(p);
-    let labels: Vec<String> = p.bars.iter().map(|b| b.label.clone()).collect();
-    let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32;
-    let mut chart = ChartBuilder::on(area)
-        .caption(&p.title, (FONT, 18))
-        .margin(10)
-        .x_label_area_size(40)
-        .y_label_area_size(widest * 8 + 10)
-        .build_cartesian_2d(x0..x1, 0f64..n as f64)
-        .map_err(err)?;
-    // Bar i sits in the band [n - 1 - i, n - i].
-    let fmt = |y: &f64| {
-        let band = y.floor() as usize;
-        if (y - band as f64 - 0.5).abs() < 1e-6 && band < n {
-            labels.get(n - 1 - band).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        }
-    };
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(2 * n + 1)
-        .y_label_formatter(&fmt)
-        .x_labels(5)
-        .x_label_formatter(&|x| number(*x, x1 - x0))
-        .x_desc(&p.y_label)
-        .label_style((FONT, 14))
-        .axis_desc_style((FONT, 14))
-        .light_line_style(WHITE.mix(0.0))
-        .draw()
-        .map_err(err)?;
-    if x0 < 0.0 {
-        chart
-            .draw_series(LineSeries::new(
-                vec![(0.0, 0.0), (0.0, n as f64)],
-                BLACK.stroke_width(1),
-            ))
-            .map_err(err)?;
-    }
-    for (i, b) in p.bars.iter().enumerate() {
-        let c = colour(i);
-        let y = (n - 1 - i) as f64;
-        let fill = if b.strong { c.filled() } else { c.mix(0.45).filled() };
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(0.0, y + 0.2), (b.mean, y + 0.8)],
-                fill,
-            )))
-            .map_err(err)?;
-        chart
-            .draw_series(std::iter::once(ErrorBar::new_horizontal(
-                y + 0.5,
-                b.lo,
-                b.mean,
-                b.hi,
-                BLACK.stroke_width(2),
-                10,
-            )))
-            .map_err(err)?;
-    }
-    Ok(())
-}
-
-fn bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &BarPanel) -> Res {
-    let n = p.bars.len().max(1);
-    let (y0, y1) = bar_range(p);
-    let labels: Vec<String> = p.bars.iter().map(|b| b.label.clone()).collect();
-    let mut chart = ChartBuilder::on(area)
-        .caption(&p.title, (FONT, 18))
-        .margin(10)
-        .x_label_area_size(40)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0f64..n as f64, y0..y1)
-        .map_err(err)?;
-    let fmt = |x: &f64| {
-        let i = x.floor() as usize;
-        if (x - i as f64 - 0.5).abs() < 1e-6 {
-            labels.get(i).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        }
-    };
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(2 * n + 1)
-        .x_label_formatter(&fmt)
-        .y_label_formatter(&|y| number(*y, y1 - y0))
-        .y_desc(&p.y_label)
-        .label_style((FONT, 14))
-        .axis_desc_style((FONT, 14))
-        .light_line_style(WHITE.mix(0.0))
-        .draw()
-        .map_err(err)?;
-    if y0 < 0.0 {
-        chart
-            .draw_series(LineSeries::new(
-                vec![(0.0, 0.0), (n as f64, 0.0)],
-                BLACK.stroke_width(1),
-            ))
-            .map_err(err)?;
-    }
-    for (i, b) in p.bars.iter().enumerate() {
-        let c = colour(i);
-        let x = i as f64;
-        let fill = if b.strong { c.filled() } else { c.mix(0.45).filled() };
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(x + 0.2, 0.0), (x + 0.8, b.mean)],
-                fill,
-            )))
-            .map_err(err)?;
-        chart
-            .draw_series(std::iter::once(ErrorBar::new_vertical(
-                x + 0.5,
-                b.lo,
-                b.mean,
-                b.hi,
-                BLACK.stroke_width(2),
-                12,
-            )))
-            .map_err(err)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

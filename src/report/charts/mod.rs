@@ -4,12 +4,15 @@
 //! `data` prepares what each chart shows (tested on its own), `draw` draws it, `style`
 //! holds the palette and the bundled font.
 
+pub mod bars;
 pub mod data;
 pub mod draw;
 pub mod style;
 
+use super::csv::Series;
+use super::exporter;
+use super::{check, compare_read, distribution, json_read};
 use crate::error::Error;
-use data::Series;
 use draw::{Bar, BarPanel, Chart, Line, TimePanel};
 use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
 use std::collections::BTreeMap;
@@ -24,38 +27,7 @@ const MAX_POINTS: usize = 600;
 /// Most points per line where several lines share a panel, so they stay apart.
 const MAX_POINTS_SHARED: usize = 200;
 
-/// The kinds of chart drawn, each into `KIND_PORT.png` and `.svg` (`KIND_PORT_N` when a
-/// port's panels take several files): the names `--force` recognises in `charts/` as
-/// bordersim's own, so a user's own files there are never removed.
-pub const CHART_KINDS: [&str; 8] = [
-    "queue",
-    "utilization",
-    "throughput",
-    "time_in_system",
-    "drivers",
-    "compare",
-    "compare_difference",
-    "compare_queue",
-];
-
-/// True when `file` is named as a chart bordersim draws: a kind from [`CHART_KINDS`], `_`,
-/// a port name (letters, digits, `_`, `-`, as scenario names allow) and `.png` or `.svg`.
-pub fn is_chart_file(file: &str) -> bool {
-    let Some(stem) = file.strip_suffix(".png").or_else(|| file.strip_suffix(".svg")) else {
-        return false;
-    };
-    CHART_KINDS.iter().any(|kind| {
-        stem.strip_prefix(kind)
-            .and_then(|r| r.strip_prefix('_'))
-            .is_some_and(|port| {
-                !port.is_empty()
-                    && port.len() <= 72
-                    && port
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-            })
-    })
-}
+pub use super::exporter::{CHART_KINDS, is_chart_file};
 
 /// "" when rows are drawn as they are, else what each point averages.
 fn averaging(group: usize, interval_min: f64) -> String {
@@ -93,7 +65,7 @@ pub const MAX_CSV_BYTES: u64 = 2 << 30;
 /// hundreds of variants write. JSON files are read whole.
 pub const MAX_JSON_BYTES: u64 = 64 << 20;
 
-fn results_error(path: &Path, p: data::Problem) -> Error {
+fn results_error(path: &Path, p: check::Problem) -> Error {
     Error::Results {
         path: path.to_path_buf(),
         location: p.line.map(|l| format!(":{l}")).unwrap_or_default(),
@@ -137,14 +109,14 @@ fn open(dir: &Path, name: &str, limit: u64) -> Result<(PathBuf, std::io::Take<st
 fn read_csv<T>(
     dir: &Path,
     name: &str,
-    parse: impl FnOnce(std::io::BufReader<std::io::Take<std::fs::File>>) -> Result<T, data::Problem>,
+    parse: impl FnOnce(std::io::BufReader<std::io::Take<std::fs::File>>) -> Result<T, check::Problem>,
 ) -> Result<T, Error> {
     let (p, r) = open(dir, name, MAX_CSV_BYTES)?;
     parse(std::io::BufReader::with_capacity(1 << 16, r)).map_err(|e| results_error(&p, e))
 }
 
 /// A JSON results file, checked by `parse`.
-fn read_json<T>(dir: &Path, name: &str, parse: impl FnOnce(&str) -> Result<T, data::Problem>) -> Result<T, Error> {
+fn read_json<T>(dir: &Path, name: &str, parse: impl FnOnce(&str) -> Result<T, check::Problem>) -> Result<T, Error> {
     use std::io::Read;
     let (p, mut r) = open(dir, name, MAX_JSON_BYTES)?;
     let mut text = String::new();
@@ -217,11 +189,13 @@ fn file_name(kind: &str, port: &str, part: usize, parts: usize) -> String {
 /// Every chart of a run, from DIR/summary.json, DIR/timeseries.csv and
 /// DIR/distribution.csv, prepared but not drawn: (file name, chart).
 pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
-    let info = read_json(dir, "summary.json", data::parse_summary)?;
-    let ts = read_csv(dir, "timeseries.csv", |r| {
-        data::parse_timeseries(r, &info.ports, info.replications)
+    let info = read_json(dir, exporter::SUMMARY, json_read::parse_summary)?;
+    let ts = read_csv(dir, exporter::TIMESERIES, |r| {
+        super::csv::parse_timeseries(r, &info.ports, info.replications)
     })?;
-    let dist = read_csv(dir, "distribution.csv", |r| data::parse_distribution(r, &info.ports))?;
+    let dist = read_csv(dir, exporter::DISTRIBUTION, |r| {
+        distribution::parse_distribution(r, &info.ports)
+    })?;
     let who = if info.variant == crate::scenario::BASELINE {
         info.name.clone()
     } else {
@@ -427,8 +401,10 @@ pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
 
 /// Every chart of a comparison, from DIR/comparison.json and DIR/compare_timeseries.csv.
 pub fn compare_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
-    let info = read_json(dir, "comparison.json", data::parse_comparison)?;
-    let all_queues = read_csv(dir, "compare_timeseries.csv", |r| data::parse_compare_series(r, &info))?;
+    let info = read_json(dir, exporter::COMPARISON_JSON, compare_read::parse_comparison)?;
+    let all_queues = read_csv(dir, exporter::COMPARE_TIMESERIES, |r| {
+        compare_read::parse_compare_series(r, &info)
+    })?;
     let (name, variants) = (&info.name, &info.variants);
     let mut out = Vec::new();
     let start = info.start.unwrap_or_default();
@@ -538,10 +514,10 @@ pub fn compare_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
 /// summary.json is there, comparison charts when comparison.json is. Returns the files.
 pub fn draw_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut charts = Vec::new();
-    if dir.join("summary.json").exists() {
+    if dir.join(exporter::RUN.describing).exists() {
         charts.extend(run_charts(dir)?);
     }
-    if dir.join("comparison.json").exists() {
+    if dir.join(exporter::COMPARE.describing).exists() {
         charts.extend(compare_charts(dir)?);
     }
     if charts.is_empty() {
@@ -550,7 +526,7 @@ pub fn draw_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
             "no summary.json or comparison.json here: give the --out directory of a run or a comparison".into(),
         ));
     }
-    let out = dir.join("charts");
+    let out = dir.join(exporter::CHARTS);
     super::atomic::ensure_dir(&out)?;
     let mut written = Vec::new();
     for (name, chart) in &charts {

@@ -38,3 +38,16 @@ pub fn register_font() {
         let _ = plotters::style::register_font(FONT, FontStyle::Normal, DEJAVU_SANS);
     });
 }
+
+/// Width and height in pixels of `text` at plotters font size `size` in the bundled font, as
+/// the bitmap backend lays it out: what bar-chart labels are measured with so they fit by
+/// construction (SVG viewers draw the same text at `size / 1.24` px per em, a little narrower).
+pub fn text_size(text: &str, size: f64) -> (f64, f64) {
+    use plotters::style::IntoFont;
+    register_font();
+    match (FONT, size).into_font().box_size(text) {
+        Ok((w, h)) => (f64::from(w), f64::from(h)),
+        // No font (cannot happen with the bundled one): a generous estimate.
+        Err(_) => (0.7 * size * text.chars().count() as f64, size),
+    }
+}

@@ -1,10 +1,14 @@
-//! Calendar dates for the simulation clock, without a date-time dependency.
+//! Calendar dates for the simulation clock, without a date-time dependency. A leaf module:
+//! it imports nothing of the crate, so the engine, the model and the report layer can all
+//! use it without depending on each other.
 //!
 //! The clock counts minutes from a start instant; hour-of-day, day-of-week and month
 //! profiles need to know which calendar minute a simulation time falls on. Proleptic
 //! Gregorian calendar, no time zones, no leap seconds.
 
-use super::calendar::Time;
+/// Minutes from the start instant: the engine's clock time (`engine::Time`), named here
+/// without importing the engine, so this module stays a leaf every layer may use.
+type Time = f64;
 
 /// A calendar date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
