@@ -3,7 +3,8 @@
 
 use super::{Experiment, Fold, Folds, Halt, run_models};
 use crate::error::Error;
-use crate::model::{MetricKey, Scope, StageKind};
+use crate::model::registry::{Level, compared};
+use crate::model::{MetricKey, Scope};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
 use std::sync::atomic::AtomicBool;
@@ -60,24 +61,6 @@ pub struct Comparison {
     pub series: Vec<(Vec<SeriesNames>, crate::experiment::SeriesSummary)>,
 }
 
-/// The metrics a planner compares, by (port-level name, stage-level names).
-const PORT_METRICS: [&str; 6] = [
-    "vehicles_per_day",
-    "consignments_per_day",
-    "time_in_system_mean_min",
-    "time_in_system_p95_min",
-    "in_system_mean",
-    "turned_away",
-];
-const MODE_METRICS: [&str; 3] = ["vehicles_per_day", "time_in_system_mean_min", "time_in_system_p95_min"];
-const STAGE_METRICS: [&str; 5] = [
-    "wait_mean_min",
-    "queue_mean",
-    "queue_max",
-    "in_stage_mean",
-    "utilization",
-];
-
 /// Where in a port a compared metric belongs, by name: typed, so no stage name can be taken
 /// for the driver pool (a stage named `drivers` used to be looked up as the pool).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,34 +99,33 @@ impl Named {
     }
 }
 
-fn named_keys(sc: &Scenario) -> Vec<Named> {
+/// The metrics compared, generated from the registry: per port, the port's, each mode's,
+/// each stage's and the pool's, each kept only where the baseline yields it (a stage's
+/// utilization only where it has lanes, the pool's only where there is one).
+fn named_keys(sc: &Scenario, exp: &Experiment) -> Vec<Named> {
     let spec = &sc.spec;
     let mut out = Vec::new();
     for (p, port) in spec.ports.iter().enumerate() {
-        let n = |place: Place, metric| Named {
-            port: port.name.clone(),
-            place,
-            metric,
-        };
-        for m in PORT_METRICS {
-            out.push(n(Place::Port, m));
-        }
-        for f in spec.flows.iter().filter(|f| f.port == p) {
-            for m in MODE_METRICS {
-                out.push(n(Place::Mode(spec.modes[f.mode].name.clone()), m));
+        let mut add = |place: Place, level: Level| {
+            for metric in compared(level) {
+                let n = Named {
+                    port: port.name.clone(),
+                    place: place.clone(),
+                    metric,
+                };
+                if lookup(sc, exp, &n).is_some() {
+                    out.push(n);
+                }
             }
+        };
+        add(Place::Port, Level::Port);
+        for f in spec.flows.iter().filter(|f| f.port == p) {
+            add(Place::Mode(spec.modes[f.mode].name.clone()), Level::Flow);
         }
         for st in spec.stages.iter().filter(|s| s.port == p) {
-            for m in STAGE_METRICS {
-                if m == "utilization" && st.kind != StageKind::Servers {
-                    continue;
-                }
-                out.push(n(Place::Stage(st.name.clone()), m));
-            }
+            add(Place::Stage(st.name.clone()), Level::Stage);
         }
-        if port.pool.is_some() {
-            out.push(n(Place::Pool, "utilization"));
-        }
+        add(Place::Pool, Level::Pool);
     }
     out
 }
@@ -244,7 +226,7 @@ pub fn comparison_from_folds(
     let replications = results[0].replications;
     let base = variants[0];
     let mut rows = Vec::new();
-    for want in named_keys(base) {
+    for want in named_keys(base, &results[0]) {
         let base_vals = lookup(base, &results[0], &want);
         for (i, (sc, exp)) in variants.iter().zip(&results).enumerate() {
             let vals = lookup(sc, exp, &want);

@@ -19,6 +19,7 @@ pub mod metrics;
 #[cfg(test)]
 mod proptests;
 pub mod queue;
+pub mod registry;
 pub mod schedule;
 pub mod series;
 pub mod sim;

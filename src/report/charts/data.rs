@@ -194,12 +194,6 @@ pub struct Timeseries {
     pub starts: BTreeMap<u64, f64>,
 }
 
-/// Metrics of timeseries.csv by what they belong to (as `model::series` writes them):
-/// a stage's, a flow's (port and mode), or the whole port's.
-const STAGE_METRICS: [&str; 4] = ["queue", "in_stage", "busy", "servers_open"];
-const FLOW_METRICS: [&str; 4] = ["arrivals", "completed", "completed_vehicles", "turned_away"];
-const PORT_METRICS: [&str; 2] = ["in_system", "drivers_busy"];
-
 /// The first line of a CSV file must be its header exactly.
 fn expect_header(line: &str, header: &str) -> Result<(), Problem> {
     if line == header {
@@ -240,14 +234,13 @@ pub fn parse_timeseries(r: impl BufRead, ports: &PortNames, replications: u64) -
             ));
         };
         let metric = f[6];
-        let (stage_ok, mode_ok) = if STAGE_METRICS.contains(&metric) {
-            (stages.contains(f[4]), f[5].is_empty())
-        } else if FLOW_METRICS.contains(&metric) {
-            (f[4].is_empty(), modes.contains(f[5]))
-        } else if PORT_METRICS.contains(&metric) {
-            (f[4].is_empty(), f[5].is_empty())
-        } else {
-            return Err(at(n, format!("field metric: unknown metric {}", shown(metric))));
+        // What a series belongs to comes from the registry: a stage's, a flow's, the port's.
+        use crate::model::registry::{SeriesLevel, SeriesMetric};
+        let (stage_ok, mode_ok) = match SeriesMetric::from_name(metric).map(SeriesMetric::level) {
+            Some(SeriesLevel::Stage | SeriesLevel::Lanes) => (stages.contains(f[4]), f[5].is_empty()),
+            Some(SeriesLevel::Flow) => (f[4].is_empty(), modes.contains(f[5])),
+            Some(SeriesLevel::Port | SeriesLevel::Pool) => (f[4].is_empty(), f[5].is_empty()),
+            None => return Err(at(n, format!("field metric: unknown metric {}", shown(metric)))),
         };
         if !stage_ok {
             return Err(at(
