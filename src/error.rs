@@ -95,6 +95,9 @@ pub enum Error {
         /// What is wrong, naming the field.
         message: String,
     },
+    /// A bug in bordersim, not in the input: an invariant the code relies on did not hold.
+    #[error("internal error: {0}")]
+    Internal(String),
     /// Writing results failed.
     #[error("cannot write {path}: {reason}")]
     Output {
@@ -130,7 +133,7 @@ impl Error {
             | Error::Results { .. }
             | Error::Overloaded { .. }
             | Error::BadClearanceTime { .. } => 2,
-            Error::Output { .. } => 1,
+            Error::Output { .. } | Error::Internal(_) => 1,
             Error::Interrupted { .. } => 130,
         }
     }

@@ -2,7 +2,7 @@
 //! a checkpoint that `--resume` continues from to the same final result.
 
 use crate::error::Error;
-use crate::experiment::Fold;
+use crate::experiment::{Fold, FoldState, Folds};
 use crate::scenario::Scenario;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -64,9 +64,9 @@ fn encode(fp: u64, folds: &[Fold]) -> Result<Vec<u8>, postcard::Error> {
 }
 
 /// Saves the folds, atomically.
-pub fn save(dir: &Path, fp: u64, folds: &[Fold]) -> Result<(), Error> {
+pub fn save(dir: &Path, fp: u64, folds: &Folds) -> Result<(), Error> {
     let path = dir.join(FILE);
-    let bytes = encode(fp, folds).map_err(|e| Error::Output {
+    let bytes = encode(fp, folds.as_slice()).map_err(|e| Error::Output {
         path: path.clone(),
         reason: e.to_string(),
     })?;
@@ -83,8 +83,9 @@ enum Refusal {
 }
 
 /// Reads the folds from checkpoint bytes and checks them against `scenarios` (one fold
-/// each) and the replications asked for: header, checksum, then structure.
-fn decode(bytes: &[u8], fp: u64, scenarios: &[Scenario], replications: u32) -> Result<Vec<Fold>, Refusal> {
+/// each) and the replications asked for: header, checksum, then structure. Each fold comes
+/// back with its model's metric names, so it can produce results at once.
+fn decode(bytes: &[u8], fp: u64, scenarios: &[Scenario], replications: u32) -> Result<Folds, Refusal> {
     let damaged = |m: &str| Refusal::Damaged(m.to_string());
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(Refusal::Foreign);
@@ -115,29 +116,30 @@ fn decode(bytes: &[u8], fp: u64, scenarios: &[Scenario], replications: u32) -> R
     if crc32fast::hash(payload) != crc {
         return Err(damaged("its checksum does not match its contents"));
     }
-    let folds: Vec<Fold> =
+    let states: Vec<FoldState> =
         postcard::from_bytes(payload).map_err(|e| damaged(&format!("its contents cannot be read ({e})")))?;
-    if folds.len() != scenarios.len() {
+    if states.len() != scenarios.len() {
         return Err(damaged(&format!(
             "it holds results of {} models for {} to run",
-            folds.len(),
+            states.len(),
             scenarios.len()
         )));
     }
-    for (f, sc) in folds.iter().zip(scenarios) {
-        let metrics = crate::experiment::metric_count(&sc.spec, sc.policy.clone());
-        f.validate(&sc.spec, metrics, replications)
-            .map_err(|m| Refusal::Damaged(format!("{}: {m}", sc.variant)))?;
-    }
-    if folds.windows(2).any(|w| w[0].done != w[1].done) {
-        return Err(damaged("its variants hold different numbers of replications"));
-    }
-    Ok(folds)
+    let folds = states
+        .into_iter()
+        .zip(scenarios)
+        .map(|(st, sc)| {
+            let keys = crate::experiment::metric_keys(&sc.spec, sc.policy.clone());
+            st.restore(&sc.spec, keys, replications)
+                .map_err(|m| Refusal::Damaged(format!("{}: {m}", sc.variant)))
+        })
+        .collect::<Result<Vec<Fold>, _>>()?;
+    Folds::new(folds).map_err(|_| damaged("its variants hold different numbers of replications"))
 }
 
 /// Loads the folds saved for `fp`, one per scenario, refusing (exit code 2) a checkpoint
 /// that is damaged, foreign, or saved for other settings, before anything is written.
-pub fn load(dir: &Path, fp: u64, scenarios: &[Scenario], replications: u32) -> Result<Vec<Fold>, Error> {
+pub fn load(dir: &Path, fp: u64, scenarios: &[Scenario], replications: u32) -> Result<Folds, Error> {
     let path = dir.join(FILE);
     let none = |why: String| {
         Error::Usage(format!(
@@ -177,10 +179,10 @@ mod tests {
     use super::*;
 
     fn folds(sc: &Scenario, reps: u32) -> Vec<Fold> {
-        let mut f = Fold::default();
+        let mut f = Fold::for_model(&sc.spec, sc.policy.clone());
         for rep in 0..reps {
             let out = crate::experiment::run_replication(&sc.spec, sc.policy.clone(), sc.seed, u64::from(rep)).unwrap();
-            f.add(out);
+            f.add(out).unwrap();
         }
         vec![f]
     }
@@ -192,7 +194,7 @@ mod tests {
         sc
     }
 
-    fn refusal(r: Result<Vec<Fold>, Refusal>) -> String {
+    fn refusal(r: Result<Folds, Refusal>) -> String {
         match r {
             Err(Refusal::Damaged(m)) => m,
             Err(_) => "refused for another reason".into(),
@@ -218,9 +220,31 @@ mod tests {
         let f = folds(&sc, 3);
         let bytes = encode(7, &f).unwrap();
         let back = decode(&bytes, 7, std::slice::from_ref(&sc), 10).ok().unwrap();
-        assert_eq!(postcard::to_stdvec(&back).unwrap(), postcard::to_stdvec(&f).unwrap());
-        let empty = encode(7, &[Fold::default()]).unwrap();
+        assert_eq!(back.as_slice(), &f[..]);
+        assert_eq!(
+            postcard::to_stdvec(back.as_slice()).unwrap(),
+            postcard::to_stdvec(&f).unwrap()
+        );
+        let empty = encode(7, &[Fold::for_model(&sc.spec, sc.policy.clone())]).unwrap();
         assert!(decode(&empty, 7, std::slice::from_ref(&sc), 10).is_ok());
+    }
+
+    /// A fold read back describes itself: it gives the summary of what it holds before any
+    /// new replication is folded in (it used to have lost its metric names, so a resumed
+    /// run interrupted again had no results to write).
+    #[test]
+    fn a_decoded_fold_gives_results_at_once() {
+        let sc = scenario();
+        let f = folds(&sc, 3);
+        let back = decode(&encode(7, &f).unwrap(), 7, std::slice::from_ref(&sc), 10)
+            .ok()
+            .unwrap();
+        let exp = back.as_slice()[0]
+            .finish(&sc.spec, sc.seed)
+            .expect("results from the checkpoint");
+        let want = f[0].finish(&sc.spec, sc.seed).unwrap();
+        assert_eq!(exp.replications, 3);
+        assert_eq!(exp.metrics, want.metrics);
     }
 
     #[test]
@@ -241,9 +265,10 @@ mod tests {
         longer.push(0);
         assert!(refusal(decode(&longer, 7, scs, 10)).contains("past its end"));
         // A replication count edited with the checksum made to match.
-        let mut edited = f.clone();
-        edited[0].done = 9;
-        let e = with_payload(7, &postcard::to_stdvec(&edited).unwrap());
+        let mut text = postcard::to_stdvec(&f).unwrap();
+        assert_eq!(text[1], 3, "the first fold's count, after the number of folds");
+        text[1] = 9;
+        let e = with_payload(7, &text);
         assert!(refusal(decode(&e, 7, scs, 10)).contains("values for 9 replications"));
         // A series end past the horizon, a value that is not finite.
         let mut text = postcard::to_stdvec(&f).unwrap();

@@ -10,7 +10,7 @@ pub use args::{Cli, Command};
 pub use config::{CompareConfig, Output, RunConfig};
 
 use crate::error::Error;
-use crate::experiment::{Fold, Halt, run_models};
+use crate::experiment::{Fold, Folds, Halt, run_models};
 use crate::report;
 use std::io::Write;
 
@@ -94,10 +94,10 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
     let fp = interrupt::fingerprint("run", std::slice::from_ref(sc), sc.replications, sc.seed, false);
     let folds = match (&cfg.output.out, cfg.output.resume) {
         (Some(dir), true) => interrupt::load(dir, fp, std::slice::from_ref(sc), sc.replications)?,
-        _ => vec![Fold::default()],
+        _ => Folds::new(vec![Fold::for_model(&sc.spec, sc.policy.clone())])?,
     };
     let bar = progress::Progress::new(sc.replications, 1, cfg.output.quiet);
-    bar.set(u64::from(folds[0].done));
+    bar.set(u64::from(folds.done()));
     let models = [(&sc.spec, &sc.policy, sc.seed)];
     let result = with_threads(cfg.output.threads, || {
         run_models(&models, sc.replications, folds, |n| bar.set(n), &interrupt::INTERRUPTED)
@@ -109,7 +109,7 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
         Err(Halt::Interrupted(f)) => (f, true),
     };
     let elapsed = started.elapsed();
-    let exp = folds[0].finish(&sc.spec, sc.seed);
+    let exp = folds.as_slice()[0].finish(&sc.spec, sc.seed);
     let mut out = std::io::stdout().lock();
     if let Some(exp) = &exp {
         let _ = write!(out, "{}", report::table::summary_table(&sc.spec, exp));
@@ -145,7 +145,7 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
         }
     }
     if halted {
-        return Err(interrupted(folds[0].done, sc.replications, 1, &cfg.output.out));
+        return Err(interrupted(folds.done(), sc.replications, 1, &cfg.output.out));
     }
     if !cfg.output.quiet
         && let Some(exp) = &exp
@@ -184,7 +184,11 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
     let fp = interrupt::fingerprint("compare", &cfg.scenarios, cfg.replications, cfg.seed, cfg.independent);
     let folds = match (&cfg.output.out, cfg.output.resume) {
         (Some(dir), true) => interrupt::load(dir, fp, &cfg.scenarios, cfg.replications)?,
-        _ => vec![Fold::default(); refs.len()],
+        _ => Folds::new(
+            refs.iter()
+                .map(|sc| Fold::for_model(&sc.spec, sc.policy.clone()))
+                .collect(),
+        )?,
     };
     let bar = progress::Progress::new(cfg.replications, refs.len() as u32, cfg.output.quiet);
     let result = with_threads(cfg.output.threads, || {
@@ -237,7 +241,7 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
     }
     if let Some(folds) = halted {
         return Err(interrupted(
-            folds[0].done,
+            folds.done(),
             cfg.replications,
             refs.len() as u32,
             &cfg.output.out,

@@ -1,9 +1,10 @@
 //! Comparing variants with common random numbers: replication k of every variant uses the
 //! same streams, so the paired differences cancel most of the noise the variants share.
 
-use super::{Experiment, Fold, Halt, run_models};
+use super::{Experiment, Fold, Folds, Halt, run_models};
 use crate::error::Error;
-use crate::model::{MetricKey, Scope, StageKind};
+use crate::model::registry::{Level, compared};
+use crate::model::{MetricKey, Scope};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
 use std::sync::atomic::AtomicBool;
@@ -15,7 +16,7 @@ pub struct CompareRow {
     pub variant: String,
     /// Port name.
     pub port: String,
-    /// Stage name, or empty.
+    /// Stage name (`drivers` for the port's driver pool), or empty.
     pub stage: String,
     /// Mode name, or empty.
     pub mode: String,
@@ -60,63 +61,71 @@ pub struct Comparison {
     pub series: Vec<(Vec<SeriesNames>, crate::experiment::SeriesSummary)>,
 }
 
-/// The metrics a planner compares, by (port-level name, stage-level names).
-const PORT_METRICS: [&str; 6] = [
-    "vehicles_per_day",
-    "consignments_per_day",
-    "time_in_system_mean_min",
-    "time_in_system_p95_min",
-    "in_system_mean",
-    "turned_away",
-];
-const MODE_METRICS: [&str; 3] = ["vehicles_per_day", "time_in_system_mean_min", "time_in_system_p95_min"];
-const STAGE_METRICS: [&str; 5] = [
-    "wait_mean_min",
-    "queue_mean",
-    "queue_max",
-    "in_stage_mean",
-    "utilization",
-];
+/// Where in a port a compared metric belongs, by name: typed, so no stage name can be taken
+/// for the driver pool (a stage named `drivers` used to be looked up as the pool).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Place {
+    /// The port as a whole.
+    Port,
+    /// One mode at the port, by mode name.
+    Mode(String),
+    /// One stage of the port, by stage name.
+    Stage(String),
+    /// The port's driver pool.
+    Pool,
+}
+
+/// How the driver pool is labelled in the stage column of a comparison.
+const POOL_LABEL: &str = "drivers";
 
 /// A metric named by names rather than indices, so it can be found in every variant even
 /// when a variant changes the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Named {
     port: String,
-    stage: String,
-    mode: String,
+    place: Place,
     metric: &'static str,
 }
 
-fn named_keys(sc: &Scenario) -> Vec<Named> {
+impl Named {
+    /// The (stage, mode) columns of the row.
+    fn columns(&self) -> (String, String) {
+        match &self.place {
+            Place::Port => (String::new(), String::new()),
+            Place::Mode(m) => (String::new(), m.clone()),
+            Place::Stage(s) => (s.clone(), String::new()),
+            Place::Pool => (POOL_LABEL.to_string(), String::new()),
+        }
+    }
+}
+
+/// The metrics compared, generated from the registry: per port, the port's, each mode's,
+/// each stage's and the pool's, each kept only where the baseline yields it (a stage's
+/// utilization only where it has lanes, the pool's only where there is one).
+fn named_keys(sc: &Scenario, exp: &Experiment) -> Vec<Named> {
     let spec = &sc.spec;
     let mut out = Vec::new();
     for (p, port) in spec.ports.iter().enumerate() {
-        let n = |stage: &str, mode: &str, metric| Named {
-            port: port.name.clone(),
-            stage: stage.into(),
-            mode: mode.into(),
-            metric,
-        };
-        for m in PORT_METRICS {
-            out.push(n("", "", m));
-        }
-        for f in spec.flows.iter().filter(|f| f.port == p) {
-            for m in MODE_METRICS {
-                out.push(n("", &spec.modes[f.mode].name, m));
+        let mut add = |place: Place, level: Level| {
+            for metric in compared(level) {
+                let n = Named {
+                    port: port.name.clone(),
+                    place: place.clone(),
+                    metric,
+                };
+                if lookup(sc, exp, &n).is_some() {
+                    out.push(n);
+                }
             }
+        };
+        add(Place::Port, Level::Port);
+        for f in spec.flows.iter().filter(|f| f.port == p) {
+            add(Place::Mode(spec.modes[f.mode].name.clone()), Level::Flow);
         }
         for st in spec.stages.iter().filter(|s| s.port == p) {
-            for m in STAGE_METRICS {
-                if m == "utilization" && st.kind != StageKind::Servers {
-                    continue;
-                }
-                out.push(n(&st.name, "", m));
-            }
+            add(Place::Stage(st.name.clone()), Level::Stage);
         }
-        if port.pool.is_some() {
-            out.push(n("drivers", "", "utilization"));
-        }
+        add(Place::Pool, Level::Pool);
     }
     out
 }
@@ -125,18 +134,11 @@ fn named_keys(sc: &Scenario) -> Vec<Named> {
 fn lookup<'a>(sc: &Scenario, exp: &'a Experiment, want: &Named) -> Option<&'a Vec<Option<f64>>> {
     let spec = &sc.spec;
     let port = spec.ports.iter().position(|p| p.name == want.port)?;
-    let scope = if want.stage == "drivers" {
-        Scope::Pool(spec.ports[port].pool?)
-    } else if !want.stage.is_empty() {
-        Scope::Stage(
-            spec.stages
-                .iter()
-                .position(|s| s.port == port && s.name == want.stage)?,
-        )
-    } else if !want.mode.is_empty() {
-        Scope::Flow(spec.modes.iter().position(|m| m.name == want.mode)?)
-    } else {
-        Scope::Port
+    let scope = match &want.place {
+        Place::Pool => Scope::Pool(spec.ports[port].pool?),
+        Place::Stage(name) => Scope::Stage(spec.stages.iter().position(|s| s.port == port && s.name == *name)?),
+        Place::Mode(name) => Scope::Flow(spec.modes.iter().position(|m| m.name == *name)?),
+        Place::Port => Scope::Port,
     };
     let key = MetricKey {
         port,
@@ -164,15 +166,19 @@ pub fn compare_with_progress(
     progress: impl Fn(u64) + Sync,
 ) -> Result<Comparison, Error> {
     let never = AtomicBool::new(false);
-    let folds = vec![Fold::default(); variants.len()];
+    let folds = Folds::new(
+        variants
+            .iter()
+            .map(|sc| Fold::for_model(&sc.spec, sc.policy.clone()))
+            .collect(),
+    )?;
     compare_resumable(variants, replications, seed, independent, folds, progress, &never).map_err(|h| match h {
         Halt::Failed(e) => e,
         Halt::Interrupted(_) => unreachable!("nothing interrupts this comparison"),
     })
 }
 
-/// [`compare`] continuing from `folds` (one per variant, all with the same number of
-/// replications done) and stopping early when `interrupt` is set. Because replication k of
+/// [`compare`] continuing from `folds` (one per variant) and stopping early when `interrupt` is set. Because replication k of
 /// every variant uses stream set k and is folded in order, an interrupted and resumed
 /// comparison ends byte-identical to an uninterrupted one.
 pub fn compare_resumable(
@@ -180,7 +186,7 @@ pub fn compare_resumable(
     replications: u32,
     seed: u64,
     independent: bool,
-    folds: Vec<Fold>,
+    folds: Folds,
     progress: impl Fn(u64) + Sync,
     interrupt: &AtomicBool,
 ) -> Result<Comparison, Halt> {
@@ -199,17 +205,17 @@ pub fn compare_resumable(
     comparison_from_folds(variants, &folds, seed, independent).map_err(Halt::Failed)
 }
 
-/// The comparison of whatever the folds hold (all with the same number of replications):
-/// the final one, or a partial one after an interruption.
+/// The comparison of whatever the folds hold: the final one, or a partial one after an
+/// interruption.
 pub fn comparison_from_folds(
     variants: &[&Scenario],
-    folds: &[Fold],
+    folds: &Folds,
     seed: u64,
     independent: bool,
 ) -> Result<Comparison, Error> {
     let results: Vec<Experiment> = variants
         .iter()
-        .zip(folds)
+        .zip(folds.as_slice())
         .enumerate()
         .map(|(i, (sc, f))| {
             let s = if independent { seed.wrapping_add(i as u64) } else { seed };
@@ -220,7 +226,7 @@ pub fn comparison_from_folds(
     let replications = results[0].replications;
     let base = variants[0];
     let mut rows = Vec::new();
-    for want in named_keys(base) {
+    for want in named_keys(base, &results[0]) {
         let base_vals = lookup(base, &results[0], &want);
         for (i, (sc, exp)) in variants.iter().zip(&results).enumerate() {
             let vals = lookup(sc, exp, &want);
@@ -233,11 +239,12 @@ pub fn comparison_from_folds(
                     _ => None,
                 }
             };
+            let (stage, mode) = want.columns();
             rows.push(CompareRow {
                 variant: sc.variant.clone(),
                 port: want.port.clone(),
-                stage: want.stage.clone(),
-                mode: want.mode.clone(),
+                stage,
+                mode,
                 metric: want.metric,
                 value,
                 diff,

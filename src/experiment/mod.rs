@@ -4,10 +4,10 @@
 mod compare;
 mod fold;
 mod replicate;
+mod runner;
 
 pub use compare::{CompareRow, Comparison, compare, compare_resumable, compare_with_progress, comparison_from_folds};
 
-pub use fold::Fold;
-pub use replicate::{
-    Experiment, Halt, ReplicationOutcome, SeriesSummary, metric_count, run_models, run_replication, run_replications,
-};
+pub use fold::{Fold, FoldState, Folds, metric_keys};
+pub use replicate::{Experiment, Halt, ReplicationOutcome, SeriesSummary, run_replication, run_replications};
+pub use runner::run_models;

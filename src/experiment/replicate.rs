@@ -1,11 +1,12 @@
 //! Running and summarising independent replications.
 
-use super::fold::Fold;
+use super::fold::{Fold, Folds};
+use super::runner::run_models;
 use crate::error::Error;
 use crate::model::{Failure, MetricKey, Metrics, ModelSpec, SeriesDef, Simulation};
 use crate::policy::ClearancePolicy;
 use crate::stats::{Estimate, Histogram, Tally};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::AtomicBool;
 
 /// What one replication produced.
 #[derive(Debug, Clone)]
@@ -67,13 +68,6 @@ pub fn run_replication<P: ClearancePolicy>(
     })
 }
 
-/// The number of scalar results one replication of `spec` yields, found without running
-/// it (the list depends on the model's layout only), so a checkpoint can be checked against
-/// the model before it is resumed.
-pub fn metric_count<P: ClearancePolicy>(spec: &ModelSpec, policy: P) -> usize {
-    Simulation::new(spec, policy, 0, 0).metrics().len()
-}
-
 /// Per-cell summary of the time series over replications.
 #[derive(Debug, Clone)]
 pub struct SeriesSummary {
@@ -110,7 +104,7 @@ pub enum Halt {
     /// A replication failed (an overloaded scenario).
     Failed(Error),
     /// The user interrupted: the folds hold every replication finished for all models.
-    Interrupted(Vec<Fold>),
+    Interrupted(Folds),
 }
 
 /// Runs `replications` replications, in parallel on rayon's thread pool. Replication k
@@ -125,10 +119,11 @@ pub fn run_replications<P: ClearancePolicy + Clone + Send + Sync>(
     progress: impl Fn(u32) + Sync,
 ) -> Result<Experiment, Error> {
     let never = AtomicBool::new(false);
+    let folds = Folds::new(vec![Fold::for_model(spec, policy.clone())])?;
     let folds = run_models(
         &[(spec, policy, seed)],
         replications,
-        vec![Fold::default()],
+        folds,
         |n| progress(n as u32),
         &never,
     )
@@ -136,58 +131,9 @@ pub fn run_replications<P: ClearancePolicy + Clone + Send + Sync>(
         Halt::Failed(e) => e,
         Halt::Interrupted(_) => unreachable!("nothing interrupts this run"),
     })?;
-    folds[0]
+    folds.as_slice()[0]
         .finish(spec, seed)
         .ok_or_else(|| Error::Usage("replications must be at least 1".into()))
-}
-
-/// Runs replications `folds[i].done .. replications` of every model (spec, policy, seed),
-/// batch by batch: a batch runs as many replications of each model side by side as there
-/// are worker threads, and is folded in only when every model has finished it, so all
-/// models always hold the same number of replications. When `interrupt` is set, the
-/// unfinished batch is dropped and the folds are returned to be saved and resumed.
-pub fn run_models<P: ClearancePolicy + Clone + Send + Sync>(
-    models: &[(&ModelSpec, &P, u64)],
-    replications: u32,
-    mut folds: Vec<Fold>,
-    progress: impl Fn(u64) + Sync,
-    interrupt: &AtomicBool,
-) -> Result<Vec<Fold>, Halt> {
-    use rayon::prelude::*;
-    let batch = rayon::current_num_threads().max(1) as u32;
-    let mut start = folds.iter().map(|f| f.done).min().unwrap_or(0);
-    let done = AtomicU64::new(u64::from(start) * models.len() as u64);
-    while start < replications {
-        let end = start.saturating_add(batch).min(replications);
-        let mut outcomes = Vec::with_capacity(models.len());
-        for (spec, policy, seed) in models {
-            let outs: Vec<Option<Result<ReplicationOutcome, Error>>> = (start..end)
-                .into_par_iter()
-                .map(|rep| {
-                    if interrupt.load(Ordering::Relaxed) {
-                        return None;
-                    }
-                    let out = run_replication(spec, (*policy).clone(), *seed, u64::from(rep));
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                    Some(out)
-                })
-                .collect();
-            if outs.iter().any(Option::is_none) {
-                return Err(Halt::Interrupted(folds));
-            }
-            let outs = outs
-                .into_iter()
-                .flatten()
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(Halt::Failed)?;
-            outcomes.push(outs);
-        }
-        for (fold, outs) in folds.iter_mut().zip(outcomes) {
-            outs.into_iter().for_each(|o| fold.add(o));
-        }
-        start = end;
-    }
-    Ok(folds)
 }
 
 impl Experiment {

@@ -26,6 +26,7 @@ pub mod observer;
 mod proptests;
 pub mod queue;
 pub mod quota;
+pub mod registry;
 pub mod schedule;
 pub mod series;
 pub mod sim;

@@ -1,16 +1,10 @@
 //! Time series: one row per report interval of every level and count worth charting.
 
-use super::spec::{FlowSpec, ModelSpec, PortSpec, StageKind, StageSpec};
 use super::state::View;
+use super::spec::{FlowSpec, ModelSpec, PortSpec, StageSpec};
 
-/// How a series turns cumulative meters into an interval value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SeriesKind {
-    /// Time-average of a level over the interval.
-    Mean,
-    /// Count of events in the interval.
-    Count,
-}
+pub use super::registry::{SeriesKind, SeriesMetric};
+use super::registry::{SeriesLevel, series_at, stage_series};
 
 /// What one series measures. Indices refer to the model spec.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,45 +15,33 @@ pub struct SeriesDef {
     pub stage: Option<usize>,
     /// Mode index, for flow series.
     pub mode: Option<usize>,
-    /// Metric name as written to timeseries.csv.
-    pub metric: &'static str,
+    /// Which series (its name as written to timeseries.csv is `metric.name()`).
+    pub metric: SeriesMetric,
     /// Mean level or count.
     pub kind: SeriesKind,
 }
 
-/// The series layout of a model: which series exist, in a fixed order.
+/// The series layout of a model: which series exist, in a fixed order (per port: the port's,
+/// each stage's, each flow's, the pool's), generated from [`super::registry::SERIES`].
 pub fn series_defs(spec: &ModelSpec) -> Vec<SeriesDef> {
     let mut defs = Vec::new();
-    let mean = |port, stage, metric| SeriesDef {
+    let def = |port, stage, mode, metric: SeriesMetric| SeriesDef {
         port,
         stage,
-        mode: None,
+        mode,
         metric,
-        kind: SeriesKind::Mean,
+        kind: metric.kind(),
     };
     for port in 0..spec.ports.len() {
-        defs.push(mean(port, None, "in_system"));
+        defs.extend(series_at(SeriesLevel::Port).map(|m| def(port, None, None, m)));
         for (i, s) in spec.stages.iter().enumerate().filter(|(_, s)| s.port == port) {
-            defs.push(mean(port, Some(i), "queue"));
-            defs.push(mean(port, Some(i), "in_stage"));
-            if s.kind == StageKind::Servers {
-                defs.push(mean(port, Some(i), "busy"));
-                defs.push(mean(port, Some(i), "servers_open"));
-            }
+            defs.extend(stage_series(s.kind).map(|m| def(port, Some(i), None, m)));
         }
         for f in spec.flows.iter().filter(|f| f.port == port) {
-            for metric in ["arrivals", "completed", "completed_vehicles", "turned_away"] {
-                defs.push(SeriesDef {
-                    port,
-                    stage: None,
-                    mode: Some(f.mode),
-                    metric,
-                    kind: SeriesKind::Count,
-                });
-            }
+            defs.extend(series_at(SeriesLevel::Flow).map(|m| def(port, None, Some(f.mode), m)));
         }
         if spec.ports[port].pool.is_some() {
-            defs.push(mean(port, None, "drivers_busy"));
+            defs.extend(series_at(SeriesLevel::Pool).map(|m| def(port, None, None, m)));
         }
     }
     defs
@@ -68,11 +50,12 @@ pub fn series_defs(spec: &ModelSpec) -> Vec<SeriesDef> {
 /// The number of series [`series_defs`] will produce, from the parts of a model, so the
 /// scenario layer can bound memory before building anything.
 pub fn series_defs_count(ports: &[PortSpec], stages: &[StageSpec], flows: &[FlowSpec]) -> usize {
-    let stage_series: usize = stages
-        .iter()
-        .map(|s| if s.kind == StageKind::Servers { 4 } else { 2 })
-        .sum();
-    ports.len() + ports.iter().filter(|p| p.pool.is_some()).count() + stage_series + 4 * flows.len()
+    let n = |level| series_at(level).count();
+    let stage_series: usize = stages.iter().map(|s| stage_series(s.kind).count()).sum();
+    ports.len() * n(SeriesLevel::Port)
+        + ports.iter().filter(|p| p.pool.is_some()).count() * n(SeriesLevel::Pool)
+        + stage_series
+        + n(SeriesLevel::Flow) * flows.len()
 }
 
 /// Collects time-series rows during a run into one preallocated buffer.
@@ -132,39 +115,33 @@ impl SeriesRecorder {
 }
 
 /// The cumulative quantity behind a series at time `t`: an area or a count since time zero.
+/// One arm per series, no catch-all: a new [`SeriesMetric`] does not compile without its own.
 fn meter(sim: View<'_>, d: &SeriesDef, t: f64) -> f64 {
-    match (d.stage, d.mode) {
-        (Some(s), _) => {
-            let st = &sim.stages[s];
-            match d.metric {
-                "queue" => st.queue_tw.area_at(t),
-                "in_stage" => st.occupancy_tw.area_at(t),
-                "busy" => st.busy_tw.area_at(t),
-                _ => st.open_tw.area_at(t),
-            }
+    let stage = || &sim.stages[d.stage.expect("stage of a stage series")];
+    let flow = || {
+        let mode = d.mode.expect("mode of a flow series");
+        let f = sim
+            .spec
+            .flows
+            .iter()
+            .position(|f| f.port == d.port && f.mode == mode)
+            .expect("flow of a series");
+        &sim.flows[f]
+    };
+    match d.metric {
+        SeriesMetric::InSystem => sim.ports[d.port].in_system.area_at(t),
+        SeriesMetric::Queue => stage().queue_tw.area_at(t),
+        SeriesMetric::InStage => stage().occupancy_tw.area_at(t),
+        SeriesMetric::Busy => stage().busy_tw.area_at(t),
+        SeriesMetric::ServersOpen => stage().open_tw.area_at(t),
+        SeriesMetric::Arrivals => flow().total_arrived as f64,
+        SeriesMetric::Completed => flow().total_completed as f64,
+        SeriesMetric::CompletedVehicles => flow().total_completed_vehicles as f64,
+        SeriesMetric::TurnedAway => flow().total_turned_away as f64,
+        SeriesMetric::DriversBusy => {
+            let pool = sim.spec.ports[d.port].pool.expect("pool of a series");
+            sim.pools[pool].busy_tw.area_at(t)
         }
-        (None, Some(mode)) => {
-            let f = sim
-                .spec
-                .flows
-                .iter()
-                .position(|f| f.port == d.port && f.mode == mode)
-                .expect("flow of a series");
-            let fs = &sim.flows[f];
-            (match d.metric {
-                "arrivals" => fs.total_arrived,
-                "completed" => fs.total_completed,
-                "completed_vehicles" => fs.total_completed_vehicles,
-                _ => fs.total_turned_away,
-            }) as f64
-        }
-        (None, None) => match d.metric {
-            "in_system" => sim.ports[d.port].in_system.area_at(t),
-            _ => {
-                let pool = sim.spec.ports[d.port].pool.expect("pool of a series");
-                sim.pools[pool].busy_tw.area_at(t)
-            }
-        },
     }
 }
 

@@ -6,13 +6,7 @@ use crate::experiment::{CompareRow, Comparison};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
-fn digits(metric: &str) -> usize {
-    match metric {
-        "utilization" => 3,
-        "turned_away" | "queue_max" => 0,
-        _ => 1,
-    }
-}
+use crate::model::registry::digits;
 
 fn label(r: &CompareRow) -> String {
     let what = if !r.stage.is_empty() {

@@ -1,6 +1,7 @@
 //! timeseries.csv: one row per report interval and series, in long (tidy) form; written
 //! by `run`, read back and checked by `chart DIR`.
 
+use crate::model::registry::{SeriesLevel, SeriesMetric};
 use super::check::{Problem, at, expect_header, follows, for_each_line, level, name, number, ordered, shown};
 use super::json_read::PortNames;
 use crate::experiment::SeriesSummary;
@@ -88,12 +89,6 @@ pub struct Timeseries {
     pub starts: BTreeMap<u64, f64>,
 }
 
-/// Metrics of timeseries.csv by what they belong to (as `model::series` writes them):
-/// a stage's, a flow's (port and mode), or the whole port's.
-const STAGE_METRICS: [&str; 4] = ["queue", "in_stage", "busy", "servers_open"];
-const FLOW_METRICS: [&str; 4] = ["arrivals", "completed", "completed_vehicles", "turned_away"];
-const PORT_METRICS: [&str; 2] = ["in_system", "drivers_busy"];
-
 /// Parses and checks timeseries.csv (the format [`write_timeseries`]
 /// writes): its ports, stages and modes must be those of `ports` (from summary.json), and
 /// no row may count more replications than `replications`.
@@ -125,14 +120,12 @@ pub fn parse_timeseries(r: impl BufRead, ports: &PortNames, replications: u64) -
             ));
         };
         let metric = f[6];
-        let (stage_ok, mode_ok) = if STAGE_METRICS.contains(&metric) {
-            (stages.contains(f[4]), f[5].is_empty())
-        } else if FLOW_METRICS.contains(&metric) {
-            (f[4].is_empty(), modes.contains(f[5]))
-        } else if PORT_METRICS.contains(&metric) {
-            (f[4].is_empty(), f[5].is_empty())
-        } else {
-            return Err(at(n, format!("field metric: unknown metric {}", shown(metric))));
+        // What a series belongs to comes from the registry: a stage's, a flow's, the port's.
+        let (stage_ok, mode_ok) = match SeriesMetric::from_name(metric).map(SeriesMetric::level) {
+            Some(SeriesLevel::Stage | SeriesLevel::Lanes) => (stages.contains(f[4]), f[5].is_empty()),
+            Some(SeriesLevel::Flow) => (f[4].is_empty(), modes.contains(f[5])),
+            Some(SeriesLevel::Port | SeriesLevel::Pool) => (f[4].is_empty(), f[5].is_empty()),
+            None => return Err(at(n, format!("field metric: unknown metric {}", shown(metric)))),
         };
         if !stage_ok {
             return Err(at(

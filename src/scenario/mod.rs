@@ -271,7 +271,7 @@ fn chosen_variants(file: &format::ScenarioFile, path: &Path, which: Which<'_>) -
 
 /// Builds variant `name` of `file` (as written, before command-line overrides), with
 /// `overrides` applied after its own `set`.
-fn build_variant(
+pub(crate) fn build_variant(
     src: &str,
     path: &Path,
     file: &format::ScenarioFile,

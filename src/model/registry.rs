@@ -1,0 +1,373 @@
+//! The metric registry: one table of every scalar metric and one of every time series, from
+//! which the comparison, the display precision, the time-series layout and the chart
+//! reader's checks are generated. Adding a metric is a line here plus the code that measures
+//! it (metrics.rs for a scalar, the meter in series.rs for a series).
+
+use super::metrics::Scope;
+use super::spec::StageKind;
+
+/// What a metric belongs to, without indices: the kind of a [`Scope`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Level {
+    /// A whole port.
+    Port,
+    /// One mode at a port.
+    Flow,
+    /// One stage, all modes.
+    Stage,
+    /// One stage, one mode.
+    StageMode,
+    /// A port's driver pool.
+    Pool,
+}
+
+impl Level {
+    /// The level of a scope.
+    pub fn of(scope: Scope) -> Self {
+        match scope {
+            Scope::Port => Level::Port,
+            Scope::Flow(_) => Level::Flow,
+            Scope::Stage(_) => Level::Stage,
+            Scope::StageMode(..) => Level::StageMode,
+            Scope::Pool(_) => Level::Pool,
+        }
+    }
+}
+
+/// How one replication's value of a metric is formed from what happened after the warm-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregation {
+    /// A count of events.
+    Count,
+    /// A count per day or per minute of the measured window.
+    Rate,
+    /// The time-average of a level.
+    TimeMean,
+    /// The mean over consignments.
+    Mean,
+    /// A quantile over consignments.
+    Quantile,
+    /// The largest value seen.
+    Max,
+    /// A share, between 0 and 1.
+    Fraction,
+    /// A setting of the model, or the state at the end of the run.
+    State,
+}
+
+/// One scalar metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MetricDef {
+    /// Name in summary.json, comparison.csv and the code.
+    pub name: &'static str,
+    /// Unit, in words.
+    pub unit: &'static str,
+    /// Where it is measured.
+    pub levels: &'static [Level],
+    /// How a replication's value is formed.
+    pub aggregation: Aggregation,
+    /// Decimals shown in the comparison table.
+    pub digits: usize,
+    /// The levels at which `compare` reports it (in this table's order), if any.
+    pub compare: &'static [Level],
+}
+
+use Aggregation as A;
+use Level as L;
+
+const fn def(
+    name: &'static str,
+    unit: &'static str,
+    levels: &'static [Level],
+    aggregation: Aggregation,
+    digits: usize,
+    compare: &'static [Level],
+) -> MetricDef {
+    MetricDef {
+        name,
+        unit,
+        levels,
+        aggregation,
+        digits,
+        compare,
+    }
+}
+
+const PF: &[Level] = &[L::Port, L::Flow];
+const PFS: &[Level] = &[L::Port, L::Flow, L::Stage];
+const S: &[Level] = &[L::Stage];
+const SM: &[Level] = &[L::Stage, L::StageMode];
+const SP: &[Level] = &[L::Stage, L::Pool];
+const P: &[Level] = &[L::Port];
+const F: &[Level] = &[L::Flow];
+const POOL: &[Level] = &[L::Pool];
+const NO: &[Level] = &[];
+
+/// Every scalar metric. The compared ones come first, in the order `compare` lists them.
+pub const METRICS: &[MetricDef] = &[
+    def("vehicles_per_day", "vehicles per day", PF, A::Rate, 1, PF),
+    def("consignments_per_day", "consignments per day", PF, A::Rate, 1, P),
+    def("time_in_system_mean_min", "minutes", PF, A::Mean, 1, PF),
+    def("time_in_system_p95_min", "minutes", PF, A::Quantile, 1, PF),
+    def("in_system_mean", "consignments", P, A::TimeMean, 1, P),
+    def("turned_away", "consignments", PFS, A::Count, 0, P),
+    def("wait_mean_min", "minutes", SM, A::Mean, 1, S),
+    def("queue_mean", "consignments", S, A::TimeMean, 1, S),
+    def("queue_max", "consignments", S, A::Max, 0, S),
+    def("in_stage_mean", "consignments", S, A::TimeMean, 1, S),
+    def("utilization", "fraction", SP, A::Fraction, 3, SP),
+    def("arrivals", "consignments", PF, A::Count, 1, NO),
+    def("arrival_vehicles", "vehicles", F, A::Count, 1, NO),
+    def("completed", "consignments", PF, A::Count, 1, NO),
+    def("completed_vehicles", "vehicles", F, A::Count, 1, NO),
+    def("turned_away_vehicles", "vehicles", F, A::Count, 1, NO),
+    def("turned_away_fraction", "fraction", PF, A::Fraction, 1, NO),
+    def("admitted_per_min", "consignments per minute", P, A::Rate, 1, NO),
+    def("in_system_max", "consignments", P, A::Max, 1, NO),
+    def("time_in_system_p50_min", "minutes", PF, A::Quantile, 1, NO),
+    def("time_in_system_p90_min", "minutes", PF, A::Quantile, 1, NO),
+    def("time_in_system_p99_min", "minutes", PF, A::Quantile, 1, NO),
+    def("time_in_system_max_min", "minutes", PF, A::Max, 1, NO),
+    def("run_arrived", "consignments", F, A::State, 1, NO),
+    def("run_completed", "consignments", F, A::State, 1, NO),
+    def("run_inside_at_end", "consignments", F, A::State, 1, NO),
+    def("run_turned_away", "consignments", F, A::State, 1, NO),
+    def("served", "consignments", SM, A::Count, 1, NO),
+    def("p_wait", "fraction", SM, A::Fraction, 1, NO),
+    def("wait_p50_min", "minutes", S, A::Quantile, 1, NO),
+    def("wait_p90_min", "minutes", S, A::Quantile, 1, NO),
+    def("wait_p95_min", "minutes", SM, A::Quantile, 1, NO),
+    def("wait_p99_min", "minutes", S, A::Quantile, 1, NO),
+    def("wait_max_min", "minutes", S, A::Max, 1, NO),
+    def("entered", "consignments", S, A::Count, 1, NO),
+    def("queue_at_end", "consignments", S, A::State, 1, NO),
+    def("in_stage_max", "consignments", S, A::Max, 1, NO),
+    def("stay_mean_min", "minutes", S, A::Mean, 1, NO),
+    def("blocked", "consignments", S, A::Count, 1, NO),
+    def("capped_days_fraction", "fraction", S, A::Fraction, 1, NO),
+    def("busy_mean", "lanes", S, A::TimeMean, 1, NO),
+    def("servers_open_mean", "lanes", S, A::TimeMean, 1, NO),
+    def("drivers", "drivers", POOL, A::State, 1, NO),
+    def("drivers_busy_mean", "drivers", POOL, A::TimeMean, 1, NO),
+    def("drivers_busy_max", "drivers", POOL, A::Max, 1, NO),
+    def("trips", "trips", POOL, A::Count, 1, NO),
+];
+
+/// The definition of the metric `name`.
+pub fn metric(name: &str) -> Option<&'static MetricDef> {
+    METRICS.iter().find(|d| d.name == name)
+}
+
+/// The metrics `compare` reports at `level`, in order.
+pub fn compared(level: Level) -> impl Iterator<Item = &'static str> {
+    METRICS
+        .iter()
+        .filter(move |d| d.compare.contains(&level))
+        .map(|d| d.name)
+}
+
+/// Decimals the comparison table shows for `name` (1 for a name it does not know).
+pub fn digits(name: &str) -> usize {
+    metric(name).map_or(1, |d| d.digits)
+}
+
+/// How a series turns cumulative meters into an interval value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesKind {
+    /// Time-average of a level over the interval.
+    Mean,
+    /// Count of events in the interval.
+    Count,
+}
+
+/// Where a series is kept: a port, each stage, each lane stage, each flow, the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesLevel {
+    /// A whole port.
+    Port,
+    /// Every stage.
+    Stage,
+    /// Stages with lanes only.
+    Lanes,
+    /// Every flow (port and mode).
+    Flow,
+    /// The port's driver pool.
+    Pool,
+}
+
+/// Every time series, typed: the meter that measures one is a `match` over this enum with
+/// no catch-all arm, so a new series cannot silently report another quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SeriesMetric {
+    /// Consignments inside the port.
+    InSystem,
+    /// Consignments waiting at a stage.
+    Queue,
+    /// Consignments at a stage, waiting or served.
+    InStage,
+    /// Lanes busy.
+    Busy,
+    /// Lanes open.
+    ServersOpen,
+    /// Consignments arrived.
+    Arrivals,
+    /// Consignments cleared.
+    Completed,
+    /// Vehicles cleared.
+    CompletedVehicles,
+    /// Consignments turned away.
+    TurnedAway,
+    /// Drivers away on trips.
+    DriversBusy,
+}
+
+/// One time series: name in timeseries.csv, where it is kept, how an interval is formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeriesInfo {
+    /// Which.
+    pub id: SeriesMetric,
+    /// Name in timeseries.csv.
+    pub name: &'static str,
+    /// Where it is kept.
+    pub level: SeriesLevel,
+    /// Mean level or count.
+    pub kind: SeriesKind,
+}
+
+const fn series(id: SeriesMetric, name: &'static str, level: SeriesLevel, kind: SeriesKind) -> SeriesInfo {
+    SeriesInfo { id, name, level, kind }
+}
+
+/// Every series, in the order of timeseries.csv within its level.
+pub const SERIES: [SeriesInfo; 10] = [
+    series(SeriesMetric::InSystem, "in_system", SeriesLevel::Port, SeriesKind::Mean),
+    series(SeriesMetric::Queue, "queue", SeriesLevel::Stage, SeriesKind::Mean),
+    series(SeriesMetric::InStage, "in_stage", SeriesLevel::Stage, SeriesKind::Mean),
+    series(SeriesMetric::Busy, "busy", SeriesLevel::Lanes, SeriesKind::Mean),
+    series(
+        SeriesMetric::ServersOpen,
+        "servers_open",
+        SeriesLevel::Lanes,
+        SeriesKind::Mean,
+    ),
+    series(SeriesMetric::Arrivals, "arrivals", SeriesLevel::Flow, SeriesKind::Count),
+    series(
+        SeriesMetric::Completed,
+        "completed",
+        SeriesLevel::Flow,
+        SeriesKind::Count,
+    ),
+    series(
+        SeriesMetric::CompletedVehicles,
+        "completed_vehicles",
+        SeriesLevel::Flow,
+        SeriesKind::Count,
+    ),
+    series(
+        SeriesMetric::TurnedAway,
+        "turned_away",
+        SeriesLevel::Flow,
+        SeriesKind::Count,
+    ),
+    series(
+        SeriesMetric::DriversBusy,
+        "drivers_busy",
+        SeriesLevel::Pool,
+        SeriesKind::Mean,
+    ),
+];
+
+impl SeriesMetric {
+    /// Its row of [`SERIES`].
+    pub fn info(self) -> &'static SeriesInfo {
+        SERIES.iter().find(|s| s.id == self).unwrap_or(&SERIES[0])
+    }
+
+    /// Name in timeseries.csv.
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// Mean level or count.
+    pub fn kind(self) -> SeriesKind {
+        self.info().kind
+    }
+
+    /// The series of timeseries.csv named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        SERIES.iter().find(|s| s.name == name).map(|s| s.id)
+    }
+
+    /// Where the series is kept.
+    pub fn level(self) -> SeriesLevel {
+        self.info().level
+    }
+}
+
+impl std::fmt::Display for SeriesMetric {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// So `def.metric == "queue"` reads as it did when series were named by strings.
+impl PartialEq<&str> for SeriesMetric {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
+
+/// The series kept at `level`, in order.
+pub fn series_at(level: SeriesLevel) -> impl Iterator<Item = SeriesMetric> {
+    SERIES.iter().filter(move |s| s.level == level).map(|s| s.id)
+}
+
+/// The series kept for one stage of `kind`.
+pub fn stage_series(kind: StageKind) -> impl Iterator<Item = SeriesMetric> {
+    let lanes = kind == StageKind::Servers;
+    series_at(SeriesLevel::Stage).chain(series_at(SeriesLevel::Lanes).filter(move |_| lanes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_a_model_yields_is_registered_at_its_level() {
+        for f in [
+            "baktu",
+            "horgos-2024",
+            "horgos-2025",
+            "horgos-reform",
+            "mmc",
+            "two-ports",
+        ] {
+            let set =
+                crate::scenario::load_set(std::path::Path::new(&format!("scenarios/{f}.toml")), Default::default())
+                    .unwrap();
+            for sc in std::iter::once(&set.baseline).chain(&set.variants) {
+                for k in crate::experiment::metric_keys(&sc.spec, sc.policy.clone()) {
+                    let d = metric(k.name).unwrap_or_else(|| panic!("{f}: {} is not registered", k.name));
+                    assert!(
+                        d.levels.contains(&Level::of(k.scope)),
+                        "{f}: {} at {:?}",
+                        k.name,
+                        k.scope
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_unique_and_every_series_has_its_row() {
+        for (i, d) in METRICS.iter().enumerate() {
+            assert!(METRICS[..i].iter().all(|e| e.name != d.name), "{} twice", d.name);
+            assert!(d.compare.iter().all(|l| d.levels.contains(l)), "{}", d.name);
+        }
+        for s in SERIES {
+            assert_eq!(s.id.info(), &s);
+            assert_eq!(SeriesMetric::from_name(s.name), Some(s.id));
+        }
+    }
+}
