@@ -6,8 +6,8 @@ use super::format::{Days, DistSpec, FlowSection, RateSection, RouteStepSection, 
 use crate::engine::StartInstant;
 use crate::engine::date::parse_hhmm;
 use crate::model::{
-    ArrivalSpec, DemandSpec, DriverPoolSpec, FlowSpec, MAX_ROUTE, ModeKind, ModeSpec, ModelSpec, PortSpec, RouteStep,
-    Schedule, SplitRule, StageKind, StageSpec, Timeline,
+    ArrivalSpec, DemandSpec, DriverPoolSpec, FlowSpec, MAX_ROUTE, ModeKind, ModeSpec, ModelSpec, PoissonSpec, PortSpec,
+    RouteStep, Schedule, SplitRule, StageKind, StageSpec, Timeline,
 };
 use crate::policy::DistributionPolicy;
 use crate::random::Dist;
@@ -528,14 +528,8 @@ fn build_demands(
 /// its largest factors) one replication will generate: the work a flow asks for, used to
 /// bound scenarios before running them.
 pub fn arrival_bound(a: &ArrivalSpec, horizon: f64) -> f64 {
-    let mx = |xs: &[f64]| xs.iter().copied().fold(0.0, f64::max);
     match a {
-        ArrivalSpec::Poisson {
-            rate,
-            hour,
-            weekday,
-            month,
-        } => rate * mx(hour) * mx(weekday) * mx(month) * horizon,
+        ArrivalSpec::Poisson(p) => p.peak_rate() * horizon,
         ArrivalSpec::Fixed { every, .. } => horizon / every,
         ArrivalSpec::List(v) => v.len() as f64,
         ArrivalSpec::Shared(_) => 0.0,
@@ -828,7 +822,7 @@ fn poisson(
             .child(key)
             .invalid(format!("must be a positive number, got {}", shown(raw))));
     }
-    Ok(ArrivalSpec::Poisson {
+    Ok(ArrivalSpec::Poisson(PoissonSpec {
         rate,
         hour: profile::<24>(
             profiles[0],
@@ -848,7 +842,7 @@ fn poisson(
             "one per month, January first",
             Some(&MONTH_DAYS),
         )?,
-    })
+    }))
 }
 
 /// The arrival process a flow defines itself.
