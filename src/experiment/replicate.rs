@@ -136,9 +136,10 @@ pub fn run_replications<P: ClearancePolicy + Clone + Send + Sync>(
         Halt::Failed(e) => e,
         Halt::Interrupted(_) => unreachable!("nothing interrupts this run"),
     })?;
-    folds[0]
-        .finish(spec, seed)
-        .ok_or_else(|| Error::Usage("replications must be at least 1".into()))
+    folds[0].finish(spec, seed).ok_or_else(|| match replications {
+        0 => Error::Usage("replications must be at least 1".into()),
+        n => Error::Internal(format!("{n} replications ran but their fold holds no results")),
+    })
 }
 
 /// Runs replications `folds[i].done .. replications` of every model (spec, policy, seed),
