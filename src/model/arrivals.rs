@@ -61,12 +61,9 @@ impl ArrivalGen {
     /// The arrival rate per minute at time `t`.
     pub fn rate_at(&self, start: &StartInstant, t: f64) -> f64 {
         match &self.kind {
-            Kind::Poisson { spec: p, flat, .. } => {
-                if *flat {
-                    p.rate
-                } else {
-                    p.rate * p.hour[start.hour_of_day(t)] * p.weekday[start.weekday(t)] * p.month[start.month0(t)]
-                }
+            // A flat profile's factors are exactly 1, so the product is exactly `rate`.
+            Kind::Poisson { spec: p, .. } => {
+                p.rate * p.hour[start.hour_of_day(t)] * p.weekday[start.weekday(t)] * p.month[start.month0(t)]
             }
             _ => f64::NAN,
         }
