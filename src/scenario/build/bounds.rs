@@ -21,30 +21,31 @@ pub fn arrival_bound(a: &ArrivalSpec, horizon: f64) -> f64 {
 /// replication than the limits allow.
 pub(super) fn check(spec: &ModelSpec) -> Result<(), Invalid> {
     let horizon = spec.horizon;
-    // Flows first, then demands: the busiest (first of equals) is blamed.
-    let flows = spec.flows.iter().map(|f| {
-        let path = KeyPath::root("ports")
-            .child(&spec.ports[f.port].name)
-            .child("flows")
-            .child(&spec.modes[f.mode].name);
-        (arrival_bound(&f.arrivals, horizon), path)
-    });
-    let demands = spec.demands.iter().map(|d| {
-        (
-            arrival_bound(&d.arrivals, horizon),
-            KeyPath::root("demand").child(&d.name),
-        )
-    });
+    // Flows first, then demands: the busiest (first of equals) is blamed. Its key path is
+    // only spelt out when it is needed.
+    let flows = spec.flows.iter().map(|f| arrival_bound(&f.arrivals, horizon));
+    let demands = spec.demands.iter().map(|d| arrival_bound(&d.arrivals, horizon));
     let mut expected_arrivals = 0.0;
-    let mut busiest = (0.0, KeyPath::root("ports"));
-    for (n, path) in flows.chain(demands) {
+    let mut busiest = (0.0, None);
+    for (i, n) in flows.chain(demands).enumerate() {
         expected_arrivals += n;
         if n > busiest.0 {
-            busiest = (n, path);
+            busiest = (n, Some(i));
         }
     }
     if expected_arrivals > limits::ARRIVALS {
-        return Err(busiest.1.invalid(format!(
+        let path = match busiest.1 {
+            None => KeyPath::root("ports"),
+            Some(i) if i < spec.flows.len() => {
+                let f = &spec.flows[i];
+                KeyPath::root("ports")
+                    .child(&spec.ports[f.port].name)
+                    .child("flows")
+                    .child(&spec.modes[f.mode].name)
+            }
+            Some(i) => KeyPath::root("demand").child(&spec.demands[i - spec.flows.len()].name),
+        };
+        return Err(path.invalid(format!(
             "the flows would generate about {expected_arrivals:.3e} arrivals (or thinning candidates) per replication, more than the limit of {:.0e}: shorten horizon_days or lower the rates",
             limits::ARRIVALS
         )));
