@@ -41,6 +41,11 @@ pub enum Error {
     /// A command-line value is not allowed.
     #[error("{0}")]
     Usage(String),
+    /// A fault in bordersim itself, not in its input: something the code relies on did not
+    /// hold. Kept apart from `Usage` so that a bug is neither blamed on the user nor given
+    /// the bad-input exit code.
+    #[error("internal error: {0}; this is a bug in bordersim, please report it")]
+    Internal(String),
     /// A replication held more consignments than memory allows: the scenario is unstable.
     #[error(
         "replication {replication}: more than {limit} consignments were inside the ports on day {day:.1}: arrivals outrun clearance capacity; check rates, lanes and opening hours (bordersim check)"
@@ -95,9 +100,6 @@ pub enum Error {
         /// What is wrong, naming the field.
         message: String,
     },
-    /// A bug in bordersim, not in the input: an invariant the code relies on did not hold.
-    #[error("internal error: {0}")]
-    Internal(String),
     /// Writing results failed.
     #[error("cannot write {path}: {reason}")]
     Output {
@@ -136,5 +138,21 @@ impl Error {
             Error::Output { .. } | Error::Internal(_) => 1,
             Error::Interrupted { .. } => 130,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_is_not_a_usage_error() {
+        let e = Error::Internal("a fold holds no results".into());
+        assert_eq!(e.exit_code(), 1);
+        assert_ne!(e.exit_code(), Error::Usage(String::new()).exit_code());
+        assert_eq!(
+            e.to_string(),
+            "internal error: a fold holds no results; this is a bug in bordersim, please report it"
+        );
     }
 }

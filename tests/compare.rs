@@ -87,7 +87,11 @@ fn variant_overrides_reach_the_model() {
     assert_eq!(drivers("more_drivers"), 3000);
     let lanes = set.get("daytime").unwrap();
     let st = lanes.spec.stages.iter().find(|s| s.name == "export_lanes").unwrap();
-    assert_eq!(st.timeline.weekly.at(7 * 60), 0, "closed at 07:00 in the daytime variant");
+    assert_eq!(
+        st.timeline.weekly.at(7 * 60),
+        0,
+        "closed at 07:00 in the daytime variant"
+    );
     assert_eq!(st.timeline.weekly.at(9 * 60), 8);
     assert_eq!(
         set.names(),

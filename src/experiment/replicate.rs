@@ -133,7 +133,10 @@ pub fn run_replications<P: ClearancePolicy + Clone + Send + Sync>(
     })?;
     folds.as_slice()[0]
         .finish(spec, seed)
-        .ok_or_else(|| Error::Usage("replications must be at least 1".into()))
+        .ok_or_else(|| match replications {
+            0 => Error::Usage("replications must be at least 1".into()),
+            n => Error::Internal(format!("{n} replications ran but their fold holds no results")),
+        })
 }
 
 impl Experiment {

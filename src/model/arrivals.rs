@@ -1,6 +1,6 @@
 //! Arrival generators: non-homogeneous Poisson by thinning, fixed intervals, explicit lists.
 
-use super::spec::ArrivalSpec;
+use super::spec::{ArrivalSpec, PoissonSpec};
 use crate::date::StartInstant;
 use crate::random::StreamRng;
 use rand::Rng;
@@ -25,10 +25,7 @@ enum Kind {
         max_rate: f64,
         /// True when every factor is 1, so no thinning is needed.
         flat: bool,
-        rate: f64,
-        hour: [f64; 24],
-        weekday: [f64; 7],
-        month: [f64; 12],
+        spec: PoissonSpec,
     },
     Fixed {
         every: f64,
@@ -42,23 +39,11 @@ impl ArrivalGen {
     /// non-negative.
     pub fn new(spec: &ArrivalSpec) -> Self {
         let kind = match spec {
-            ArrivalSpec::Poisson {
-                rate,
-                hour,
-                weekday,
-                month,
-            } => {
-                let mx = |xs: &[f64]| xs.iter().copied().fold(0.0, f64::max);
-                let flat = hour.iter().chain(weekday).chain(month).all(|&f| f == 1.0);
-                Kind::Poisson {
-                    max_rate: rate * mx(hour) * mx(weekday) * mx(month),
-                    flat,
-                    rate: *rate,
-                    hour: *hour,
-                    weekday: *weekday,
-                    month: *month,
-                }
-            }
+            ArrivalSpec::Poisson(p) => Kind::Poisson {
+                max_rate: p.peak_rate(),
+                flat: p.hour.iter().chain(&p.weekday).chain(&p.month).all(|&f| f == 1.0),
+                spec: p.clone(),
+            },
             ArrivalSpec::Fixed { every, first } => Kind::Fixed {
                 every: *every,
                 first: *first,
@@ -76,19 +61,9 @@ impl ArrivalGen {
     /// The arrival rate per minute at time `t`.
     pub fn rate_at(&self, start: &StartInstant, t: f64) -> f64 {
         match &self.kind {
-            Kind::Poisson {
-                rate,
-                hour,
-                weekday,
-                month,
-                flat,
-                ..
-            } => {
-                if *flat {
-                    *rate
-                } else {
-                    rate * hour[start.hour_of_day(t)] * weekday[start.weekday(t)] * month[start.month0(t)]
-                }
+            // A flat profile's factors are exactly 1, so the product is exactly `rate`.
+            Kind::Poisson { spec: p, .. } => {
+                p.rate * p.hour[start.hour_of_day(t)] * p.weekday[start.weekday(t)] * p.month[start.month0(t)]
             }
             _ => f64::NAN,
         }
@@ -152,12 +127,12 @@ mod tests {
 
     #[test]
     fn poisson_count_matches_rate() {
-        let spec = ArrivalSpec::Poisson {
+        let spec = ArrivalSpec::Poisson(PoissonSpec {
             rate: 1.0,
             hour: [1.0; 24],
             weekday: [1.0; 7],
             month: [1.0; 12],
-        };
+        });
         let n = count(&spec, 100_000.0) as f64;
         assert!((n - 100_000.0).abs() < 4.0 * 100_000f64.sqrt(), "{n}");
     }
@@ -167,12 +142,12 @@ mod tests {
         // All arrivals between 08:00 and 09:00: factor 24 in that hour, 0 elsewhere.
         let mut hour = [0.0; 24];
         hour[8] = 24.0;
-        let spec = ArrivalSpec::Poisson {
+        let spec = ArrivalSpec::Poisson(PoissonSpec {
             rate: 0.5,
             hour,
             weekday: [1.0; 7],
             month: [1.0; 12],
-        };
+        });
         let start = StartInstant::parse("2024-01-01").unwrap();
         let mut g = ArrivalGen::new(&spec);
         let mut rng = stream(3, 0, "arr");

@@ -1,7 +1,7 @@
 //! Time series: one row per report interval of every level and count worth charting.
 
-use super::state::View;
 use super::spec::{FlowSpec, ModelSpec, PortSpec, StageSpec};
+use super::state::View;
 
 pub use super::registry::{SeriesKind, SeriesMetric};
 use super::registry::{SeriesLevel, series_at, stage_series};

@@ -121,18 +121,8 @@ pub struct StageSpec {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum ArrivalSpec {
-    /// Non-homogeneous Poisson: `rate` per minute times the hour-of-day, day-of-week and
-    /// month-of-year factors (each normalised to a mean of 1).
-    Poisson {
-        /// Mean arrivals per minute.
-        rate: f64,
-        /// Factor per hour of day (24).
-        hour: [f64; 24],
-        /// Factor per day of week, Monday first (7).
-        weekday: [f64; 7],
-        /// Factor per month, January first (12).
-        month: [f64; 12],
-    },
+    /// Non-homogeneous Poisson.
+    Poisson(PoissonSpec),
     /// One arrival every `every` minutes, the first at `first`.
     Fixed {
         /// Interval, minutes.
@@ -145,6 +135,30 @@ pub enum ArrivalSpec {
     /// No arrivals of its own: shared demand stream (index into `ModelSpec::demands`) sends
     /// some of its consignments here.
     Shared(usize),
+}
+
+/// A non-homogeneous Poisson process: `rate` per minute times the hour-of-day, day-of-week
+/// and month-of-year factors (each normalised to a mean of 1). Declared once for the spec
+/// and the generator that draws from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoissonSpec {
+    /// Mean arrivals per minute.
+    pub rate: f64,
+    /// Factor per hour of day (24).
+    pub hour: [f64; 24],
+    /// Factor per day of week, Monday first (7).
+    pub weekday: [f64; 7],
+    /// Factor per month, January first (12).
+    pub month: [f64; 12],
+}
+
+impl PoissonSpec {
+    /// The highest rate per minute over the calendar (rate times the largest factor of
+    /// each profile): the bound thinning draws candidates at.
+    pub fn peak_rate(&self) -> f64 {
+        let mx = |xs: &[f64]| xs.iter().copied().fold(0.0, f64::max);
+        self.rate * mx(&self.hour) * mx(&self.weekday) * mx(&self.month)
+    }
 }
 
 /// One step of a route.

@@ -1,11 +1,11 @@
 //! timeseries.csv: one row per report interval and series, in long (tidy) form; written
 //! by `run`, read back and checked by `chart DIR`.
 
-use crate::model::registry::{SeriesLevel, SeriesMetric};
 use super::check::{Problem, at, expect_header, follows, for_each_line, level, name, number, ordered, shown};
 use super::json_read::PortNames;
 use crate::experiment::SeriesSummary;
 use crate::model::ModelSpec;
+use crate::model::registry::{SeriesLevel, SeriesMetric};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::io::BufRead;

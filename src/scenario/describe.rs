@@ -162,10 +162,10 @@ pub fn describe(sc: &Scenario) -> String {
 /// One line on an arrival process.
 fn arrivals_text(a: &ArrivalSpec, vehicles: f64) -> String {
     match a {
-        ArrivalSpec::Poisson { rate, .. } => format!(
+        ArrivalSpec::Poisson(p) => format!(
             "Poisson, {:.1} consignments/day on average ({:.1} vehicles/day)",
-            rate * 1440.0,
-            rate * 1440.0 * vehicles
+            p.rate * 1440.0,
+            p.rate * 1440.0 * vehicles
         ),
         ArrivalSpec::Fixed { every, first } => format!("one every {} from {}", minutes(*every), minutes(*first)),
         ArrivalSpec::List(v) => format!("{} listed arrivals", v.len()),

@@ -147,11 +147,91 @@ fn default_interval() -> f64 {
 #[serde(deny_unknown_fields)]
 pub struct ModeSection {
     /// "cage_truck", "self_driving" or "generic".
-    pub kind: String,
+    pub kind: ModeKindName,
     /// Vehicles per consignment (cage trucks).
     pub vehicles: Option<DistSpec>,
     /// Free text.
     pub description: Option<String>,
+}
+
+/// Declares an enum of the words a key allows, deserialized from a string. A word not on
+/// the list is kept as written in `Unknown`, so that validation refuses it at its key path
+/// with the allowed words (a serde error could only give a line and column), and a value
+/// that is not a string gets serde's own message, as for any string key.
+macro_rules! words {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $word:literal,)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+        #[serde(from = "String")]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+            /// A word that is not allowed, as written.
+            Unknown(String),
+        }
+
+        impl From<String> for $name {
+            fn from(word: String) -> Self {
+                match word.as_str() {
+                    $($word => Self::$variant,)+
+                    _ => Self::Unknown(word),
+                }
+            }
+        }
+
+        impl $name {
+            /// The word as written in the file.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $word,)+
+                    Self::Unknown(word) => word,
+                }
+            }
+        }
+    };
+}
+
+words! {
+    /// `kind` of a mode.
+    ModeKindName {
+        /// A car carrier with several vehicles.
+        CageTruck = "cage_truck",
+        /// One vehicle that takes a hired driver.
+        SelfDriving = "self_driving",
+        /// A plain customer.
+        Generic = "generic",
+    }
+}
+
+words! {
+    /// `kind` of a stage.
+    StageKindName {
+        /// A pool of servers with a queue.
+        Servers = "servers",
+        /// A delay with no server limit.
+        Dwell = "dwell",
+        /// Waiting for a driver from the port's pool.
+        Driver = "driver",
+    }
+}
+
+words! {
+    /// `discipline` of a stage's queue.
+    Discipline {
+        /// First come, first served.
+        Fifo = "fifo",
+        /// Lower priority class first, FIFO within a class.
+        Priority = "priority",
+    }
+}
+
+words! {
+    /// `choice` of a shared demand: how each arrival's port is picked.
+    Choice {
+        /// At random by share.
+        Shares = "shares",
+        /// To the less loaded port, per share.
+        Balance = "balance",
+    }
 }
 
 /// `[ports.NAME]`.
@@ -175,7 +255,7 @@ pub struct PortSection {
 #[serde(deny_unknown_fields)]
 pub struct StageSection {
     /// "servers", "dwell" or "driver".
-    pub kind: String,
+    pub kind: StageKindName,
     /// Servers open when no schedule window applies.
     pub servers: Option<u32>,
     /// Weekly windows overriding `servers`.
@@ -187,7 +267,7 @@ pub struct StageSection {
     /// the rest wait for the next midnight.
     pub daily_cap: Option<u32>,
     /// "fifo" (default) or "priority".
-    pub discipline: Option<String>,
+    pub discipline: Option<Discipline>,
     /// Clearance (or dwell) time, minutes.
     pub clearance: Option<DistSpec>,
     /// Per-mode clearance times overriding `clearance`.
@@ -249,7 +329,7 @@ pub struct DemandSection {
     /// Share per port name, adding up to 1.
     pub split: BTreeMap<String, f64>,
     /// "shares" (default: at random by share) or "balance" (to the less loaded port).
-    pub choice: Option<String>,
+    pub choice: Option<Choice>,
 }
 
 /// `[ports.P.flows.MODE]`.
@@ -304,6 +384,20 @@ pub enum RouteStepSection {
     Stage(String),
     /// Optional or alternative.
     Step(StepTable),
+}
+
+impl RouteStepSection {
+    /// Every stage name the step mentions, in the order written.
+    pub fn stage_names(&self) -> Vec<&String> {
+        match self {
+            RouteStepSection::Stage(s) => vec![s],
+            RouteStepSection::Step(t) => t
+                .stage
+                .iter()
+                .chain(t.choose.iter().flatten().map(|b| &b.stage))
+                .collect(),
+        }
+    }
 }
 
 /// The table form of a route step.

@@ -285,7 +285,7 @@ pub(crate) fn build_variant(
         return Err(located(src, path, inv, overrides));
     }
     build::check_name(&vp, name).map_err(|inv| located(src, path, inv, overrides))?;
-    let mut vfile = variants::apply_set(src, file, name, v).map_err(|inv| located(src, path, inv, overrides))?;
+    let mut vfile = variants::apply_set(src, name, v).map_err(|inv| located(src, path, inv, overrides))?;
     apply(&mut vfile, overrides);
     vfile.policy = v.policy.clone().or(vfile.policy);
     let mut sc = finish(&vfile, path, name, v.description.clone())

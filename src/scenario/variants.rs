@@ -65,7 +65,7 @@ pub fn from_code(
 /// The baseline file with variant `name`'s `set` overrides applied. Each override names an
 /// existing table of the baseline by its dotted path; its last key may be new (an optional
 /// setting such as `capacity`), and a misspelt key is then rejected by the schema.
-pub fn apply_set(src: &str, _file: &ScenarioFile, name: &str, v: &VariantSection) -> Result<ScenarioFile, Invalid> {
+pub fn apply_set(src: &str, name: &str, v: &VariantSection) -> Result<ScenarioFile, Invalid> {
     let set_path = KeyPath::root("variants").child(name).child("set");
     let mut table: toml::Table = toml::from_str(src).map_err(|e| set_path.invalid(e.message().to_string()))?;
     table.remove("variants");
