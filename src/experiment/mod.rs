@@ -4,10 +4,12 @@
 mod compare;
 mod fold;
 mod replicate;
+mod replication;
 mod runner;
 
 pub use compare::{CompareRow, Comparison, compare, compare_resumable, compare_with_progress, comparison_from_folds};
 
 pub use fold::{Fold, FoldState, Folds, metric_keys};
-pub use replicate::{Experiment, Halt, ReplicationOutcome, SeriesSummary, run_replication, run_replications};
+pub use replicate::{Experiment, SeriesSummary, run_replications};
+pub use replication::{Halt, ReplicationOutcome, run_replication};
 pub use runner::run_models;

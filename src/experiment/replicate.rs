@@ -1,72 +1,13 @@
 //! Running and summarising independent replications.
 
 use super::fold::{Fold, Folds};
+use super::replication::Halt;
 use super::runner::run_models;
 use crate::error::Error;
-use crate::model::{Failure, MetricKey, Metrics, ModelSpec, SeriesDef, Simulation};
+use crate::model::{MetricKey, ModelSpec, SeriesDef};
 use crate::policy::ClearancePolicy;
 use crate::stats::{Estimate, Histogram, Tally};
 use std::sync::atomic::AtomicBool;
-
-/// What one replication produced.
-#[derive(Debug, Clone)]
-pub struct ReplicationOutcome {
-    /// Scalar results.
-    pub metrics: Metrics,
-    /// Time-series interval end times.
-    pub ends: Vec<f64>,
-    /// Time-series values, row-major.
-    pub values: Vec<f64>,
-    /// Events handled.
-    pub events: u64,
-    /// Consignments still inside when the run stopped.
-    pub inside_at_end: usize,
-    /// Time in system of each flow's completions after the warm-up (flow order).
-    pub time_in_system: Vec<Histogram>,
-}
-
-/// Runs replication `rep` (0-based) of `spec` with `policy` and `seed`. Fails only when the
-/// ports outgrow [`crate::model::sim::MAX_INSIDE`] consignments or the policy returns a
-/// clearance time the clock cannot use (see [`Failure`]).
-pub fn run_replication<P: ClearancePolicy>(
-    spec: &ModelSpec,
-    policy: P,
-    seed: u64,
-    rep: u64,
-) -> Result<ReplicationOutcome, Error> {
-    let mut sim = Simulation::new(spec, policy, seed, rep);
-    sim.run();
-    match sim.failure {
-        None => {}
-        Some(Failure::Overloaded { at }) => {
-            return Err(Error::Overloaded {
-                replication: rep,
-                limit: crate::model::sim::MAX_INSIDE,
-                day: at / 1440.0,
-            });
-        }
-        Some(Failure::BadClearanceTime { at, stage, value }) => {
-            let st = &spec.stages[stage];
-            return Err(Error::BadClearanceTime {
-                replication: rep,
-                day: at / 1440.0,
-                stage: format!("{}.{}", spec.ports[st.port].name, st.name),
-                policy: sim.policy_name(),
-                value,
-            });
-        }
-    }
-    let series = sim.series();
-    let (ends, values) = (series.ends.clone(), series.values.clone());
-    Ok(ReplicationOutcome {
-        metrics: sim.metrics(),
-        ends,
-        values,
-        events: sim.events,
-        inside_at_end: sim.inside(),
-        time_in_system: sim.time_in_system_histograms(),
-    })
-}
 
 /// Per-cell summary of the time series over replications.
 #[derive(Debug, Clone)]
@@ -96,15 +37,6 @@ pub struct Experiment {
     pub events: u64,
     /// Time in system of each flow over all replications (flow order), for distribution charts.
     pub time_in_system: Vec<Histogram>,
-}
-
-/// Why a batch of replications stopped early.
-#[derive(Debug)]
-pub enum Halt {
-    /// A replication failed (an overloaded scenario).
-    Failed(Error),
-    /// The user interrupted: the folds hold every replication finished for all models.
-    Interrupted(Folds),
 }
 
 /// Runs `replications` replications, in parallel on rayon's thread pool. Replication k

@@ -8,7 +8,7 @@
 //! and the models always hold the same number of replications.
 
 use super::fold::Folds;
-use super::replicate::{Halt, ReplicationOutcome, run_replication};
+use super::replication::{Halt, ReplicationOutcome, run_replication};
 use crate::error::Error;
 use crate::model::ModelSpec;
 use crate::policy::ClearancePolicy;

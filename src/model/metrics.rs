@@ -1,5 +1,6 @@
 //! The scalar results of one replication, measured after the warm-up.
 
+use super::key::{MetricKey, Scope};
 use super::observer::Observer;
 use super::sim::Simulation;
 use super::spec::StageKind;
@@ -7,32 +8,6 @@ use super::state::WaitStats;
 use super::warmup::WarmSnapshot;
 use crate::policy::ClearancePolicy;
 use crate::stats::{Histogram, Tally};
-
-/// What a metric belongs to. Indices refer to the model spec.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Scope {
-    /// A whole port, all modes together.
-    Port,
-    /// One mode at a port (mode index).
-    Flow(usize),
-    /// One stage, all modes together (stage index).
-    Stage(usize),
-    /// One stage, one mode (stage index, mode index).
-    StageMode(usize, usize),
-    /// The port's driver pool (pool index).
-    Pool(usize),
-}
-
-/// The name of one result: a port, a scope inside it and a metric name with its unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct MetricKey {
-    /// Port index.
-    pub port: usize,
-    /// What inside the port.
-    pub scope: Scope,
-    /// Metric name, e.g. `wait_mean_min`.
-    pub name: &'static str,
-}
 
 /// Named values of one replication, in a fixed order for a given model.
 pub type Metrics = Vec<(MetricKey, Option<f64>)>;

@@ -20,6 +20,7 @@ pub mod demand;
 mod drivers;
 pub mod failure;
 mod green;
+pub mod key;
 pub mod metrics;
 pub mod observer;
 #[cfg(test)]
@@ -36,7 +37,8 @@ pub mod warmup;
 
 pub use capacity::{Capacity, Period, Setting, Timeline};
 pub use failure::Failure;
-pub use metrics::{MetricKey, Metrics, Scope};
+pub use key::{MetricKey, Scope};
+pub use metrics::Metrics;
 pub use observer::{Observer, Recorder, Silent, Trace};
 pub use schedule::Schedule;
 pub use series::{SeriesDef, SeriesKind, SeriesRecorder};

@@ -3,7 +3,7 @@
 //! reader's checks are generated. Adding a metric is a line here plus the code that measures
 //! it (metrics.rs for a scalar, the meter in series.rs for a series).
 
-use super::metrics::Scope;
+use super::key::Scope;
 use super::spec::StageKind;
 
 /// What a metric belongs to, without indices: the kind of a [`Scope`].
