@@ -668,7 +668,7 @@ mod tests {
         sim.max_inside = 20;
         sim.run();
         assert!(matches!(sim.failure, Some(Failure::Overloaded { .. })));
-        let counted: u64 = sim.flows.iter().map(|f| f.inside as u64).sum();
+        let counted: u64 = sim.flows.iter().map(|f| f.inside).sum();
         assert_eq!(counted, sim.inside() as u64, "flows count one the limit refused");
         assert_eq!(sim.inside(), 20);
     }
