@@ -273,8 +273,25 @@ pub struct StageSection {
     /// Per-mode clearance times overriding `clearance`.
     #[serde(default)]
     pub clearance_by_mode: BTreeMap<String, DistSpec>,
+    /// Dated changes of capacity: a holiday closure, a quota cut from a date.
+    #[serde(default)]
+    pub changes: Vec<ChangeSection>,
     /// Free text.
     pub description: Option<String>,
+}
+
+/// A dated change: `{ from = "2025-11-13", to = "2025-11-25", daily_cap = 650 }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeSection {
+    /// First instant, "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM".
+    pub from: String,
+    /// First instant after it; without it the change holds to the end of the run.
+    pub to: Option<String>,
+    /// Servers open during it, replacing the weekly schedule (0 closes the lanes).
+    pub servers: Option<u32>,
+    /// Daily quota during it.
+    pub daily_cap: Option<u32>,
 }
 
 /// One schedule window: `{ days = "mon-fri", from = "08:00", to = "20:00", servers = 10 }`.

@@ -5,6 +5,7 @@
 
 mod arrivals;
 mod bounds;
+mod changes;
 mod demand;
 mod flows;
 mod keys;
@@ -48,7 +49,7 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
     let modes = modes::build(&file.modes)?;
     let mut ports = ports::build(&file.ports, &modes)?;
     let demands = demand::build(&file.demand, &modes, &mut ports)?;
-    let spec = ModelSpec {
+    let mut spec = ModelSpec {
         name: sim.name.clone().unwrap_or_else(|| "unnamed scenario".into()),
         start: settings.start,
         horizon: settings.horizon,
@@ -63,6 +64,7 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
         green_share: 0.0,
         route_changes: Vec::new(),
     };
+    changes::build(&file.ports, &settings, &mut spec)?;
     bounds::check(&spec)?;
     let (defaults, by_mode, clearance_text) = ports
         .clearance
