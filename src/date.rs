@@ -80,6 +80,12 @@ impl Default for StartInstant {
 }
 
 impl StartInstant {
+    /// Minutes from this instant to `later` (negative when `later` is earlier): where a
+    /// date written in a scenario falls on the simulation clock that starts here.
+    pub fn minutes_until(&self, later: &StartInstant) -> f64 {
+        (later.day - self.day) as f64 * 1440.0 + f64::from(later.minute) - f64::from(self.minute)
+    }
+
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DD HH:MM`.
     pub fn parse(s: &str) -> Result<Self, String> {
         let bad = || format!("`{s}` is not a date: expected \"YYYY-MM-DD\" or \"YYYY-MM-DDTHH:MM\"");

@@ -601,14 +601,10 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             t: now,
             inside: self.cons.len(),
         });
-        let view = View {
-            spec: self.spec,
-            stages: &self.stages,
-            flows: &self.flows,
-            pools: &self.pools,
-            ports: &self.ports,
-        };
-        self.series.record(view, now);
+        // Taken out for the call so the recorder can read the rest of the state.
+        let mut series = std::mem::take(&mut self.series);
+        series.record(self.view(), now);
+        self.series = series;
         if now < self.spec.horizon {
             self.next_report = (self.next_report + self.spec.report_interval).min(self.spec.horizon);
             cal.schedule(self.next_report, Event::Report);

@@ -222,8 +222,7 @@ fn build_in(
         PolicySpec::Reform { at, before, after } => {
             let ap = path.child("at");
             let when = StartInstant::parse(at).map_err(|e| ap.invalid(e))?;
-            let minutes =
-                (when.day - model.start.day) as f64 * 1440.0 + f64::from(when.minute) - f64::from(model.start.minute);
+            let minutes = model.start.minutes_until(&when);
             if !(minutes > 0.0 && minutes < model.horizon) {
                 return Err(ap.invalid(format!(
                     "{at} is outside the simulated period ({} to {}): the switch must fall strictly inside it",

@@ -43,7 +43,7 @@ pub(super) fn build(
 /// the simulated period.
 fn minute(text: &str, path: &KeyPath, settings: &Settings) -> Result<f64, Invalid> {
     let start = settings.start;
-    let t = offset(&StartInstant::parse(text).map_err(|e| path.invalid(e))?, &start);
+    let t = start.minutes_until(&StartInstant::parse(text).map_err(|e| path.invalid(e))?);
     if !(0.0..settings.horizon).contains(&t) {
         return Err(path.invalid(format!(
             "{text} is outside the simulated period ({} to {})",
@@ -54,11 +54,6 @@ fn minute(text: &str, path: &KeyPath, settings: &Settings) -> Result<f64, Invali
     Ok(t)
 }
 
-/// Minutes from `start` to `at`.
-fn offset(at: &StartInstant, start: &StartInstant) -> f64 {
-    (at.day - start.day) as f64 * 1440.0 + f64::from(at.minute) - f64::from(start.minute)
-}
-
 fn change(c: &ChangeSection, path: &KeyPath, settings: &Settings, kind: StageKind) -> Result<Period, Invalid> {
     let from = minute(&c.from, &path.child("from"), settings)?;
     let to = match &c.to {
@@ -66,7 +61,9 @@ fn change(c: &ChangeSection, path: &KeyPath, settings: &Settings, kind: StageKin
         Some(t) => {
             let tp = path.child("to");
             // A change may run past the end of the run; it still ends where it says.
-            let to = offset(&StartInstant::parse(t).map_err(|e| tp.invalid(e))?, &settings.start);
+            let to = settings
+                .start
+                .minutes_until(&StartInstant::parse(t).map_err(|e| tp.invalid(e))?);
             if to <= from {
                 return Err(tp.invalid(format!("must be after `from` ({})", c.from)));
             }
