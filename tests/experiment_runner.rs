@@ -54,8 +54,7 @@ const RESULTS: [&str; 3] = ["comparison.json", "comparison.csv", "compare_timese
 
 #[test]
 fn a_resumed_comparison_interrupted_again_writes_what_it_holds() {
-    // One thread and five models of a few tenths of a second each: an interrupt in the
-    // first second of the resumed run lands before its first replication of every model.
+    // One thread and five models of a few tenths of a second each, four replications.
     let args = |dir: &Path, extra: &[&str]| -> Vec<String> {
         let mut a: Vec<String> = [
             "compare",
@@ -76,27 +75,65 @@ fn a_resumed_comparison_interrupted_again_writes_what_it_holds() {
         a.extend(extra.iter().map(|s| s.to_string()));
         a
     };
+    // The uninterrupted result first: the reference, and the run time the interrupts are
+    // timed from, so the test holds on a fast machine and on a loaded one.
+    let full = tmp("runner-twice-full");
+    let began = std::time::Instant::now();
+    let o = run(&args(&full, &[]));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let whole = began.elapsed().as_millis() as f64;
     let out = tmp("runner-twice");
     let first = args(&out, &[]);
-    // Long enough for at least one replication of every model, however loaded the machine.
+    // An interrupt after at least one replication of every model and before the end: too
+    // early (nothing held, or before the handler) waits longer, too late (finished) less.
     let mut held = 0;
-    for wait in [1500, 3000, 6000, 12000] {
+    let mut wait = whole * 0.5;
+    for _ in 0..12 {
         let _ = std::fs::remove_dir_all(&out);
-        let o = interrupt_after(&first, wait);
-        assert_eq!(o.status.code(), Some(130), "{}", text(&o.stderr));
-        held = reported(&text(&o.stderr));
-        if held > 0 {
-            break;
+        let o = interrupt_after(&first, wait as u64);
+        match o.status.code() {
+            Some(0) => wait *= 0.7,
+            Some(130) => {
+                held = reported(&text(&o.stderr));
+                if held > 0 && held < 4 {
+                    break;
+                }
+                wait *= if held == 0 { 1.3 } else { 0.7 };
+            }
+            None => wait *= 1.3,
+            Some(c) => panic!("exit code {c}: {}", text(&o.stderr)),
         }
     }
-    assert!(held > 0, "no replication finished before the first interrupt");
+    assert!(
+        held > 0 && held < 4,
+        "no interrupt landed between the first replication and the end"
+    );
     // The partial results are taken away (read, moved, lost); the checkpoint stays.
     for f in RESULTS {
         std::fs::remove_file(out.join(f)).unwrap();
     }
-    let o = interrupt_after(&args(&out, &["--resume"]), 100);
+    let saved = std::fs::read(out.join("checkpoint.bin")).unwrap();
+    // The resumed run interrupted again, soon enough that it has not finished.
+    let mut wait = (whole * 0.05).max(50.0);
+    let mut again = None;
+    for _ in 0..12 {
+        for f in RESULTS {
+            let _ = std::fs::remove_file(out.join(f));
+        }
+        std::fs::write(out.join("checkpoint.bin"), &saved).unwrap();
+        let o = interrupt_after(&args(&out, &["--resume"]), wait as u64);
+        match o.status.code() {
+            Some(130) => {
+                again = Some(o);
+                break;
+            }
+            Some(0) => wait *= 0.6,
+            None => wait *= 1.5,
+            Some(c) => panic!("exit code {c}: {}", text(&o.stderr)),
+        }
+    }
+    let o = again.expect("no interrupt landed while the resumed run was under way");
     let err = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(130), "{err}");
     let again = reported(&err);
     assert!(again >= held, "{err}");
     assert!(err.contains("are marked partial"), "{err}");
@@ -114,9 +151,6 @@ fn a_resumed_comparison_interrupted_again_writes_what_it_holds() {
     }
     // And it still resumes to the uninterrupted result.
     let o = run(&args(&out, &["--resume"]));
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    let full = tmp("runner-twice-full");
-    let o = run(&args(&full, &[]));
     assert!(o.status.success(), "{}", text(&o.stderr));
     for f in RESULTS {
         assert_eq!(
