@@ -164,25 +164,37 @@ pub const SERIES_HEADER: &str = "variant,interval_start_min,interval_end_min,por
 /// compare_timeseries.csv: each variant's queue and in-system series over time (mean and
 /// range over replications), for the queue-over-time comparison chart.
 pub fn write_series(w: &mut dyn std::io::Write, c: &Comparison) -> std::io::Result<()> {
+    use super::decimal::push_f64;
     writeln!(w, "{SERIES_HEADER}")?;
+    let mut line = String::with_capacity(256);
     for ((variant, _), (names, s)) in c.variants.iter().zip(&c.series) {
         let n = s.defs.len();
+        let shown: Vec<(usize, String)> = s
+            .defs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.metric == "queue" || d.metric == "in_system")
+            .map(|(i, d)| (i, format!("{},{},{},", names[i].0, names[i].1, d.metric)))
+            .collect();
         let mut start = 0.0;
         for (row, &end) in s.ends.iter().enumerate() {
-            for (i, d) in s
-                .defs
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| d.metric == "queue" || d.metric == "in_system")
-            {
+            for (i, label) in &shown {
                 let cell = &s.cells[row * n + i];
-                let mut line = format!("{variant},{start},{end},{},{},{},", names[i].0, names[i].1, d.metric);
+                line.clear();
+                line.push_str(variant);
+                line.push(',');
+                push_f64(&mut line, start);
+                line.push(',');
+                push_f64(&mut line, end);
+                line.push(',');
+                line.push_str(label);
                 super::csv::num(&mut line, cell.mean());
                 line.push(',');
                 super::csv::num(&mut line, cell.min());
                 line.push(',');
                 super::csv::num(&mut line, cell.max());
-                writeln!(w, "{line}")?;
+                line.push('\n');
+                w.write_all(line.as_bytes())?;
             }
             start = end;
         }

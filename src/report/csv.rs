@@ -7,7 +7,6 @@ use crate::experiment::SeriesSummary;
 use crate::model::ModelSpec;
 use crate::model::registry::{SeriesLevel, SeriesMetric};
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::io::BufRead;
 
 /// Column names of timeseries.csv.
@@ -18,39 +17,52 @@ pub const HEADER: &str =
 /// byte-stable), nothing for no value. timeseries.csv and compare_timeseries.csv use it.
 pub fn num(o: &mut String, v: Option<f64>) {
     if let Some(v) = v.filter(|v| v.is_finite()) {
-        let _ = write!(o, "{}", (v * 1e6).round() / 1e6);
+        super::decimal::push_micro(o, v);
     }
 }
 
 /// Writes the file to `w`, row by row. Names in the model are restricted to
-/// `[A-Za-z0-9_-]`, so no field needs quoting.
+/// `[A-Za-z0-9_-]`, so no field needs quoting. The interval's columns are written once per
+/// interval and each series' labels once per file: this file has a row per hour and series.
 pub fn write_timeseries(w: &mut dyn std::io::Write, spec: &ModelSpec, s: &SeriesSummary) -> std::io::Result<()> {
     let n = s.defs.len();
     writeln!(w, "{HEADER}")?;
-    let mut start = 0.0;
-    let mut line = String::with_capacity(256);
-    for (row, &end) in s.ends.iter().enumerate() {
-        let stamp = spec.start.format(end);
-        for (i, d) in s.defs.iter().enumerate() {
-            line.clear();
-            let cell = &s.cells[row * n + i];
+    let labels: Vec<String> = s
+        .defs
+        .iter()
+        .map(|d| {
             let stage = d.stage.map_or("", |x| spec.stages[x].name.as_str());
             let mode = d.mode.map_or("", |x| spec.modes[x].name.as_str());
-            let _ = write!(
-                line,
-                "{start},{end},{stamp},{},{stage},{mode},{},",
-                spec.ports[d.port].name, d.metric
-            );
-            num(&mut line, cell.mean());
-            line.push(',');
-            num(&mut line, crate::stats::interval(cell).map(|(_, ci)| ci));
-            line.push(',');
-            num(&mut line, cell.min());
-            line.push(',');
-            num(&mut line, cell.max());
-            let _ = writeln!(line, ",{}", cell.count());
-            w.write_all(line.as_bytes())?;
+            format!("{},{stage},{mode},{},", spec.ports[d.port].name, d.metric)
+        })
+        .collect();
+    let mut start = 0.0;
+    let mut interval = String::with_capacity(64);
+    let mut block = String::with_capacity(256 * n.max(1));
+    for (row, &end) in s.ends.iter().enumerate() {
+        interval.clear();
+        super::decimal::push_f64(&mut interval, start);
+        interval.push(',');
+        super::decimal::push_f64(&mut interval, end);
+        interval.push(',');
+        interval.push_str(&spec.start.format(end));
+        interval.push(',');
+        block.clear();
+        for (cell, label) in s.cells[row * n..(row + 1) * n].iter().zip(&labels) {
+            block.push_str(&interval);
+            block.push_str(label);
+            num(&mut block, cell.mean());
+            block.push(',');
+            num(&mut block, crate::stats::interval(cell).map(|(_, ci)| ci));
+            block.push(',');
+            num(&mut block, cell.min());
+            block.push(',');
+            num(&mut block, cell.max());
+            block.push(',');
+            super::decimal::push_u64(&mut block, cell.count());
+            block.push('\n');
         }
+        w.write_all(block.as_bytes())?;
         start = end;
     }
     Ok(())

@@ -7,6 +7,7 @@ pub mod check;
 pub mod compare;
 pub mod compare_read;
 pub mod csv;
+pub mod decimal;
 pub mod distribution;
 pub mod exporter;
 pub mod headline;
