@@ -1,5 +1,5 @@
 //! The metric registry: one table of every scalar metric and one of every time series, from
-//! which the comparison, the display precision, the time-series layout and the chart
+//! which the printed tables, the comparison, the display precision, the time-series layout and the chart
 //! reader's checks are generated. Adding a metric is a line here plus the code that measures
 //! it (metrics.rs for a scalar, the meter in series.rs for a series).
 
@@ -170,6 +170,50 @@ pub fn compared(level: Level) -> impl Iterator<Item = &'static str> {
 pub fn digits(name: &str) -> usize {
     metric(name).map_or(1, |d| d.digits)
 }
+
+/// A column of a printed table: the metric, its title and the decimals shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// Metric name (a [`METRICS`] row).
+    pub metric: &'static str,
+    /// Column title.
+    pub title: &'static str,
+    /// Decimals shown.
+    pub digits: usize,
+}
+
+const fn col(metric: &'static str, title: &'static str, digits: usize) -> Column {
+    Column { metric, title, digits }
+}
+
+/// The flow table of `run`'s summary (one row per mode and one for the port), in order.
+pub const FLOW_TABLE: &[Column] = &[
+    col("consignments_per_day", "consignments/day", 1),
+    col("vehicles_per_day", "vehicles/day", 1),
+    col("time_in_system_mean_min", "time in system", 1),
+    col("time_in_system_p95_min", "p95", 1),
+    col("turned_away", "turned away", 0),
+];
+
+/// The stage table of `run`'s summary after its servers and utilization columns (which
+/// depend on the stage's kind), in order.
+pub const STAGE_TABLE: &[Column] = &[
+    col("wait_mean_min", "wait", 1),
+    col("wait_p95_min", "wait p95", 1),
+    col("p_wait", "P(wait)", 3),
+    col("queue_mean", "queue", 2),
+    col("queue_max", "max queue", 0),
+    col("in_stage_mean", "in stage", 2),
+    col("blocked", "blocked", 0),
+];
+
+/// The port-level columns of `compare`'s headline, in order.
+pub const HEADLINE: &[Column] = &[
+    col("vehicles_per_day", "vehicles/day", 1),
+    col("time_in_system_mean_min", "time in system (min)", 1),
+    col("time_in_system_p95_min", "p95 (min)", 1),
+    col("in_system_mean", "in port", 1),
+];
 
 /// How a series turns cumulative meters into an interval value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -357,6 +401,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_table_column_is_a_metric_of_its_table() {
+        let has = |c: &Column, level: Level| metric(c.metric).is_some_and(|d| d.levels.contains(&level));
+        assert!(FLOW_TABLE.iter().all(|c| has(c, Level::Port) && has(c, Level::Flow)));
+        assert!(STAGE_TABLE.iter().all(|c| has(c, Level::Stage)));
+        // The headline shows baseline values and differences, so only compared metrics.
+        assert!(
+            HEADLINE
+                .iter()
+                .all(|c| metric(c.metric).is_some_and(|d| d.compare.contains(&Level::Port)))
+        );
     }
 
     #[test]

@@ -3,14 +3,7 @@
 
 use super::number;
 use crate::experiment::{CompareRow, Comparison};
-
-/// Port-level metrics in the headline, with their column titles and decimals.
-const COLUMNS: [(&str, &str, usize); 4] = [
-    ("vehicles_per_day", "vehicles/day", 1),
-    ("time_in_system_mean_min", "time in system (min)", 1),
-    ("time_in_system_p95_min", "p95 (min)", 1),
-    ("in_system_mean", "in port", 1),
-];
+use crate::model::registry::{Column, HEADLINE};
 
 /// A baseline value, or (when `diff`) a variant's paired difference with its sign and
 /// enough decimals that a significant one reads as non-zero.
@@ -54,13 +47,13 @@ pub fn headline(c: &Comparison) -> String {
             .collect();
         let mut rows = vec![{
             let mut h = vec!["variant".to_string()];
-            h.extend(COLUMNS.iter().map(|(_, t, _)| t.to_string()));
+            h.extend(HEADLINE.iter().map(|c| c.title.to_string()));
             h.push("largest change in mean wait (min)".into());
             h
         }];
         for (i, (name, _)) in c.variants.iter().enumerate() {
             let mut line = vec![if i == 0 { name.clone() } else { format!("Δ {name}") }];
-            for (metric, _, d) in COLUMNS {
+            for &Column { metric, digits: d, .. } in HEADLINE {
                 line.push(match group(metric) {
                     None => "-".into(),
                     Some(ch) if i == 0 => format!("{}  ", cell(&ch[0], d, false)),

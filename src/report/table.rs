@@ -1,6 +1,7 @@
 //! The summary table printed after a run.
 
 use crate::experiment::Experiment;
+use crate::model::registry::{FLOW_TABLE, STAGE_TABLE};
 use crate::model::{MetricKey, ModelSpec, Scope, StageKind};
 use std::fmt::Write;
 
@@ -220,41 +221,27 @@ pub fn summary_table(spec: &ModelSpec, exp: &Experiment) -> String {
     for (p, port) in spec.ports.iter().enumerate() {
         o.push('\n');
         o.push_str(&wrap(&format!("Port {}", port.name), "", "  "));
-        let mut rows = vec![vec![
-            "mode".to_string(),
-            "consignments/day".into(),
-            "vehicles/day".into(),
-            "time in system".into(),
-            "p95".into(),
-            "turned away".into(),
-        ]];
+        let mut rows = vec![
+            std::iter::once("mode".to_string())
+                .chain(FLOW_TABLE.iter().map(|c| c.title.to_string()))
+                .collect::<Vec<_>>(),
+        ];
         let mut flow_row = |label: String, scope: Scope| {
-            rows.push(vec![
-                label,
-                cell(exp, p, scope, "consignments_per_day", 1),
-                cell(exp, p, scope, "vehicles_per_day", 1),
-                cell(exp, p, scope, "time_in_system_mean_min", 1),
-                cell(exp, p, scope, "time_in_system_p95_min", 1),
-                cell(exp, p, scope, "turned_away", 0),
-            ]);
+            let cells = FLOW_TABLE.iter().map(|c| cell(exp, p, scope, c.metric, c.digits));
+            rows.push(std::iter::once(label).chain(cells).collect());
         };
         for f in spec.flows.iter().filter(|f| f.port == p) {
             flow_row(spec.modes[f.mode].name.clone(), Scope::Flow(f.mode));
         }
         flow_row("all modes".into(), Scope::Port);
         o.push_str(&render(&rows));
-        let mut rows = vec![vec![
-            "stage".to_string(),
-            "servers".into(),
-            "utilization".into(),
-            "wait".into(),
-            "wait p95".into(),
-            "P(wait)".into(),
-            "queue".into(),
-            "max queue".into(),
-            "in stage".into(),
-            "blocked".into(),
-        ]];
+        let mut rows = vec![
+            ["stage", "servers", "utilization"]
+                .into_iter()
+                .map(String::from)
+                .chain(STAGE_TABLE.iter().map(|c| c.title.to_string()))
+                .collect::<Vec<_>>(),
+        ];
         for (s, st) in spec.stages.iter().enumerate().filter(|(_, st)| st.port == p) {
             let scope = Scope::Stage(s);
             let servers = match st.kind {
@@ -267,18 +254,8 @@ pub fn summary_table(spec: &ModelSpec, exp: &Experiment) -> String {
                 StageKind::Driver { pool } => cell(exp, p, Scope::Pool(pool), "utilization", 3),
                 StageKind::Dwell => "-".into(),
             };
-            rows.push(vec![
-                st.name.clone(),
-                servers,
-                util,
-                cell(exp, p, scope, "wait_mean_min", 1),
-                cell(exp, p, scope, "wait_p95_min", 1),
-                cell(exp, p, scope, "p_wait", 3),
-                cell(exp, p, scope, "queue_mean", 2),
-                cell(exp, p, scope, "queue_max", 0),
-                cell(exp, p, scope, "in_stage_mean", 2),
-                cell(exp, p, scope, "blocked", 0),
-            ]);
+            let cells = STAGE_TABLE.iter().map(|c| cell(exp, p, scope, c.metric, c.digits));
+            rows.push([st.name.clone(), servers, util].into_iter().chain(cells).collect());
         }
         o.push('\n');
         o.push_str(&render(&rows));
