@@ -3,7 +3,8 @@
 //! comparison (five variants, whose labels once ran into each other) and draws bar charts
 //! with many and long variant names through the same drawing code.
 
-use bordersim::report::charts::draw::{Bar, BarPanel, Chart, render};
+use bordersim::report::charts::bars::{Bar, BarPanel};
+use bordersim::report::charts::draw::{Chart, render};
 use bordersim::report::charts::style::{SIZE, text_size};
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use std::path::Path;

@@ -8,11 +8,36 @@
 //! wider than [`SIDE_SHARE`] of the panel, smaller and then thinned out when there are more
 //! bars than lines of text fit.
 
-use super::draw::{BarPanel, Res, err, number};
-use super::style::{FONT, colour, text_size};
+use super::style::{FONT, Res, colour, err, number, text_size};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// A bar with its confidence interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// Category (variant) name.
+    pub label: String,
+    /// Mean.
+    pub mean: f64,
+    /// 95 % interval, low end.
+    pub lo: f64,
+    /// 95 % interval, high end.
+    pub hi: f64,
+    /// Drawn highlighted (significant difference).
+    pub strong: bool,
+}
+
+/// One panel of bars.
+#[derive(Debug, Clone, Default)]
+pub struct BarPanel {
+    /// Panel title.
+    pub title: String,
+    /// Y axis label with its unit.
+    pub y_label: String,
+    /// Bars, left to right.
+    pub bars: Vec<Bar>,
+}
 
 /// Size of the variant names and axis numbers (plotters size: about 12 px per em).
 const LABEL_SIZE: f64 = 14.0;

@@ -1,6 +1,7 @@
 //! Drawing prepared charts with plotters, on any backend (PNG and SVG).
 
-use super::style::{FONT, colour};
+use super::bars::BarPanel;
+use super::style::{FONT, Res, colour, err, number};
 use crate::date::StartInstant;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -31,32 +32,6 @@ pub struct TimePanel {
     pub reference: Option<(f64, String)>,
     /// Fixed y range top (e.g. 1 for utilization); otherwise from the data.
     pub y_max: Option<f64>,
-}
-
-/// A bar with its confidence interval.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Bar {
-    /// Category (variant) name.
-    pub label: String,
-    /// Mean.
-    pub mean: f64,
-    /// 95 % interval, low end.
-    pub lo: f64,
-    /// 95 % interval, high end.
-    pub hi: f64,
-    /// Drawn highlighted (significant difference).
-    pub strong: bool,
-}
-
-/// One panel of bars.
-#[derive(Debug, Clone, Default)]
-pub struct BarPanel {
-    /// Panel title.
-    pub title: String,
-    /// Y axis label with its unit.
-    pub y_label: String,
-    /// Bars, left to right.
-    pub bars: Vec<Bar>,
 }
 
 /// Everything one chart file shows.
@@ -91,13 +66,6 @@ pub enum Chart {
     },
 }
 
-/// What drawing returns: the backend's error in words.
-pub(super) type Res = Result<(), String>;
-
-pub(super) fn err<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
-}
-
 /// Draws `chart` on `root`.
 pub fn render<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Res {
     super::style::register_font();
@@ -123,15 +91,6 @@ pub fn render<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) 
         }
     }
     root.present().map_err(err)
-}
-
-/// An axis number with as many decimals as the axis range needs.
-pub(super) fn number(v: f64, range: f64) -> String {
-    let r = range.abs().max(1e-12);
-    // About two significant digits across the axis: 0-20 -> "5", 0-0.05 -> "0.010".
-    let decimals = (1.0 - (r / 2.0).log10().floor()).clamp(0.0, 6.0) as usize;
-    let decimals = if r >= 20.0 { 0 } else { decimals };
-    format!("{v:.decimals$}")
 }
 
 /// A title font size that fits `text` across the chart.

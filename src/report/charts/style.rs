@@ -51,3 +51,19 @@ pub fn text_size(text: &str, size: f64) -> (f64, f64) {
         Err(_) => (0.7 * size * text.chars().count() as f64, size),
     }
 }
+
+/// What drawing returns: the backend's error in words.
+pub(super) type Res = Result<(), String>;
+
+pub(super) fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// An axis number with as many decimals as the axis range needs.
+pub(super) fn number(v: f64, range: f64) -> String {
+    let r = range.abs().max(1e-12);
+    // About two significant digits across the axis: 0-20 -> "5", 0-0.05 -> "0.010".
+    let decimals = (1.0 - (r / 2.0).log10().floor()).clamp(0.0, 6.0) as usize;
+    let decimals = if r >= 20.0 { 0 } else { decimals };
+    format!("{v:.decimals$}")
+}
