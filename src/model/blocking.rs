@@ -52,11 +52,19 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
         if on_reserved {
             st.busy_reserved -= 1;
         }
-        st.occupancy -= 1;
-        st.occupancy_tw.set(now, f64::from(st.occupancy));
         st.busy -= 1;
         st.busy_tw.set(now, f64::from(st.busy));
         st.touch_avail(now);
+        self.free_place(now, s, since, cal);
+    }
+
+    /// A consignment that entered stage `s` at `since` no longer takes a place there (it
+    /// left its server, or gave up waiting): those blocked upstream move in, and the queue
+    /// is served.
+    pub(super) fn free_place(&mut self, now: Time, s: usize, since: Time, cal: &mut Calendar<Event>) {
+        let st = &mut self.stages[s];
+        st.occupancy -= 1;
+        st.occupancy_tw.set(now, f64::from(st.occupancy));
         if self.measuring {
             st.stay.add(now - since);
         }

@@ -69,8 +69,12 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
                 scope: Scope::Port,
                 name,
             };
+            // Abandonment counts appear only where a line has a patience, so results of
+            // scenarios without one keep their exact layout.
+            let patience = spec.stages.iter().any(|s| s.port == port && s.patience.is_some());
             // Port totals over all modes.
             let (mut arr, mut done, mut veh, mut turned, mut admitted) = (0u64, 0u64, 0u64, 0u64, 0u64);
+            let mut gave_up = 0u64;
             let mut tis = Tally::default();
             let mut hist = Histogram::default();
             for (f, fs) in spec.flows.iter().zip(&self.flows).filter(|(f, _)| f.port == port) {
@@ -79,6 +83,7 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
                 done += fs.completed.0;
                 veh += fs.completed.1;
                 turned += fs.turned_away.0;
+                gave_up += fs.abandoned.0;
                 admitted += fs.arrived.0 - fs.turned_away.0;
                 tis.merge(&fs.time_in_system);
                 hist.merge(&fs.tis_hist);
@@ -90,6 +95,10 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
             out.push((pk("turned_away"), Some(turned as f64)));
             out.push((pk("turned_away_fraction"), ratio(turned as f64, arr as f64)));
             out.push((pk("admitted_per_min"), ratio(admitted as f64, window)));
+            if patience {
+                out.push((pk("abandoned"), Some(gave_up as f64)));
+                out.push((pk("abandoned_fraction"), ratio(gave_up as f64, arr as f64)));
+            }
             let in_sys = self.ports[port].in_system.area_at(end) - WarmSnapshot::get(&w.ports, port);
             out.push((pk("in_system_mean"), ratio(in_sys, window)));
             out.push((pk("in_system_max"), Some(self.ports[port].in_system.max())));
@@ -117,11 +126,22 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
                     key("turned_away_fraction"),
                     ratio(fs.turned_away.0 as f64, fs.arrived.0 as f64),
                 ));
+                if patience {
+                    out.push((key("abandoned"), Some(fs.abandoned.0 as f64)));
+                    out.push((key("abandoned_vehicles"), Some(fs.abandoned.1 as f64)));
+                    out.push((
+                        key("abandoned_fraction"),
+                        ratio(fs.abandoned.0 as f64, fs.arrived.0 as f64),
+                    ));
+                }
                 push_tis(&mut out, port, scope, &fs.time_in_system, &fs.tis_hist);
                 out.push((key("run_arrived"), Some(fs.total_arrived as f64)));
                 out.push((key("run_completed"), Some(fs.total_completed as f64)));
                 out.push((key("run_inside_at_end"), Some(fs.inside as f64)));
                 out.push((key("run_turned_away"), Some(fs.total_turned_away as f64)));
+                if patience {
+                    out.push((key("run_abandoned"), Some(fs.total_abandoned as f64)));
+                }
             }
 
             for (s, (ss, st)) in spec
@@ -150,6 +170,10 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
                 out.push((key("stay_mean_min"), st.stay.mean()));
                 out.push((key("blocked"), Some(st.blocked as f64)));
                 out.push((key("turned_away"), Some(st.turned_away as f64)));
+                if ss.patience.is_some() {
+                    out.push((key("abandoned"), Some(st.abandoned as f64)));
+                    out.push((key("abandon_wait_mean_min"), st.abandon_wait.mean()));
+                }
                 if ss.timeline.has_quota() {
                     // How often the quota, not the lanes, set the day's throughput: over the
                     // calendar days the measured window touches, partial ones included.

@@ -11,7 +11,10 @@
 //! - A self-driving vehicle takes a driver at a `driver` stage and keeps it until it has
 //!   left the port and been delivered to the transit lot; the driver is free again after
 //!   the return trip.
+//! - A stage may give its line a patience: a consignment that has waited that long
+//!   without starting its clearance leaves the port, counted as abandoned.
 
+mod abandonment;
 pub mod arrivals;
 mod blocking;
 pub mod capacity;

@@ -26,6 +26,8 @@ pub enum Trace {
     Leave { t: Time, serial: u64, stage: usize },
     /// It left the port.
     Depart { t: Time, serial: u64 },
+    /// It gave up waiting in the line at `stage` and left the port.
+    Abandon { t: Time, serial: u64, stage: usize },
     /// A report row was written; `inside` consignments were in the ports.
     Report { t: Time, inside: usize },
 }

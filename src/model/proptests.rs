@@ -11,8 +11,8 @@ use std::fmt::Write;
 use std::path::Path;
 
 /// One random stage: (kind 0 servers / 1 dwell, servers, capacity, priority, schedule?, mean,
-/// daily cap).
-type StageGen = (u8, u32, Option<u32>, bool, bool, f64, Option<u32>);
+/// daily cap, mean patience).
+type StageGen = (u8, u32, Option<u32>, bool, bool, f64, Option<u32>, Option<f64>);
 
 /// One random flow: (rate per hour, priority class, route as (stage, optional probability)).
 type FlowGen = (f64, u8, Vec<(usize, Option<f64>)>);
@@ -26,7 +26,7 @@ fn scenario_text(stages: &[StageGen], flows: &[FlowGen], days: f64, warm: f64, i
     for (i, _) in flows.iter().enumerate() {
         let _ = writeln!(s, "[modes.m{i}]\nkind = \"generic\"\n");
     }
-    for (i, (kind, servers, cap, prio, sched, mean, daily)) in stages.iter().enumerate() {
+    for (i, (kind, servers, cap, prio, sched, mean, daily, patience)) in stages.iter().enumerate() {
         let _ = writeln!(s, "[ports.p.stages.s{i}]");
         if *kind == 0 {
             let _ = writeln!(s, "kind = \"servers\"\nservers = {servers}");
@@ -48,6 +48,9 @@ fn scenario_text(stages: &[StageGen], flows: &[FlowGen], days: f64, warm: f64, i
         }
         if let Some(d) = daily {
             let _ = writeln!(s, "daily_cap = {d}");
+        }
+        if let Some(p) = patience {
+            let _ = writeln!(s, "patience = {{ dist = \"exponential\", mean = {p} }}");
         }
         let _ = writeln!(s, "clearance = {{ dist = \"exponential\", mean = {mean} }}\n");
     }
@@ -77,6 +80,7 @@ fn scenarios() -> impl Strategy<Value = String> {
         proptest::bool::weighted(0.3),
         1.0f64..40.0,
         proptest::option::weighted(0.2, 5u32..80),
+        proptest::option::weighted(0.25, 1.0f64..60.0),
     );
     (
         proptest::collection::vec(stage, 1..5),
@@ -120,6 +124,7 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
         | Trace::Start { t, .. }
         | Trace::Leave { t, .. }
         | Trace::Depart { t, .. }
+        | Trace::Abandon { t, .. }
         | Trace::Report { t, .. } => t,
     };
     // The clock never goes back.
@@ -145,7 +150,8 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
             | Trace::Enter { serial, .. }
             | Trace::Start { serial, .. }
             | Trace::Leave { serial, .. }
-            | Trace::Depart { serial, .. } => serial,
+            | Trace::Depart { serial, .. }
+            | Trace::Abandon { serial, .. } => serial,
             Trace::Report { .. } => continue,
         };
         history.entry(serial).or_default().push(*e);
@@ -191,6 +197,20 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
                 Trace::Depart { .. } | Trace::TurnedAway { .. } => {
                     prop_assert_eq!(expect, 0, "{}: left mid-stage {:?}", serial, h)
                 }
+                // Giving up happens in the line only: entered, not started, and it is the end.
+                Trace::Abandon { stage, .. } => {
+                    prop_assert!(
+                        expect == 1 && visited.last() == Some(&stage) && spec.stages[stage].patience.is_some(),
+                        "{}: gave up outside a line with patience {:?}",
+                        serial,
+                        h
+                    );
+                    prop_assert!(
+                        matches!(h.last(), Some(Trace::Abandon { .. })),
+                        "{}: went on after giving up",
+                        serial
+                    );
+                }
                 _ => {}
             }
         }
@@ -221,7 +241,15 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
             }
         }
     }
-    // FIFO within a priority class at every stage (no reserved lanes here).
+    // FIFO within a priority class at every stage (no reserved lanes here), among those
+    // that did not give up.
+    let gave_up: std::collections::HashSet<(u64, usize)> = trace
+        .iter()
+        .filter_map(|e| match *e {
+            Trace::Abandon { serial, stage, .. } => Some((serial, stage)),
+            _ => None,
+        })
+        .collect();
     let mut queued: HashMap<(usize, u8), Vec<u64>> = HashMap::new();
     let mut started: HashMap<(usize, u8), Vec<u64>> = HashMap::new();
     let mut class_of: HashMap<(u64, usize), u8> = HashMap::new();
@@ -232,7 +260,9 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
             } => {
                 let c = if spec.stages[stage].priority { class } else { 0 };
                 class_of.insert((serial, stage), c);
-                queued.entry((stage, c)).or_default().push(serial);
+                if !gave_up.contains(&(serial, stage)) {
+                    queued.entry((stage, c)).or_default().push(serial);
+                }
             }
             Trace::Start { serial, stage, .. } => {
                 let c = class_of[&(serial, stage)];
@@ -255,14 +285,20 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
     for e in &trace {
         match *e {
             Trace::Arrive { .. } => arrived += 1,
-            Trace::Depart { .. } | Trace::TurnedAway { .. } => gone += 1,
+            Trace::Depart { .. } | Trace::TurnedAway { .. } | Trace::Abandon { .. } => gone += 1,
             Trace::Report { inside, .. } => prop_assert_eq!(arrived, gone + inside, "conservation broken at a report"),
             _ => {}
         }
     }
     // Utilizations and probabilities stay in [0, 1].
     for (k, v) in sim.metrics() {
-        if let (Some(v), true) = (v, matches!(k.name, "utilization" | "p_wait" | "turned_away_fraction")) {
+        if let (Some(v), true) = (
+            v,
+            matches!(
+                k.name,
+                "utilization" | "p_wait" | "turned_away_fraction" | "abandoned_fraction"
+            ),
+        ) {
             prop_assert!((0.0..=1.0 + 1e-9).contains(&v), "{:?} = {v}", k);
         }
         if let (Scope::Stage(s), "utilization") = (k.scope, k.name) {

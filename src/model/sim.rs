@@ -35,6 +35,9 @@ pub enum Event {
     /// A consignment finishes its clearance or dwell: its [`Handle`]'s slot and generation,
     /// as two fields so the event stays 8 bytes.
     Done(u32, u16),
+    /// A consignment's patience at the stage at position (third field) of its route runs
+    /// out: slot and generation of its [`Handle`], as for `Done`.
+    Renege(u32, u16, u8),
     /// A driver of pool (index) is back and free.
     DriverFree(u32),
     /// The next consignment of a flow (index) arrives.
@@ -46,14 +49,15 @@ pub enum Event {
 impl Prioritised for Event {
     /// Tie-break among simultaneous events: bookkeeping first, then lanes opening, then
     /// completions (which free servers), then arrivals, so an arrival at the exact moment a
-    /// lane frees up finds it free.
+    /// lane frees up finds it free, and a consignment whose patience runs out at the moment
+    /// a lane frees is served rather than lost.
     #[inline(always)]
     fn priority(&self) -> u8 {
         match self {
             Event::Report | Event::WarmupEnd => 0,
             Event::Capacity(_) | Event::Route(_) | Event::Midnight => 1,
             Event::Done(..) | Event::DriverFree(_) => 2,
-            Event::Arrival(_) | Event::Demand(_) => 3,
+            Event::Arrival(_) | Event::Demand(_) | Event::Renege(..) => 3,
         }
     }
 }
@@ -79,6 +83,8 @@ pub(super) struct Streams {
     tags: Vec<StreamRng>,
     clearance: Vec<StreamRng>,
     pub(super) drivers: Vec<StreamRng>,
+    /// Per stage: patience draws (model/abandonment.rs).
+    pub(super) patience: Vec<StreamRng>,
 }
 
 impl Streams {
@@ -109,6 +115,11 @@ impl Streams {
                 .stages
                 .iter()
                 .map(|s| stream(seed, rep, &format!("clearance/{}/{}", spec.ports[s.port].name, s.name)))
+                .collect(),
+            patience: spec
+                .stages
+                .iter()
+                .map(|s| stream(seed, rep, &format!("patience/{}/{}", spec.ports[s.port].name, s.name)))
                 .collect(),
             drivers: spec
                 .pools
@@ -417,6 +428,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             let st = &mut self.stages[s];
             st.queue.push(id, class);
             st.queue_tw.set(now, f64::from(st.queue.len()));
+            self.start_patience(now, id, s, cal);
         }
     }
 
@@ -639,6 +651,11 @@ impl<P: ClearancePolicy, O: Observer> Process for Simulation<'_, P, O> {
             Event::Done(slot, generation) => {
                 if let Some(id) = self.cons.current(Handle { slot, generation }) {
                     self.advance(now, id, cal);
+                }
+            }
+            Event::Renege(slot, generation, pos) => {
+                if let Some(id) = self.cons.current(Handle { slot, generation }) {
+                    self.on_renege(now, id, pos, cal);
                 }
             }
             Event::DriverFree(p) => self.on_driver_free(now, p as usize, cal),

@@ -114,6 +114,9 @@ pub struct StageSpec {
     pub capacity: Option<u32>,
     /// Serve lower priority classes first (FIFO within a class) instead of plain FIFO.
     pub priority: bool,
+    /// How long a consignment waits in this stage's line before it gives up and leaves the
+    /// port (see model/abandonment.rs); `None` waits for ever.
+    pub patience: Option<crate::random::Dist>,
 }
 
 /// How arrivals of a flow are generated.

@@ -89,6 +89,10 @@ pub struct StageState {
     pub turned_away: u64,
     /// The daily quota and its counts.
     pub quota: Quota,
+    /// Consignments that gave up waiting here since the warm-up.
+    pub abandoned: u64,
+    /// How long they had waited when they gave up, minutes.
+    pub abandon_wait: Tally,
 }
 
 impl StageState {
@@ -116,6 +120,8 @@ impl StageState {
             blocked: 0,
             turned_away: 0,
             quota: Quota::default(),
+            abandoned: 0,
+            abandon_wait: Tally::default(),
         }
     }
 
@@ -179,6 +185,10 @@ pub struct FlowState {
     pub total_completed_vehicles: u64,
     /// Whole-run turned away.
     pub total_turned_away: u64,
+    /// Gave up waiting at a stage and left the port, since the warm-up.
+    pub abandoned: (u64, u64),
+    /// Whole-run gave up.
+    pub total_abandoned: u64,
     /// Consignments of this flow inside the port now.
     pub inside: u64,
 }

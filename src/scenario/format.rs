@@ -276,6 +276,8 @@ pub struct StageSection {
     /// Dated changes of capacity: a holiday closure, a quota cut from a date.
     #[serde(default)]
     pub changes: Vec<ChangeSection>,
+    /// How long a consignment waits in the line before giving up, minutes.
+    pub patience: Option<DistSpec>,
     /// Free text.
     pub description: Option<String>,
 }

@@ -61,6 +61,11 @@ pub(super) fn build(
         },
         capacity: s.capacity,
         priority,
+        patience: s
+            .patience
+            .as_ref()
+            .map(|d| build_dist(d, &path.child("patience")))
+            .transpose()?,
     };
     Ok(Stage { spec, clearance })
 }
