@@ -812,3 +812,40 @@ fn names_and_descriptions_are_bounded_and_printable() {
         assert!(e.len() < 1000, "{name}: a {} byte message", e.len());
     }
 }
+
+#[test]
+fn patience_errors() {
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "patience-negative",
+            with(
+                "servers = 2",
+                "servers = 2\npatience = { dist = \"exponential\", mean = -5 }",
+            ),
+            "ports.p.stages.lane.patience.mean: must be greater than 0, got -5",
+        ),
+        (
+            "patience-dist",
+            with("servers = 2", "servers = 2\npatience = { dist = \"forever\" }"),
+            "patience-dist.toml:",
+        ),
+        (
+            "patience-number",
+            with("servers = 2", "servers = 2\npatience = 30"),
+            "patience-number.toml:",
+        ),
+        (
+            "patience-huge",
+            with(
+                "servers = 2",
+                "servers = 2\npatience = { dist = \"constant\", value = 1e12 }",
+            ),
+            "ports.p.stages.lane.patience: its mean",
+        ),
+    ];
+    for (name, src, want) in cases {
+        let e = fails(name, &src);
+        assert!(e.contains(want), "{name}: expected {want:?} in {e}");
+        assert!(e.contains(&format!("{name}.toml:")), "{name}: no location in {e}");
+    }
+}

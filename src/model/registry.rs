@@ -185,10 +185,25 @@ pub struct Column {
     pub title: &'static str,
     /// Decimals shown.
     pub digits: usize,
+    /// Shown only where the metric is measured (abandonment, where a line has a patience),
+    /// so tables of scenarios without the mechanism keep their layout.
+    pub optional: bool,
 }
 
 const fn col(metric: &'static str, title: &'static str, digits: usize) -> Column {
-    Column { metric, title, digits }
+    Column {
+        metric,
+        title,
+        digits,
+        optional: false,
+    }
+}
+
+const fn col_if(metric: &'static str, title: &'static str, digits: usize) -> Column {
+    Column {
+        optional: true,
+        ..col(metric, title, digits)
+    }
 }
 
 /// The flow table of `run`'s summary (one row per mode and one for the port), in order.
@@ -198,6 +213,7 @@ pub const FLOW_TABLE: &[Column] = &[
     col("time_in_system_mean_min", "time in system", 1),
     col("time_in_system_p95_min", "p95", 1),
     col("turned_away", "turned away", 0),
+    col_if("abandoned_fraction", "share gave up", 3),
 ];
 
 /// The stage table of `run`'s summary after its servers and utilization columns (which
@@ -210,6 +226,8 @@ pub const STAGE_TABLE: &[Column] = &[
     col("queue_max", "max queue", 0),
     col("in_stage_mean", "in stage", 2),
     col("blocked", "blocked", 0),
+    col_if("abandoned", "gave up", 0),
+    col_if("abandon_wait_mean_min", "waited before giving up", 1),
 ];
 
 /// The port-level columns of `compare`'s headline, in order.

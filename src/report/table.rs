@@ -1,12 +1,21 @@
 //! The summary table printed after a run.
 
 use crate::experiment::Experiment;
-use crate::model::registry::{FLOW_TABLE, STAGE_TABLE};
+use crate::model::registry::{Column, FLOW_TABLE, STAGE_TABLE};
 use crate::model::{MetricKey, ModelSpec, Scope, StageKind};
 use std::fmt::Write;
 
 fn cell(exp: &Experiment, port: usize, scope: Scope, name: &'static str, digits: usize) -> String {
     super::number::estimate(&exp.get(&MetricKey { port, scope, name }).copied(), digits)
+}
+
+/// The columns of `table` shown for port `port`: optional ones only where the metric was
+/// measured there.
+fn columns(exp: &Experiment, port: usize, table: &'static [Column]) -> Vec<&'static Column> {
+    table
+        .iter()
+        .filter(|c| !c.optional || exp.metrics.iter().any(|(k, _)| k.port == port && k.name == c.metric))
+        .collect()
 }
 
 /// Widest line the printed tables and texts use: they fit a 100-column terminal.
@@ -221,13 +230,14 @@ pub fn summary_table(spec: &ModelSpec, exp: &Experiment) -> String {
     for (p, port) in spec.ports.iter().enumerate() {
         o.push('\n');
         o.push_str(&wrap(&format!("Port {}", port.name), "", "  "));
+        let (flow_cols, stage_cols) = (columns(exp, p, FLOW_TABLE), columns(exp, p, STAGE_TABLE));
         let mut rows = vec![
             std::iter::once("mode".to_string())
-                .chain(FLOW_TABLE.iter().map(|c| c.title.to_string()))
+                .chain(flow_cols.iter().map(|c| c.title.to_string()))
                 .collect::<Vec<_>>(),
         ];
         let mut flow_row = |label: String, scope: Scope| {
-            let cells = FLOW_TABLE.iter().map(|c| cell(exp, p, scope, c.metric, c.digits));
+            let cells = flow_cols.iter().map(|c| cell(exp, p, scope, c.metric, c.digits));
             rows.push(std::iter::once(label).chain(cells).collect());
         };
         for f in spec.flows.iter().filter(|f| f.port == p) {
@@ -239,7 +249,7 @@ pub fn summary_table(spec: &ModelSpec, exp: &Experiment) -> String {
             ["stage", "servers", "utilization"]
                 .into_iter()
                 .map(String::from)
-                .chain(STAGE_TABLE.iter().map(|c| c.title.to_string()))
+                .chain(stage_cols.iter().map(|c| c.title.to_string()))
                 .collect::<Vec<_>>(),
         ];
         for (s, st) in spec.stages.iter().enumerate().filter(|(_, st)| st.port == p) {
@@ -254,7 +264,7 @@ pub fn summary_table(spec: &ModelSpec, exp: &Experiment) -> String {
                 StageKind::Driver { pool } => cell(exp, p, Scope::Pool(pool), "utilization", 3),
                 StageKind::Dwell => "-".into(),
             };
-            let cells = STAGE_TABLE.iter().map(|c| cell(exp, p, scope, c.metric, c.digits));
+            let cells = stage_cols.iter().map(|c| cell(exp, p, scope, c.metric, c.digits));
             rows.push([st.name.clone(), servers, util].into_iter().chain(cells).collect());
         }
         o.push('\n');

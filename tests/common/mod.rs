@@ -137,3 +137,60 @@ pub fn values_at(exp: &Experiment, port: usize, scope: Scope, name: &'static str
         .unwrap_or_else(|| panic!("no metric {name} at port {port}"));
     exp.per_replication[i].iter().map(|v| v.expect("observed")).collect()
 }
+
+/// Erlang A (M/M/c+M): arrival rate `lambda`, service rate `mu` per server, `c` servers and
+/// exponential patience of rate `theta`, from the birth-death chain truncated where its
+/// probabilities vanish.
+#[derive(Debug, Clone, Copy)]
+pub struct MMcM {
+    /// Share of arrivals that give up.
+    pub p_abandon: f64,
+    /// Mean number waiting.
+    pub lq: f64,
+    /// Mean wait of those served.
+    pub wq_served: f64,
+    /// Mean wait of those who give up (until they do).
+    pub wq_abandoned: f64,
+}
+
+pub fn erlang_a(lambda: f64, mu: f64, c: u32, theta: f64) -> MMcM {
+    let c = c as usize;
+    let mut p = vec![1.0f64];
+    let mut n = 1;
+    // Beyond c + lambda/theta the terms fall at least geometrically: stop when negligible.
+    while n < c + 10 || p[n - 1] > 1e-18 * p.iter().cloned().fold(0.0, f64::max) {
+        let rate = n.min(c) as f64 * mu + n.saturating_sub(c) as f64 * theta;
+        p.push(p[n - 1] * lambda / rate);
+        n += 1;
+    }
+    let total: f64 = p.iter().sum();
+    let p: Vec<f64> = p.iter().map(|x| x / total).collect();
+    let lq: f64 = p.iter().enumerate().map(|(n, x)| n.saturating_sub(c) as f64 * x).sum();
+    let p_abandon = theta * lq / lambda;
+    // An arrival (PASTA) that finds n >= c waits at position j = n - c + 1; at position i
+    // the line ahead moves at c mu + (i - 1) theta and it gives up at theta, so it is
+    // served with probability prod (c mu + (i-1) theta) / (c mu + i theta) and, given the
+    // path, waits sum 1 / (c mu + i theta).
+    let (mut served, mut wait_served) = (0.0, 0.0);
+    for (n, x) in p.iter().enumerate() {
+        if n < c {
+            served += x;
+            continue;
+        }
+        let (mut prob, mut t) = (1.0, 0.0);
+        for i in 1..=(n - c + 1) {
+            let r = c as f64 * mu + i as f64 * theta;
+            prob *= (c as f64 * mu + (i - 1) as f64 * theta) / r;
+            t += 1.0 / r;
+        }
+        served += x * prob;
+        wait_served += x * prob * t;
+    }
+    let wq_all = lq / lambda;
+    MMcM {
+        p_abandon,
+        lq,
+        wq_served: wait_served / served,
+        wq_abandoned: (wq_all - wait_served) / p_abandon,
+    }
+}
