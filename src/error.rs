@@ -75,6 +75,21 @@ pub enum Error {
         /// What it returned.
         value: f64,
     },
+    /// Lanes fail so often, compared with the work of a clearance, that under the restart
+    /// rule it never finishes.
+    #[error(
+        "replication {replication}, day {day:.1}: a clearance at stage {stage} was interrupted by lane failures more than {limit} times under rule = \"restart\"; its lanes fail far more often than a clearance takes (make `between` longer, or use rule = \"resume\")"
+    )]
+    EndlessRepairs {
+        /// 0-based replication.
+        replication: u64,
+        /// Simulation day.
+        day: f64,
+        /// `port.stage`.
+        stage: String,
+        /// Interruptions allowed.
+        limit: u32,
+    },
     /// The user pressed Ctrl-C; finished replications were kept. Counted in the progress
     /// bar's unit: replications for `run`, runs (replications × variants) for `compare`.
     #[error("interrupted after {}{saved}", progress_words(*done, *requested, *variants))]
@@ -134,7 +149,8 @@ impl Error {
             | Error::Usage(_)
             | Error::Results { .. }
             | Error::Overloaded { .. }
-            | Error::BadClearanceTime { .. } => 2,
+            | Error::BadClearanceTime { .. }
+            | Error::EndlessRepairs { .. } => 2,
             Error::Output { .. } | Error::Internal(_) => 1,
             Error::Interrupted { .. } => 130,
         }

@@ -53,6 +53,15 @@ pub fn run_replication<P: ClearancePolicy>(
                 value,
             });
         }
+        Some(Failure::EndlessRepairs { at, stage }) => {
+            let st = &spec.stages[stage];
+            return Err(Error::EndlessRepairs {
+                replication: rep,
+                day: at / 1440.0,
+                stage: format!("{}.{}", spec.ports[st.port].name, st.name),
+                limit: crate::model::breakdowns::MAX_REPAIRS,
+            });
+        }
     }
     let series = sim.series();
     let (ends, values) = (series.ends.clone(), series.values.clone());

@@ -40,6 +40,7 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
             serial,
             stage: from,
         });
+        self.return_lane(id, from);
         self.enter(now, id, next, cal);
         self.leave(now, from, since, reserved, cal);
     }

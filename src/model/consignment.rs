@@ -35,7 +35,10 @@ pub struct Consignment {
     pub green: bool,
     /// Holds one of its stage's reserved servers.
     pub on_reserved: bool,
-    /// Order of entering the stage, to keep FIFO between the green and the general line.
+    /// While waiting: order of entering the stage, to keep FIFO between the green and the
+    /// general line. While in service at a stage with breakdowns: the bits of its lane's
+    /// working minutes left before the next failure (model/breakdowns.rs), so the record
+    /// stays 96 bytes.
     pub ticket: u64,
     /// Generation of its slab slot, set by the slab (see [`Handle`]).
     pub generation: u16,

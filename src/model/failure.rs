@@ -22,6 +22,15 @@ pub enum Failure {
         /// What the policy returned.
         value: f64,
     },
+    /// Under the restart rule a clearance at `stage` was interrupted more than
+    /// [`super::breakdowns::MAX_REPAIRS`] times: its work is far longer than the lanes'
+    /// time between failures, so it would never finish.
+    EndlessRepairs {
+        /// Simulation time, minutes.
+        at: Time,
+        /// Model index of the stage.
+        stage: usize,
+    },
 }
 
 /// True when `t` is a clearance time the clock can use: finite and not negative.

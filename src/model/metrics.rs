@@ -170,6 +170,10 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
                 out.push((key("stay_mean_min"), st.stay.mean()));
                 out.push((key("blocked"), Some(st.blocked as f64)));
                 out.push((key("turned_away"), Some(st.turned_away as f64)));
+                if ss.breakdowns.is_some() {
+                    out.push((key("lane_failures"), Some(st.failures as f64)));
+                    out.push((key("repair_share"), ratio(st.repair_min, st.lane_min)));
+                }
                 if ss.patience.is_some() {
                     out.push((key("abandoned"), Some(st.abandoned as f64)));
                     out.push((key("abandon_wait_mean_min"), st.abandon_wait.mean()));

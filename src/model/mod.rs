@@ -11,12 +11,15 @@
 //! - A self-driving vehicle takes a driver at a `driver` stage and keeps it until it has
 //!   left the port and been delivered to the transit lot; the driver is free again after
 //!   the return trip.
+//! - A server stage may have lane breakdowns: a lane fails after a working time and is
+//!   repaired, its clearance resuming or restarting after the repair.
 //! - A stage may give its line a patience: a consignment that has waited that long
 //!   without starting its clearance leaves the port, counted as abandoned.
 
 mod abandonment;
 pub mod arrivals;
 mod blocking;
+pub mod breakdowns;
 pub mod capacity;
 pub mod consignment;
 pub mod demand;

@@ -137,6 +137,8 @@ pub const METRICS: &[MetricDef] = &[
     def("run_abandoned", "consignments", F, A::State, 1, NO),
     def("abandoned_vehicles", "vehicles", F, A::Count, 1, NO),
     def("abandon_wait_mean_min", "minutes", S, A::Mean, 1, NO),
+    def("lane_failures", "failures", S, A::Count, 0, S),
+    def("repair_share", "fraction", S, A::Fraction, 3, NO),
     def("served", "consignments", SM, A::Count, 1, NO),
     def("p_wait", "fraction", SM, A::Fraction, 1, NO),
     def("wait_p50_min", "minutes", S, A::Quantile, 1, NO),
@@ -226,6 +228,7 @@ pub const STAGE_TABLE: &[Column] = &[
     col("queue_max", "max queue", 0),
     col("in_stage_mean", "in stage", 2),
     col("blocked", "blocked", 0),
+    col_if("lane_failures", "lane failures", 0),
     col_if("abandoned", "gave up", 0),
     col_if("abandon_wait_mean_min", "waited before giving up", 1),
 ];

@@ -85,6 +85,11 @@ pub(super) struct Streams {
     pub(super) drivers: Vec<StreamRng>,
     /// Per stage: patience draws (model/abandonment.rs).
     pub(super) patience: Vec<StreamRng>,
+    /// Per stage: lanes' working time between failures, and repair times
+    /// (model/breakdowns.rs).
+    pub(super) failures: Vec<StreamRng>,
+    /// See `failures`.
+    pub(super) repairs: Vec<StreamRng>,
 }
 
 impl Streams {
@@ -104,6 +109,12 @@ impl Streams {
                 .chain(per_demand(source))
                 .collect()
         };
+        let per_stage = |source: &str| -> Vec<StreamRng> {
+            spec.stages
+                .iter()
+                .map(|s| stream(seed, rep, &format!("{source}/{}/{}", spec.ports[s.port].name, s.name)))
+                .collect()
+        };
         Self {
             arrivals: per_flow("arrivals"),
             demand: per_demand("demand"),
@@ -116,11 +127,9 @@ impl Streams {
                 .iter()
                 .map(|s| stream(seed, rep, &format!("clearance/{}/{}", spec.ports[s.port].name, s.name)))
                 .collect(),
-            patience: spec
-                .stages
-                .iter()
-                .map(|s| stream(seed, rep, &format!("patience/{}/{}", spec.ports[s.port].name, s.name)))
-                .collect(),
+            patience: per_stage("patience"),
+            failures: per_stage("failures"),
+            repairs: per_stage("repairs"),
             drivers: spec
                 .pools
                 .iter()
@@ -511,6 +520,14 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
                     });
                     return;
                 }
+                let t = if spec.stages[s].breakdowns.is_some() {
+                    match self.with_breakdowns(now, id, s, t) {
+                        Some(t) => t,
+                        None => return,
+                    }
+                } else {
+                    t
+                };
                 cal.schedule(now + t, self.cons.handle(id).done());
             }
         }
@@ -544,6 +561,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             stage: here,
         });
         self.log(Trace::Depart { t: now, serial });
+        self.return_lane(id, here);
         self.leave(now, here, entered, on_reserved, cal);
         self.cons.remove(id);
     }

@@ -117,6 +117,31 @@ pub struct StageSpec {
     /// How long a consignment waits in this stage's line before it gives up and leaves the
     /// port (see model/abandonment.rs); `None` waits for ever.
     pub patience: Option<crate::random::Dist>,
+    /// Random lane failures and repairs (see model/breakdowns.rs); `None` never fails.
+    pub breakdowns: Option<Breakdowns>,
+}
+
+/// What happens to the clearance under way when its lane fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterRepair {
+    /// The clearance goes on with the time it had left (preemptive resume).
+    Resume,
+    /// The clearance starts again from the beginning, with the same work (preemptive
+    /// repeat).
+    Restart,
+}
+
+/// A server stage's lane failures: each lane fails after `between` minutes of work (a lane
+/// wears while it clears, not while idle) and is repaired in `repair` minutes, holding its
+/// consignment meanwhile.
+#[derive(Debug, Clone)]
+pub struct Breakdowns {
+    /// Working minutes between the end of one repair and the next failure.
+    pub between: crate::random::Dist,
+    /// Minutes to repair.
+    pub repair: crate::random::Dist,
+    /// The rule for the clearance under way.
+    pub rule: AfterRepair,
 }
 
 /// How arrivals of a flow are generated.

@@ -93,6 +93,15 @@ pub struct StageState {
     pub abandoned: u64,
     /// How long they had waited when they gave up, minutes.
     pub abandon_wait: Tally,
+    /// Idle lanes' working minutes left before their next failure (stages with breakdowns;
+    /// a lane not yet used is new and draws its first).
+    pub lanes_idle: Vec<f64>,
+    /// Lane failures during clearances that started since the warm-up.
+    pub failures: u64,
+    /// Their repair minutes, and the lane minutes of those clearances (repairs included).
+    pub repair_min: f64,
+    /// See `repair_min`.
+    pub lane_min: f64,
 }
 
 impl StageState {
@@ -122,6 +131,10 @@ impl StageState {
             quota: Quota::default(),
             abandoned: 0,
             abandon_wait: Tally::default(),
+            lanes_idle: Vec::new(),
+            failures: 0,
+            repair_min: 0.0,
+            lane_min: 0.0,
         }
     }
 

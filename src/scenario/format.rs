@@ -225,6 +225,16 @@ words! {
 }
 
 words! {
+    /// `rule` of a stage's breakdowns: what the clearance under way does after the repair.
+    RepairRule {
+        /// Goes on with the time it had left.
+        Resume = "resume",
+        /// Starts again from the beginning.
+        Restart = "restart",
+    }
+}
+
+words! {
     /// `choice` of a shared demand: how each arrival's port is picked.
     Choice {
         /// At random by share.
@@ -278,8 +288,22 @@ pub struct StageSection {
     pub changes: Vec<ChangeSection>,
     /// How long a consignment waits in the line before giving up, minutes.
     pub patience: Option<DistSpec>,
+    /// Lane failures and repairs (server stages).
+    pub breakdowns: Option<BreakdownSection>,
     /// Free text.
     pub description: Option<String>,
+}
+
+/// `breakdowns = { between = {..}, repair = {..}, rule = "resume" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakdownSection {
+    /// Working minutes of a lane between failures.
+    pub between: DistSpec,
+    /// Minutes to repair a failed lane.
+    pub repair: DistSpec,
+    /// "resume" (default) or "restart".
+    pub rule: Option<RepairRule>,
 }
 
 /// A dated change: `{ from = "2025-11-13", to = "2025-11-25", daily_cap = 650 }`.

@@ -4,10 +4,10 @@
 use super::keys::{Invalid, KeyPath, join};
 use super::modes::Modes;
 use super::schedule;
-use crate::model::{Schedule, StageKind, StageSpec, Timeline};
+use crate::model::{AfterRepair, Breakdowns, Schedule, StageKind, StageSpec, Timeline};
 use crate::random::Dist;
 use crate::scenario::dist::build_dist;
-use crate::scenario::format::{Discipline, DistSpec, StageKindName, StageSection};
+use crate::scenario::format::{BreakdownSection, Discipline, DistSpec, RepairRule, StageKindName, StageSection};
 
 /// A checked stage and its clearance times.
 #[derive(Debug, Clone)]
@@ -66,6 +66,7 @@ pub(super) fn build(
             .as_ref()
             .map(|d| build_dist(d, &path.child("patience")))
             .transpose()?,
+        breakdowns: breakdowns(s, path, kind)?,
     };
     Ok(Stage { spec, clearance })
 }
@@ -91,6 +92,39 @@ fn stage_kind(s: &StageSection, path: &KeyPath, pool: Option<usize>) -> Result<S
 }
 
 /// The refusal of `key` on a stage of kind `what`.
+/// `breakdowns`, for server stages only (a dwell or driver stage has no lanes to fail).
+fn breakdowns(s: &StageSection, path: &KeyPath, kind: StageKind) -> Result<Option<Breakdowns>, Invalid> {
+    let Some(b): Option<&BreakdownSection> = s.breakdowns.as_ref() else {
+        return Ok(None);
+    };
+    match kind {
+        StageKind::Servers => {}
+        StageKind::Dwell => return Err(not_for(path, "breakdowns", "dwell")),
+        StageKind::Driver { .. } => return Err(not_for(path, "breakdowns", "driver")),
+    }
+    let p = path.child("breakdowns");
+    let between = build_dist(&b.between, &p.child("between"))?;
+    if between.mean() <= 0.0 {
+        return Err(p
+            .child("between")
+            .invalid("the working time between failures must have a mean above 0".to_string()));
+    }
+    let rule = match &b.rule {
+        None | Some(RepairRule::Resume) => AfterRepair::Resume,
+        Some(RepairRule::Restart) => AfterRepair::Restart,
+        Some(RepairRule::Unknown(other)) => {
+            return Err(p
+                .child("rule")
+                .invalid(format!("unknown rule `{other}`: allowed are `resume`, `restart`")));
+        }
+    };
+    Ok(Some(Breakdowns {
+        between,
+        repair: build_dist(&b.repair, &p.child("repair"))?,
+        rule,
+    }))
+}
+
 fn not_for(path: &KeyPath, key: &str, what: &str) -> Invalid {
     path.child(key)
         .invalid(format!("`{key}` is not allowed on a {what} stage"))
