@@ -849,3 +849,73 @@ fn patience_errors() {
         assert!(e.contains(&format!("{name}.toml:")), "{name}: no location in {e}");
     }
 }
+
+#[test]
+fn breakdown_errors() {
+    let b = |inner: &str| with("servers = 2", &format!("servers = 2\nbreakdowns = {{ {inner} }}"));
+    let exp = "{ dist = \"exponential\", mean = 60 }";
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "breakdown-rule",
+            b(&format!("between = {exp}, repair = {exp}, rule = \"replace\"")),
+            "ports.p.stages.lane.breakdowns.rule: unknown rule `replace`: allowed are `resume`, `restart`",
+        ),
+        (
+            "breakdown-between",
+            b(&format!(
+                "between = {{ dist = \"constant\", value = 0 }}, repair = {exp}"
+            )),
+            "ports.p.stages.lane.breakdowns.between: the working time between failures must have a mean above 0",
+        ),
+        (
+            "breakdown-repair",
+            b(&format!(
+                "between = {exp}, repair = {{ dist = \"exponential\", mean = -1 }}"
+            )),
+            "ports.p.stages.lane.breakdowns.repair.mean: must be greater than 0, got -1",
+        ),
+        (
+            "breakdown-missing",
+            b(&format!("between = {exp}")),
+            "breakdown-missing.toml:",
+        ),
+        (
+            "breakdown-typo",
+            b(&format!("between = {exp}, repair = {exp}, rules = \"resume\"")),
+            "breakdown-typo.toml:",
+        ),
+    ];
+    for (name, src, want) in cases {
+        let e = fails(name, &src);
+        assert!(e.contains(want), "{name}: expected {want:?} in {e}");
+        assert!(e.contains(&format!("{name}.toml:")), "{name}: no location in {e}");
+    }
+}
+
+#[test]
+fn breakdowns_are_refused_on_a_dwell_stage() {
+    let src = GOOD.replacen(
+        "[ports.p.stages.lane]",
+        "[ports.p.stages.yard]\nkind = \"dwell\"\nclearance = { dist = \"constant\", value = 5 }\nbreakdowns = { between = { dist = \"exponential\", mean = 60 }, repair = { dist = \"exponential\", mean = 5 } }\n\n[ports.p.stages.lane]",
+        1,
+    );
+    let e = fails("breakdown-dwell", src.as_bytes());
+    assert!(
+        e.contains("ports.p.stages.yard.breakdowns: `breakdowns` is not allowed on a dwell stage"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_restart_that_can_never_finish_stops_with_an_error() {
+    // 5 minutes of work on lanes that fail after exactly 1 working minute: never done.
+    let src = with(
+        "servers = 2",
+        "servers = 2\nbreakdowns = { between = { dist = \"constant\", value = 1 }, repair = { dist = \"constant\", value = 1 }, rule = \"restart\" }",
+    );
+    let e = fails("breakdown-endless", &src);
+    assert!(
+        e.contains("stage p.lane was interrupted by lane failures more than 100000 times under rule = \"restart\""),
+        "{e}"
+    );
+}

@@ -11,8 +11,19 @@ use std::fmt::Write;
 use std::path::Path;
 
 /// One random stage: (kind 0 servers / 1 dwell, servers, capacity, priority, schedule?, mean,
-/// daily cap, mean patience).
-type StageGen = (u8, u32, Option<u32>, bool, bool, f64, Option<u32>, Option<f64>);
+/// daily cap, mean patience, breakdowns as (mean working time between failures, mean repair,
+/// restart?)).
+type StageGen = (
+    u8,
+    u32,
+    Option<u32>,
+    bool,
+    bool,
+    f64,
+    Option<u32>,
+    Option<f64>,
+    Option<(f64, f64, bool)>,
+);
 
 /// One random flow: (rate per hour, priority class, route as (stage, optional probability)).
 type FlowGen = (f64, u8, Vec<(usize, Option<f64>)>);
@@ -26,7 +37,7 @@ fn scenario_text(stages: &[StageGen], flows: &[FlowGen], days: f64, warm: f64, i
     for (i, _) in flows.iter().enumerate() {
         let _ = writeln!(s, "[modes.m{i}]\nkind = \"generic\"\n");
     }
-    for (i, (kind, servers, cap, prio, sched, mean, daily, patience)) in stages.iter().enumerate() {
+    for (i, (kind, servers, cap, prio, sched, mean, daily, patience, breakdowns)) in stages.iter().enumerate() {
         let _ = writeln!(s, "[ports.p.stages.s{i}]");
         if *kind == 0 {
             let _ = writeln!(s, "kind = \"servers\"\nservers = {servers}");
@@ -39,6 +50,13 @@ fn scenario_text(stages: &[StageGen], flows: &[FlowGen], days: f64, warm: f64, i
             }
             if *prio {
                 let _ = writeln!(s, "discipline = \"priority\"");
+            }
+            if let Some((between, repair, restart)) = breakdowns {
+                let rule = if *restart { "restart" } else { "resume" };
+                let _ = writeln!(
+                    s,
+                    "breakdowns = {{ between = {{ dist = \"exponential\", mean = {between} }}, repair = {{ dist = \"exponential\", mean = {repair} }}, rule = \"{rule}\" }}"
+                );
             }
         } else {
             let _ = writeln!(s, "kind = \"dwell\"");
@@ -81,6 +99,9 @@ fn scenarios() -> impl Strategy<Value = String> {
         1.0f64..40.0,
         proptest::option::weighted(0.2, 5u32..80),
         proptest::option::weighted(0.25, 1.0f64..60.0),
+        // Restart needs lanes that rarely fail during one clearance (at most 40 minutes on
+        // average here), or a clearance may never finish.
+        proptest::option::weighted(0.25, (100.0f64..2000.0, 1.0f64..60.0, any::<bool>())),
     );
     (
         proptest::collection::vec(stage, 1..5),
@@ -296,7 +317,7 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
             v,
             matches!(
                 k.name,
-                "utilization" | "p_wait" | "turned_away_fraction" | "abandoned_fraction"
+                "utilization" | "p_wait" | "turned_away_fraction" | "abandoned_fraction" | "repair_share"
             ),
         ) {
             prop_assert!((0.0..=1.0 + 1e-9).contains(&v), "{:?} = {v}", k);
