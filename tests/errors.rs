@@ -919,3 +919,64 @@ fn a_restart_that_can_never_finish_stops_with_an_error() {
         "{e}"
     );
 }
+
+#[test]
+fn surge_and_batch_errors() {
+    // GOOD runs 10 days from 2025-01-01 (the default start).
+    let flow = |extra: &str| {
+        with(
+            "rate = { per_hour = 10 }",
+            &format!("rate = {{ per_hour = 10 }}\n{extra}"),
+        )
+    };
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "surge-outside",
+            flow("surges = [{ from = \"2026-01-01\", to = \"2026-01-02\", factor = 2 }]"),
+            "ports.p.flows.car.surges.0.from: 2026-01-01 is outside the simulated period",
+        ),
+        (
+            "surge-order",
+            flow("surges = [{ from = \"2025-01-05\", to = \"2025-01-03\", factor = 2 }]"),
+            "ports.p.flows.car.surges.0.to: must be after `from` (2025-01-05)",
+        ),
+        (
+            "surge-minute",
+            flow("surges = [{ from = \"2025-01-02T10:30\", to = \"2025-01-03\", factor = 2 }]"),
+            "ports.p.flows.car.surges.0.from: 2025-01-02T10:30: a surge starts and ends on the hour (HH:00)",
+        ),
+        (
+            "surge-factor",
+            flow("surges = [{ from = \"2025-01-02\", to = \"2025-01-03\", factor = -1 }]"),
+            "ports.p.flows.car.surges.0.factor: must be a number from 0 to 100, got -1",
+        ),
+        (
+            "surge-fixed",
+            with(
+                "rate = { per_hour = 10 }",
+                "every_min = 5\nsurges = [{ from = \"2025-01-02\", to = \"2025-01-03\", factor = 2 }]",
+            ),
+            "ports.p.flows.car.surges: surges only apply to Poisson arrivals (`rate`)",
+        ),
+        (
+            "batch-zero",
+            flow("batches = [{ at = \"2025-01-02T06:00\", consignments = 0 }]"),
+            "ports.p.flows.car.batches.0.consignments: must be from 1 to 100000, got 0",
+        ),
+        (
+            "batch-outside",
+            flow("batches = [{ at = \"2025-02-02T06:00\", consignments = 5 }]"),
+            "ports.p.flows.car.batches.0.at: 2025-02-02T06:00 is outside the simulated period",
+        ),
+        (
+            "batch-date",
+            flow("batches = [{ at = \"2025-13-02\", consignments = 5 }]"),
+            "ports.p.flows.car.batches.0.at:",
+        ),
+    ];
+    for (name, src, want) in cases {
+        let e = fails(name, &src);
+        assert!(e.contains(want), "{name}: expected {want:?} in {e}");
+        assert!(e.contains(&format!("{name}.toml:")), "{name}: no location in {e}");
+    }
+}

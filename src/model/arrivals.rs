@@ -41,7 +41,7 @@ impl ArrivalGen {
         let kind = match spec {
             ArrivalSpec::Poisson(p) => Kind::Poisson {
                 max_rate: p.peak_rate(),
-                flat: p.hour.iter().chain(&p.weekday).chain(&p.month).all(|&f| f == 1.0),
+                flat: p.surges.is_empty() && p.hour.iter().chain(&p.weekday).chain(&p.month).all(|&f| f == 1.0),
                 spec: p.clone(),
             },
             ArrivalSpec::Fixed { every, first } => Kind::Fixed {
@@ -63,7 +63,8 @@ impl ArrivalGen {
         match &self.kind {
             // A flat profile's factors are exactly 1, so the product is exactly `rate`.
             Kind::Poisson { spec: p, .. } => {
-                p.rate * p.hour[start.hour_of_day(t)] * p.weekday[start.weekday(t)] * p.month[start.month0(t)]
+                let r = p.rate * p.hour[start.hour_of_day(t)] * p.weekday[start.weekday(t)] * p.month[start.month0(t)];
+                if p.surges.is_empty() { r } else { r * p.surge_at(t) }
             }
             _ => f64::NAN,
         }
@@ -132,6 +133,7 @@ mod tests {
             hour: [1.0; 24],
             weekday: [1.0; 7],
             month: [1.0; 12],
+            surges: Vec::new(),
         });
         let n = count(&spec, 100_000.0) as f64;
         assert!((n - 100_000.0).abs() < 4.0 * 100_000f64.sqrt(), "{n}");
@@ -147,6 +149,7 @@ mod tests {
             hour,
             weekday: [1.0; 7],
             month: [1.0; 12],
+            surges: Vec::new(),
         });
         let start = StartInstant::parse("2024-01-01").unwrap();
         let mut g = ArrivalGen::new(&spec);
@@ -159,6 +162,45 @@ mod tests {
         }
         let expected = 0.5 * 1440.0 * 70.0;
         assert!((n as f64 - expected).abs() < 4.0 * expected.sqrt(), "{n} vs {expected}");
+    }
+
+    #[test]
+    fn a_surge_multiplies_the_rate_only_in_its_period() {
+        // One a minute, four times as many from minute 1440 to 2880 (a whole day).
+        let spec = ArrivalSpec::Poisson(PoissonSpec {
+            rate: 1.0,
+            hour: [1.0; 24],
+            weekday: [1.0; 7],
+            month: [1.0; 12],
+            surges: vec![crate::model::Surge {
+                from: 1440.0,
+                to: 2880.0,
+                factor: 4.0,
+            }],
+        });
+        let start = StartInstant::parse("2024-01-01").unwrap();
+        let mut g = ArrivalGen::new(&spec);
+        let mut rng = stream(3, 0, "arr");
+        let (mut t, mut inside, mut outside) = (0.0, 0.0, 0.0);
+        while let Some(next) = g.next(&start, t, 10.0 * 1440.0, &mut rng) {
+            if (1440.0..2880.0).contains(&next) {
+                inside += 1.0;
+            } else {
+                outside += 1.0;
+            }
+            t = next;
+        }
+        let (want_in, want_out) = (4.0 * 1440.0, 9.0 * 1440.0);
+        assert!(
+            (inside - want_in).abs() < 4.0 * f64::sqrt(want_in),
+            "{inside} vs {want_in}"
+        );
+        assert!(
+            (outside - want_out).abs() < 4.0 * f64::sqrt(want_out),
+            "{outside} vs {want_out}"
+        );
+        // 5 % more in the surge would be caught: the bound is under 5 % of the count.
+        assert!(4.0 * f64::sqrt(want_in) < 0.05 * want_in);
     }
 
     #[test]

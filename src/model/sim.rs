@@ -44,6 +44,8 @@ pub enum Event {
     Arrival(u32),
     /// The next consignment of a shared demand (index) arrives and picks its port.
     Demand(u32),
+    /// A one-off batch (index into `ModelSpec::batches`) arrives.
+    Batch(u32),
 }
 
 impl Prioritised for Event {
@@ -57,7 +59,7 @@ impl Prioritised for Event {
             Event::Report | Event::WarmupEnd => 0,
             Event::Capacity(_) | Event::Route(_) | Event::Midnight => 1,
             Event::Done(..) | Event::DriverFree(_) => 2,
-            Event::Arrival(_) | Event::Demand(_) | Event::Renege(..) => 3,
+            Event::Arrival(_) | Event::Demand(_) | Event::Batch(_) | Event::Renege(..) => 3,
         }
     }
 }
@@ -277,6 +279,9 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         }
         for (i, c) in spec.route_changes.iter().enumerate() {
             cal.schedule(c.at, Event::Route(i as u32));
+        }
+        for (i, b) in spec.batches.iter().enumerate() {
+            cal.schedule(b.at, Event::Batch(i as u32));
         }
         if spec.stages.iter().any(|s| s.timeline.has_quota()) {
             let first = f64::from(1440 - spec.start.minute_of_week(0.0) % 1440);
@@ -666,6 +671,12 @@ impl<P: ClearancePolicy, O: Observer> Process for Simulation<'_, P, O> {
         match event {
             Event::Arrival(f) => self.on_arrival(now, f as usize, cal),
             Event::Demand(d) => self.on_demand(now, d as usize, cal),
+            Event::Batch(i) => {
+                let b = self.spec.batches[i as usize];
+                for _ in 0..b.consignments {
+                    self.admit(now, b.flow, b.flow, cal);
+                }
+            }
             Event::Done(slot, generation) => {
                 if let Some(id) = self.cons.current(Handle { slot, generation }) {
                     self.advance(now, id, cal);

@@ -40,6 +40,8 @@ pub struct ModelSpec {
     /// Route probabilities that change during the run, in the order they take effect among
     /// changes at the same minute.
     pub route_changes: Vec<RouteChange>,
+    /// One-off batches of arrivals, in time order.
+    pub batches: Vec<Batch>,
 }
 
 /// A border port.
@@ -178,6 +180,33 @@ pub struct PoissonSpec {
     pub weekday: [f64; 7],
     /// Factor per month, January first (12).
     pub month: [f64; 12],
+    /// Dated multipliers on top of the profiles (a holiday rush); each starts and ends on
+    /// a calendar hour, so the rate still changes only on the hour.
+    pub surges: Vec<Surge>,
+}
+
+/// A dated arrival multiplier: from `from` to `to` (minutes) the rate is `factor` times
+/// what the profiles give. Where two overlap, the later one in the file wins.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Surge {
+    /// First minute.
+    pub from: f64,
+    /// First minute after it.
+    pub to: f64,
+    /// Multiplier, 0 or more.
+    pub factor: f64,
+}
+
+/// A one-off batch: `consignments` of flow `flow` arrive together at minute `at` (a train
+/// unloading its cars), on top of the flow's own arrivals.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Batch {
+    /// Flow index.
+    pub flow: usize,
+    /// Minute.
+    pub at: f64,
+    /// How many arrive.
+    pub consignments: u32,
 }
 
 impl PoissonSpec {
@@ -185,7 +214,17 @@ impl PoissonSpec {
     /// each profile): the bound thinning draws candidates at.
     pub fn peak_rate(&self) -> f64 {
         let mx = |xs: &[f64]| xs.iter().copied().fold(0.0, f64::max);
-        self.rate * mx(&self.hour) * mx(&self.weekday) * mx(&self.month)
+        let surge = self.surges.iter().map(|s| s.factor).fold(1.0, f64::max);
+        self.rate * mx(&self.hour) * mx(&self.weekday) * mx(&self.month) * surge
+    }
+
+    /// The surge factor in force at minute `t` (1 outside every surge).
+    pub fn surge_at(&self, t: f64) -> f64 {
+        self.surges
+            .iter()
+            .rev()
+            .find(|s| s.from <= t && t < s.to)
+            .map_or(1.0, |s| s.factor)
     }
 }
 

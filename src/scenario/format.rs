@@ -373,6 +373,31 @@ pub struct DemandSection {
     pub split: BTreeMap<String, f64>,
     /// "shares" (default: at random by share) or "balance" (to the less loaded port).
     pub choice: Option<Choice>,
+    /// Dated arrival multipliers of the whole demand.
+    #[serde(default)]
+    pub surges: Vec<SurgeSection>,
+}
+
+/// A dated arrival multiplier: `{ from = "2025-11-01", to = "2025-11-08", factor = 1.5 }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurgeSection {
+    /// First instant, on the hour.
+    pub from: String,
+    /// First instant after it, on the hour.
+    pub to: String,
+    /// Multiplier of the rate the profiles give (0 or more).
+    pub factor: f64,
+}
+
+/// A batch: `{ at = "2025-11-20T06:00", consignments = 300 }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchSection {
+    /// When they arrive.
+    pub at: String,
+    /// How many consignments arrive together.
+    pub consignments: u32,
 }
 
 /// `[ports.P.flows.MODE]`.
@@ -395,6 +420,12 @@ pub struct FlowSection {
     pub day_of_week: Option<Vec<f64>>,
     /// 12 relative factors, January first.
     pub month_of_year: Option<Vec<f64>>,
+    /// Dated arrival multipliers (Poisson arrivals only).
+    #[serde(default)]
+    pub surges: Vec<SurgeSection>,
+    /// One-off batches of arrivals.
+    #[serde(default)]
+    pub batches: Vec<BatchSection>,
     /// Priority class, 0 served first where a stage uses priority.
     #[serde(default)]
     pub priority: u8,

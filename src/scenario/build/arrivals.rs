@@ -88,6 +88,7 @@ pub(super) fn poisson(
             "one per month, January first",
             Some(&MONTH_DAYS),
         )?,
+        surges: Vec::new(),
     })
 }
 

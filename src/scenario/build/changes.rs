@@ -41,7 +41,7 @@ pub(super) fn build(
 
 /// Minutes from the start of the run to the instant written at `path`, which must fall in
 /// the simulated period.
-fn minute(text: &str, path: &KeyPath, settings: &Settings) -> Result<f64, Invalid> {
+pub(super) fn minute(text: &str, path: &KeyPath, settings: &Settings) -> Result<f64, Invalid> {
     let start = settings.start;
     let t = start.minutes_until(&StartInstant::parse(text).map_err(|e| path.invalid(e))?);
     if !(0.0..settings.horizon).contains(&t) {

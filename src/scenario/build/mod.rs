@@ -16,6 +16,7 @@ mod routes;
 mod schedule;
 mod simulation;
 mod stages;
+mod surges;
 
 pub use bounds::arrival_bound;
 pub use keys::{Invalid, KeyPath, check_name, shown};
@@ -63,8 +64,10 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
         demands,
         green_share: 0.0,
         route_changes: Vec::new(),
+        batches: Vec::new(),
     };
     changes::build(&file.ports, &settings, &mut spec)?;
+    surges::build(file, &settings, &mut spec)?;
     bounds::check(&spec)?;
     let (defaults, by_mode, clearance_text) = ports
         .clearance
