@@ -181,7 +181,7 @@ mod tests {
         let start = StartInstant::parse("2024-01-01").unwrap();
         let mut g = ArrivalGen::new(&spec);
         let mut rng = stream(3, 0, "arr");
-        let (mut t, mut inside, mut outside) = (0.0, 0.0, 0.0);
+        let (mut t, mut inside, mut outside) = (0.0, 0.0f64, 0.0f64);
         while let Some(next) = g.next(&start, t, 10.0 * 1440.0, &mut rng) {
             if (1440.0..2880.0).contains(&next) {
                 inside += 1.0;

@@ -83,7 +83,7 @@ fn on_the_hour(text: &str, path: &KeyPath, settings: &Settings, inside: bool) ->
             .start
             .minutes_until(&StartInstant::parse(text).map_err(|e| path.invalid(e))?)
     };
-    if settings.start.minute_of_week(t) % 60 != 0 {
+    if !settings.start.minute_of_week(t).is_multiple_of(60) {
         return Err(path.invalid(format!("{text}: a surge starts and ends on the hour (HH:00)")));
     }
     Ok(t)
