@@ -166,7 +166,7 @@ mod tests {
 
     #[test]
     fn a_surge_multiplies_the_rate_only_in_its_period() {
-        // One a minute, four times as many from minute 1440 to 2880 (a whole day).
+        // One a minute, four times as many from minute 1440 to 4320 (two whole days).
         let spec = ArrivalSpec::Poisson(PoissonSpec {
             rate: 1.0,
             hour: [1.0; 24],
@@ -174,7 +174,7 @@ mod tests {
             month: [1.0; 12],
             surges: vec![crate::model::Surge {
                 from: 1440.0,
-                to: 2880.0,
+                to: 4320.0,
                 factor: 4.0,
             }],
         });
@@ -183,14 +183,14 @@ mod tests {
         let mut rng = stream(3, 0, "arr");
         let (mut t, mut inside, mut outside) = (0.0, 0.0f64, 0.0f64);
         while let Some(next) = g.next(&start, t, 10.0 * 1440.0, &mut rng) {
-            if (1440.0..2880.0).contains(&next) {
+            if (1440.0..4320.0).contains(&next) {
                 inside += 1.0;
             } else {
                 outside += 1.0;
             }
             t = next;
         }
-        let (want_in, want_out) = (4.0 * 1440.0, 9.0 * 1440.0);
+        let (want_in, want_out) = (4.0 * 2880.0, 8.0 * 1440.0);
         assert!(
             (inside - want_in).abs() < 4.0 * f64::sqrt(want_in),
             "{inside} vs {want_in}"
