@@ -99,3 +99,33 @@ fn dated_changes_are_checked_where_they_are_written() {
         assert!(err.contains(want), "{changes}: {err}");
     }
 }
+
+#[test]
+fn a_quota_change_at_midnight_serves_the_new_day_only() {
+    // A yard whose quota is 2 a day, 5 from the second midnight; 10 trucks at 00:10 on day 1.
+    // Day 1 starts 2, day 2 starts 5: 7 in two days. (When the change ran before the
+    // midnight reset it first topped up the old day to 5, then gave the new day 5: 10.)
+    let src = r#"[simulation]
+start = "2025-01-06"
+horizon_days = 2
+seed = 1
+replications = 1
+report_interval_min = 1440
+
+[modes.truck]
+kind = "generic"
+
+[ports.p.stages.yard]
+kind = "dwell"
+daily_cap = 2
+clearance = { dist = "constant", value = 10 }
+changes = [{ from = "2025-01-07", daily_cap = 5 }]
+
+[ports.p.flows.truck]
+times_min = [2000]
+batches = [{ at = "2025-01-06T00:10", consignments = 10 }]
+route = ["yard"]
+"#;
+    let exp = run(&parse(src));
+    assert_eq!(values(&exp, Scope::Stage(0), "served")[0], 7.0);
+}

@@ -49,7 +49,9 @@ pub enum Event {
 }
 
 impl Prioritised for Event {
-    /// Tie-break among simultaneous events: bookkeeping first, then lanes opening, then
+    /// Tie-break among simultaneous events: bookkeeping first, then the day's quota turning
+    /// over (so a capacity change at midnight serves the new day's quota, not what was left
+    /// of the old one), then lanes opening, then
     /// completions (which free servers), then arrivals, so an arrival at the exact moment a
     /// lane frees up finds it free, and a consignment whose patience runs out at the moment
     /// a lane frees is served rather than lost.
@@ -57,9 +59,10 @@ impl Prioritised for Event {
     fn priority(&self) -> u8 {
         match self {
             Event::Report | Event::WarmupEnd => 0,
-            Event::Capacity(_) | Event::Route(_) | Event::Midnight => 1,
-            Event::Done(..) | Event::DriverFree(_) => 2,
-            Event::Arrival(_) | Event::Demand(_) | Event::Batch(_) | Event::Renege(..) => 3,
+            Event::Midnight => 1,
+            Event::Capacity(_) | Event::Route(_) => 2,
+            Event::Done(..) | Event::DriverFree(_) => 3,
+            Event::Arrival(_) | Event::Demand(_) | Event::Batch(_) | Event::Renege(..) => 4,
         }
     }
 }
