@@ -100,10 +100,11 @@ impl Named {
 }
 
 /// The metrics compared, generated from the registry: per port, the port's, each mode's,
-/// each stage's and the pool's, each kept only where the baseline yields it (a stage's
-/// utilization only where it has lanes, the pool's only where there is one).
-fn named_keys(sc: &Scenario, exp: &Experiment) -> Vec<Named> {
-    let spec = &sc.spec;
+/// each stage's and the pool's, each kept where some variant yields it (a stage's
+/// utilization only where it has lanes, the pool's only where there is one; `abandoned`
+/// where a variant gives a line a patience, shown empty for the others).
+fn named_keys(variants: &[&Scenario], results: &[Experiment]) -> Vec<Named> {
+    let spec = &variants[0].spec;
     let mut out = Vec::new();
     for (p, port) in spec.ports.iter().enumerate() {
         let mut add = |place: Place, level: Level| {
@@ -113,7 +114,11 @@ fn named_keys(sc: &Scenario, exp: &Experiment) -> Vec<Named> {
                     place: place.clone(),
                     metric,
                 };
-                if lookup(sc, exp, &n).is_some() {
+                if variants
+                    .iter()
+                    .zip(results)
+                    .any(|(sc, exp)| lookup(sc, exp, &n).is_some())
+                {
                     out.push(n);
                 }
             }
@@ -226,7 +231,7 @@ pub fn comparison_from_folds(
     let replications = results[0].replications;
     let base = variants[0];
     let mut rows = Vec::new();
-    for want in named_keys(base, &results[0]) {
+    for want in named_keys(variants, &results) {
         let base_vals = lookup(base, &results[0], &want);
         for (i, (sc, exp)) in variants.iter().zip(&results).enumerate() {
             let vals = lookup(sc, exp, &want);

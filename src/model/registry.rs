@@ -410,6 +410,7 @@ mod tests {
             "horgos-2025",
             "horgos-reform",
             "mmc",
+            "nur-zholy-2025",
             "two-ports",
         ] {
             let set =
