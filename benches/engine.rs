@@ -2,7 +2,10 @@
 //! (a) the M/M/4 benchmark queue at load 0.9 (customers per second),
 //! (b) one replication of one year of scenarios/horgos-2024.toml (366 days),
 //! (c) `compare` of 4 variants x 20 replications (scenarios/baktu.toml: baseline and three
-//!     variants).
+//!     variants),
+//! (d) the disruption scenario beside the port it is measured against: one replication of
+//!     a year of scenarios/nur-zholy-2025.toml (the quota episode, then the rest of the
+//!     year) and of scenarios/horgos-2025.toml.
 //! Run with `cargo bench`; each group takes well under a minute on 2 cores.
 
 use bordersim::experiment::{compare, run_replication};
@@ -54,5 +57,29 @@ fn compare_4x20(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, mm4, horgos_year, compare_4x20);
+fn disruption_year(c: &mut Criterion) {
+    let horgos = load_with(Path::new("scenarios/horgos-2025.toml"), Overrides::default()).unwrap();
+    let year = Overrides {
+        horizon_days: Some(365.0),
+        ..Overrides::default()
+    };
+    let nz = load_with(Path::new("scenarios/nur-zholy-2025.toml"), year).unwrap();
+    let mut g = c.benchmark_group("disruption");
+    g.sample_size(10);
+    g.bench_function("horgos_2025_one_replication", |b| {
+        b.iter(|| {
+            black_box(
+                run_replication(&horgos.spec, horgos.policy.clone(), horgos.seed, 0)
+                    .unwrap()
+                    .events,
+            )
+        })
+    });
+    g.bench_function("nur_zholy_year_one_replication", |b| {
+        b.iter(|| black_box(run_replication(&nz.spec, nz.policy.clone(), nz.seed, 0).unwrap().events))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, mm4, horgos_year, compare_4x20, disruption_year);
 criterion_main!(benches);

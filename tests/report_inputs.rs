@@ -470,7 +470,14 @@ fn bundled() -> Vec<(PathBuf, &'static str)> {
     assert!(v.len() >= 6);
     v.into_iter()
         .map(|p| {
-            let days = if p.ends_with("horgos-reform.toml") { "130" } else { "20" };
+            // Scenarios with dated events need a horizon that holds them.
+            let days = if p.ends_with("horgos-reform.toml") {
+                "130"
+            } else if p.ends_with("nur-zholy-2025.toml") {
+                "50"
+            } else {
+                "20"
+            };
             (p, days)
         })
         .collect()
