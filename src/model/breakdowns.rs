@@ -19,9 +19,9 @@
 
 use super::failure::Failure;
 use super::observer::Observer;
-use super::sim::Simulation;
+use super::sim::{Event, Simulation};
 use super::spec::AfterRepair;
-use crate::engine::Time;
+use crate::engine::{Calendar, Time};
 use crate::policy::ClearancePolicy;
 
 /// Most interruptions one clearance may have; beyond it the run stops with an error rather
@@ -30,6 +30,15 @@ use crate::policy::ClearancePolicy;
 pub const MAX_REPAIRS: u32 = 100_000;
 
 impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
+    /// Books the completion of a clearance of `work` minutes starting now on a lane of stage
+    /// `s`, repairs included (or stops the run, see [`MAX_REPAIRS`]).
+    #[inline(never)]
+    pub(super) fn start_with_breakdowns(&mut self, now: Time, id: u32, s: usize, work: f64, cal: &mut Calendar<Event>) {
+        if let Some(t) = self.with_breakdowns(now, id, s, work) {
+            cal.schedule(now + t, self.cons.handle(id).done());
+        }
+    }
+
     /// The lane time of a clearance of `work` minutes of consignment `id` starting now at
     /// stage `s` (which has breakdowns), on the lane freed last (a new one if none is
     /// idle); records the lane's state in the consignment. `None` when it would
@@ -70,14 +79,12 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
         Some(elapsed)
     }
 
-    /// Consignment `id` lets go of its lane at stage `s`: the lane, with the working time
-    /// it has left, is idle again.
-    #[inline]
+    /// Consignment `id` lets go of its lane at stage `s`, which has breakdowns: the lane,
+    /// with the working time it has left, is idle again.
+    #[inline(never)]
     pub(super) fn return_lane(&mut self, id: u32, s: usize) {
-        if self.spec.stages[s].breakdowns.is_some() {
-            let left = f64::from_bits(self.cons[id].ticket);
-            self.stages[s].lanes_idle.push(left);
-        }
+        let left = f64::from_bits(self.cons[id].ticket);
+        self.stages[s].lanes_idle.push(left);
     }
 }
 

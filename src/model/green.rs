@@ -25,7 +25,9 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
         self.dispatch_reserved(now, s, cal);
         // Served at once or not, its timer runs: if it is in service when it fires, the
         // timer finds it out of the lines and does nothing.
-        self.start_patience(now, id, s, cal);
+        if self.stages[s].patience {
+            self.start_patience(now, id, s, cal);
+        }
     }
 
     /// Dispatching at a stage with servers reserved for the green channel: a free reserved

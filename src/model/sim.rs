@@ -70,7 +70,7 @@ impl Prioritised for Event {
 impl Handle {
     /// The event that ends this consignment's clearance.
     #[inline]
-    fn done(self) -> Event {
+    pub(super) fn done(self) -> Event {
         Event::Done(self.slot, self.generation)
     }
 }
@@ -200,6 +200,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
                 let c = if s.priority { classes } else { 1 };
                 let mut st = StageState::new(c, modes, 0, s.capacity.unwrap_or(u32::MAX));
                 st.set_capacity(s.kind, s.timeline.at(&spec.start, 0.0, 0));
+                (st.patience, st.breakdowns) = (s.patience.is_some(), s.breakdowns.is_some());
                 st
             })
             .collect();
@@ -305,6 +306,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
     /// Draws the consignment's route at arrival, from the flow's own stream: routes differ
     /// between the ports of a shared demand, and a port's draws must not depend on how many
     /// the other port's routes take.
+    #[inline(always)]
     fn draw_route(&mut self, flow: usize) -> ([u16; MAX_ROUTE], u8) {
         let mut path = [0u16; MAX_ROUTE];
         let mut len = 0usize;
@@ -327,7 +329,9 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
     }
 
     /// A consignment of `flow` arrives at its port, drawing its vehicles and tag from stream
-    /// set `src` (see [`Streams`]) and its route from the flow's own route stream.
+    /// set `src` (see [`Streams`]) and its route from the flow's own route stream. Inlined
+    /// into the arrival paths (a batch calls it out of line).
+    #[inline(always)]
     pub(super) fn admit(&mut self, now: Time, flow: usize, src: usize, cal: &mut Calendar<Event>) {
         let spec = self.spec;
         let f = &spec.flows[flow];
@@ -407,6 +411,16 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         self.enter(now, id, first, cal);
     }
 
+    /// A one-off batch arrives: each of its consignments as an arrival of its flow. Kept
+    /// out of line so the arrival path keeps `admit` inlined.
+    #[inline(never)]
+    fn on_batch(&mut self, now: Time, i: usize, cal: &mut Calendar<Event>) {
+        let b = self.spec.batches[i];
+        for _ in 0..b.consignments {
+            self.admit(now, b.flow, b.flow, cal);
+        }
+    }
+
     /// Tells the observer (free for the silent one).
     #[inline(always)]
     pub(super) fn log(&mut self, entry: Trace) {
@@ -445,7 +459,9 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             let st = &mut self.stages[s];
             st.queue.push(id, class);
             st.queue_tw.set(now, f64::from(st.queue.len()));
-            self.start_patience(now, id, s, cal);
+            if st.patience {
+                self.start_patience(now, id, s, cal);
+            }
         }
     }
 
@@ -506,6 +522,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             StageKind::Driver { pool } => self.take_driver(now, id, pool, cal),
             StageKind::Servers | StageKind::Dwell => {
                 let st = &self.stages[s];
+                let breakdowns = st.breakdowns;
                 let req = ClearanceRequest {
                     stage: s,
                     mode: flow.mode,
@@ -528,14 +545,10 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
                     });
                     return;
                 }
-                let t = if spec.stages[s].breakdowns.is_some() {
-                    match self.with_breakdowns(now, id, s, t) {
-                        Some(t) => t,
-                        None => return,
-                    }
-                } else {
-                    t
-                };
+                if breakdowns {
+                    // Out of line, and it books the completion itself.
+                    return self.start_with_breakdowns(now, id, s, t, cal);
+                }
                 cal.schedule(now + t, self.cons.handle(id).done());
             }
         }
@@ -569,7 +582,9 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             stage: here,
         });
         self.log(Trace::Depart { t: now, serial });
-        self.return_lane(id, here);
+        if self.stages[here].breakdowns {
+            self.return_lane(id, here);
+        }
         self.leave(now, here, entered, on_reserved, cal);
         self.cons.remove(id);
     }
@@ -674,12 +689,7 @@ impl<P: ClearancePolicy, O: Observer> Process for Simulation<'_, P, O> {
         match event {
             Event::Arrival(f) => self.on_arrival(now, f as usize, cal),
             Event::Demand(d) => self.on_demand(now, d as usize, cal),
-            Event::Batch(i) => {
-                let b = self.spec.batches[i as usize];
-                for _ in 0..b.consignments {
-                    self.admit(now, b.flow, b.flow, cal);
-                }
-            }
+            Event::Batch(i) => self.on_batch(now, i as usize, cal),
             Event::Done(slot, generation) => {
                 if let Some(id) = self.cons.current(Handle { slot, generation }) {
                     self.advance(now, id, cal);

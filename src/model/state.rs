@@ -93,6 +93,11 @@ pub struct StageState {
     pub abandoned: u64,
     /// How long they had waited when they gave up, minutes.
     pub abandon_wait: Tally,
+    /// The stage's line has a patience (model/abandonment.rs): kept here, beside the state
+    /// the hot path reads anyway, so stages without it pay one test of a loaded byte.
+    pub patience: bool,
+    /// The stage's lanes can fail (model/breakdowns.rs); see `patience`.
+    pub breakdowns: bool,
     /// Idle lanes' working minutes left before their next failure (stages with breakdowns;
     /// a lane not yet used is new and draws its first).
     pub lanes_idle: Vec<f64>,
@@ -131,6 +136,8 @@ impl StageState {
             quota: Quota::default(),
             abandoned: 0,
             abandon_wait: Tally::default(),
+            patience: false,
+            breakdowns: false,
             lanes_idle: Vec::new(),
             failures: 0,
             repair_min: 0.0,
