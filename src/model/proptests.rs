@@ -25,14 +25,15 @@ type StageGen = (
     Option<(f64, f64, bool)>,
 );
 
-/// One random flow: (rate per hour, priority class, route as (stage, optional probability)).
-type FlowGen = (f64, u8, Vec<(usize, Option<f64>)>);
+/// One random flow: (rate per hour, priority class, route as (stage, optional probability),
+/// a surge factor from 06:00 to 18:00 on the first day and a batch at 08:00).
+type FlowGen = (f64, u8, Vec<(usize, Option<f64>)>, Option<(f64, u32)>);
 
 fn scenario_text(stages: &[StageGen], flows: &[FlowGen], days: f64, warm: f64, interval: f64) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "[simulation]\nhorizon_days = {days}\nwarmup_days = {warm}\nreplications = 1\nreport_interval_min = {interval}\n"
+        "[simulation]\nstart = \"2025-01-06\"\nhorizon_days = {days}\nwarmup_days = {warm}\nreplications = 1\nreport_interval_min = {interval}\n"
     );
     for (i, _) in flows.iter().enumerate() {
         let _ = writeln!(s, "[modes.m{i}]\nkind = \"generic\"\n");
@@ -72,7 +73,7 @@ fn scenario_text(stages: &[StageGen], flows: &[FlowGen], days: f64, warm: f64, i
         }
         let _ = writeln!(s, "clearance = {{ dist = \"exponential\", mean = {mean} }}\n");
     }
-    for (i, (rate, class, route)) in flows.iter().enumerate() {
+    for (i, (rate, class, route, surge)) in flows.iter().enumerate() {
         let steps: Vec<String> = route
             .iter()
             .map(|(st, p)| match p {
@@ -82,9 +83,16 @@ fn scenario_text(stages: &[StageGen], flows: &[FlowGen], days: f64, warm: f64, i
             .collect();
         let _ = writeln!(
             s,
-            "[ports.p.flows.m{i}]\nrate = {{ per_hour = {rate} }}\npriority = {class}\nroute = [{}]\n",
+            "[ports.p.flows.m{i}]\nrate = {{ per_hour = {rate} }}\npriority = {class}\nroute = [{}]",
             steps.join(", ")
         );
+        if let Some((factor, batch)) = surge {
+            let _ = writeln!(
+                s,
+                "surges = [{{ from = \"2025-01-06T06:00\", to = \"2025-01-06T18:00\", factor = {factor} }}]\nbatches = [{{ at = \"2025-01-06T08:00\", consignments = {batch} }}]"
+            );
+        }
+        s.push('\n');
     }
     s
 }
@@ -125,7 +133,12 @@ fn scenarios() -> impl Strategy<Value = String> {
                     }
                     r
                 });
-            let flow = (1.0f64..30.0, 0u8..3, route);
+            let flow = (
+                1.0f64..30.0,
+                0u8..3,
+                route,
+                proptest::option::weighted(0.3, (0.0f64..5.0, 1u32..50)),
+            );
             proptest::collection::vec(flow, 1..4)
                 .prop_map(move |flows| scenario_text(&stages, &flows, days, warm * days, interval))
         })
