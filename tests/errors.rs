@@ -21,6 +21,16 @@ rate = { per_hour = 10 }
 route = ["lane"]
 "#;
 
+/// Each case (file name, text, expected words) fails as `fails` checks, with its message
+/// containing the expected words and naming the file's location.
+fn all_fail(cases: Vec<(&str, Vec<u8>, &str)>) {
+    for (name, src, want) in cases {
+        let e = fails(name, &src);
+        assert!(e.contains(want), "{name}: expected {want:?} in {e}");
+        assert!(e.contains(&format!("{name}.toml:")), "{name}: no location in {e}");
+    }
+}
+
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("errors")
 }
@@ -338,11 +348,7 @@ fn daily_cap_and_shared_demand_errors() {
             "demand.cars.mode: `bus` is not a defined mode",
         ),
     ];
-    for (name, src, want) in cases {
-        let e = fails(name, &src);
-        assert!(e.contains(want), "{name}: expected {want:?} in {e}");
-        assert!(e.contains(&format!("{name}.toml:")), "{name}: no location in {e}");
-    }
+    all_fail(cases);
 }
 
 #[test]
@@ -843,11 +849,7 @@ fn patience_errors() {
             "ports.p.stages.lane.patience: its mean",
         ),
     ];
-    for (name, src, want) in cases {
-        let e = fails(name, &src);
-        assert!(e.contains(want), "{name}: expected {want:?} in {e}");
-        assert!(e.contains(&format!("{name}.toml:")), "{name}: no location in {e}");
-    }
+    all_fail(cases);
 }
 
 #[test]
@@ -885,11 +887,7 @@ fn breakdown_errors() {
             "breakdown-typo.toml:",
         ),
     ];
-    for (name, src, want) in cases {
-        let e = fails(name, &src);
-        assert!(e.contains(want), "{name}: expected {want:?} in {e}");
-        assert!(e.contains(&format!("{name}.toml:")), "{name}: no location in {e}");
-    }
+    all_fail(cases);
 }
 
 #[test]
@@ -974,9 +972,5 @@ fn surge_and_batch_errors() {
             "ports.p.flows.car.batches.0.at:",
         ),
     ];
-    for (name, src, want) in cases {
-        let e = fails(name, &src);
-        assert!(e.contains(want), "{name}: expected {want:?} in {e}");
-        assert!(e.contains(&format!("{name}.toml:")), "{name}: no location in {e}");
-    }
+    all_fail(cases);
 }
