@@ -3,7 +3,7 @@
 
 use super::{Experiment, Fold, Folds, Halt, run_models};
 use crate::error::Error;
-use crate::model::registry::{Level, compared};
+use crate::model::registry::{Level, compared_in};
 use crate::model::{MetricKey, Scope};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
@@ -105,10 +105,11 @@ impl Named {
 /// where a variant gives a line a patience, shown empty for the others).
 fn named_keys(variants: &[&Scenario], results: &[Experiment]) -> Vec<Named> {
     let spec = &variants[0].spec;
+    let specs: Vec<&crate::model::ModelSpec> = variants.iter().map(|v| &v.spec).collect();
     let mut out = Vec::new();
     for (p, port) in spec.ports.iter().enumerate() {
         let mut add = |place: Place, level: Level| {
-            for metric in compared(level) {
+            for metric in compared_in(&specs, level) {
                 let n = Named {
                     port: port.name.clone(),
                     place: place.clone(),

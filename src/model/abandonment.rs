@@ -61,34 +61,55 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
             return;
         }
         st.queue_tw.set(now, f64::from(st.waiting()));
-        let c = &self.cons[id];
+        if self.km {
+            self.line_moved(now, id, false);
+        }
+        let divert = self.spec.stages[s].divert.is_some();
+        let c = &mut self.cons[id];
         let (fi, vehicles, ready, entered) = (c.flow as usize, c.vehicles, c.ready, c.entered);
-        let (has_driver, serial) = (c.has_driver, c.serial);
+        let (has_driver, serial) = (std::mem::take(&mut c.has_driver), c.serial);
         let port = self.spec.flows[fi].port;
         // Counted for consignments that arrived in the measured window, so the share given
         // up is a share of the measured arrivals.
         let counted = c.arrived >= self.spec.warmup;
-        if counted {
-            st.abandoned += 1;
-            st.abandon_wait.add(now - ready);
-        }
+        let st = &mut self.stages[s];
         let fs = &mut self.flows[fi];
-        fs.total_abandoned += 1;
         fs.inside -= 1;
-        if counted {
-            fs.abandoned.0 += 1;
-            fs.abandoned.1 += u64::from(vehicles);
+        if divert {
+            fs.total_diverted += 1;
+            if counted {
+                st.diverted += 1;
+                fs.diverted.0 += 1;
+                fs.diverted.1 += u64::from(vehicles);
+            }
+        } else {
+            fs.total_abandoned += 1;
+            if counted {
+                st.abandoned += 1;
+                st.abandon_wait.add(now - ready);
+                fs.abandoned.0 += 1;
+                fs.abandoned.1 += u64::from(vehicles);
+            }
         }
-        self.ports[port].in_system.add(now, -1.0);
+        self.port_level(now, port, -1.0);
         if has_driver {
             self.send_driver_back(now, port, cal);
         }
-        self.log(Trace::Abandon {
-            t: now,
-            serial,
-            stage: s,
-        });
-        self.cons.remove(id);
+        if divert {
+            self.log(Trace::Divert {
+                t: now,
+                serial,
+                stage: s,
+            });
+            self.send_on(now, id, s, cal);
+        } else {
+            self.log(Trace::Abandon {
+                t: now,
+                serial,
+                stage: s,
+            });
+            self.cons.remove(id);
+        }
         self.free_place(now, s, entered, cal);
     }
 }

@@ -73,12 +73,18 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
         if self.measuring {
             st.stay.add(now - since);
         }
+        self.take_blocked(now, s, cal);
+        self.dispatch(now, s, cal);
+    }
+
+    /// Those blocked upstream of `s` move in, first blocked first, while it has room.
+    #[inline(always)]
+    pub(super) fn take_blocked(&mut self, now: Time, s: usize, cal: &mut Calendar<Event>) {
         while self.stages[s].has_room() {
             let Some(b) = self.stages[s].blocked_in.pop_front() else {
                 break;
             };
             self.move_on(now, b, s, cal);
         }
-        self.dispatch(now, s, cal);
     }
 }

@@ -19,6 +19,10 @@ pub struct Setting {
     pub reserved: Option<u32>,
     /// Daily quota of clearance starts (`Some(u32::MAX)` lifts the stage's quota).
     pub daily_cap: Option<u32>,
+    /// Room in the stage (`Some(u32::MAX)` for unlimited).
+    pub capacity: Option<u32>,
+    /// No clearance starts at all (a closed port), whatever the stage's kind.
+    pub closed: bool,
 }
 
 /// One dated period `[from, to)` in minutes from the start of the run.
@@ -48,6 +52,8 @@ pub struct Timeline {
     pub reserved: u32,
     /// Daily quota outside any period (`u32::MAX` for none).
     pub daily_cap: u32,
+    /// Room in the stage outside any period (`u32::MAX` for unlimited).
+    pub room: u32,
     /// Dated periods, in the order they were given.
     pub periods: Vec<Period>,
 }
@@ -61,6 +67,10 @@ pub struct Capacity {
     pub reserved: u32,
     /// Daily quota of clearance starts (`u32::MAX` for none).
     pub daily_cap: u32,
+    /// Room in the stage, waiting and in service (`u32::MAX` for unlimited).
+    pub room: u32,
+    /// No clearance may start (a closed port).
+    pub closed: bool,
 }
 
 impl Timeline {
@@ -70,6 +80,7 @@ impl Timeline {
             weekly,
             reserved: 0,
             daily_cap: u32::MAX,
+            room: u32::MAX,
             periods: Vec::new(),
         }
     }
@@ -84,16 +95,22 @@ impl Timeline {
         let mut servers = None;
         let mut reserved = self.reserved;
         let mut daily_cap = self.daily_cap;
+        let mut room = self.room;
+        let mut closed = false;
         for p in self.periods.iter().filter(|p| p.covers(t)) {
             servers = p.set.servers.or(servers);
             reserved = p.set.reserved.unwrap_or(reserved);
             daily_cap = p.set.daily_cap.unwrap_or(daily_cap);
+            room = p.set.capacity.unwrap_or(room);
+            closed |= p.set.closed;
         }
         let scheduled = servers.unwrap_or_else(|| self.weekly.at(start.minute_of_week(t)));
         Capacity {
-            open: scheduled.saturating_sub(down),
+            open: if closed { 0 } else { scheduled.saturating_sub(down) },
             reserved,
             daily_cap,
+            room,
+            closed,
         }
     }
 
@@ -123,6 +140,14 @@ impl Timeline {
                 .periods
                 .iter()
                 .any(|p| p.set.daily_cap.is_some_and(|c| c != u32::MAX))
+    }
+
+    /// The most room the stage ever has (`u32::MAX` for unlimited).
+    pub fn max_room(&self) -> u32 {
+        self.periods
+            .iter()
+            .filter_map(|p| p.set.capacity)
+            .fold(self.room, u32::max)
     }
 
     /// The most servers the stage ever has open.

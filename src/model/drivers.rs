@@ -44,6 +44,10 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
         while self.pools[pool].free > 0 {
             let mut next: Option<(f64, usize)> = None;
             for &s in &self.pools[pool].stages {
+                // A closed stage (a closed port) hands out no driver.
+                if self.stages[s].open == 0 {
+                    continue;
+                }
                 if let Some(id) = self.stages[s].queue.peek() {
                     let ready = self.cons[id].ready;
                     if next.is_none_or(|(r, _)| ready < r) {
@@ -55,6 +59,9 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
             let st = &mut self.stages[s];
             let Some(id) = st.queue.pop() else { break };
             st.queue_tw.set(now, f64::from(st.queue.len()));
+            if self.km {
+                self.line_moved(now, id, false);
+            }
             self.begin(now, id, s, cal);
         }
     }

@@ -22,6 +22,9 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
         } else {
             st.queue.push(id, class);
         }
+        if self.km {
+            self.line_moved(now, id, true);
+        }
         self.dispatch_reserved(now, s, cal);
         // Served at once or not, its timer runs: if it is in service when it fires, the
         // timer finds it out of the lines and does nothing.
@@ -63,6 +66,9 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
             let Some(id) = popped else { break };
             if on_reserved {
                 st.busy_reserved += 1;
+            }
+            if self.km {
+                self.line_moved(now, id, false);
             }
             self.cons[id].on_reserved = on_reserved;
             self.begin(now, id, s, cal);

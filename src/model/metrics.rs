@@ -210,6 +210,10 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
                 out.push((key("utilization"), ratio(busy, window * size)));
                 out.push((key("trips"), Some(self.pools[pool].trips as f64)));
             }
+            self.service_metrics(port, &mut out);
+            self.diversion_metrics(port, &mut out);
+            self.queue_length_metrics(port, &mut out);
+            self.backlog_metrics(port, &mut out);
         }
         out
     }

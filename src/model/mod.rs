@@ -18,24 +18,29 @@
 
 mod abandonment;
 pub mod arrivals;
+pub mod backlog;
 mod blocking;
 pub mod breakdowns;
 pub mod capacity;
 pub mod consignment;
 pub mod demand;
+mod diversion;
 mod drivers;
 pub mod failure;
 mod green;
 pub mod key;
 pub mod metrics;
+pub mod names;
 pub mod observer;
 #[cfg(test)]
 mod proptests;
 pub mod queue;
+mod queue_length;
 pub mod quota;
 pub mod registry;
 pub mod schedule;
 pub mod series;
+pub mod service;
 pub mod sim;
 pub mod spec;
 pub mod state;

@@ -28,6 +28,8 @@ pub enum Trace {
     Depart { t: Time, serial: u64 },
     /// It gave up waiting in the line at `stage` and left the port.
     Abandon { t: Time, serial: u64, stage: usize },
+    /// Its patience ran out in the line at `stage` and it drove to another port.
+    Divert { t: Time, serial: u64, stage: usize },
     /// A report row was written; `inside` consignments were in the ports.
     Report { t: Time, inside: usize },
 }

@@ -158,11 +158,74 @@ pub const METRICS: &[MetricDef] = &[
     def("drivers_busy_mean", "drivers", POOL, A::TimeMean, 1, NO),
     def("drivers_busy_max", "drivers", POOL, A::Max, 1, NO),
     def("trips", "trips", POOL, A::Count, 1, NO),
+    def("diverted", "consignments", PFS, A::Count, 0, P),
+    def("diverted_fraction", "fraction", PF, A::Fraction, 3, PF),
+    def("diverted_vehicles", "vehicles", F, A::Count, 1, NO),
+    def("diverted_in", "consignments", PF, A::Count, 0, P),
+    def("run_diverted", "consignments", F, A::State, 1, NO),
+    def("queue_km_mean", "km", P, A::TimeMean, 2, P),
+    def("queue_km_max", "km", P, A::Max, 2, P),
+    def("lane_hours", "lane-hours", P, A::Count, 1, NO),
+    def("driver_hours", "driver-hours", P, A::Count, 1, NO),
+    def("vehicle_hours_waiting", "vehicle-hours", P, A::Count, 1, NO),
+    def("vehicle_hours_in_port", "vehicle-hours", P, A::Count, 1, NO),
+    def("cost_total", "cost", P, A::Count, 0, NO),
+    def("cost_per_day", "cost per day", P, A::Rate, 0, P),
 ];
+
+/// Metrics whose names a scenario makes: one per time-in-system target (`within_240_min`),
+/// per hour of day (`by_hour_07_wait_mean_min`) and per dated event (`event_2_backlog_peak`),
+/// each family with one definition. `name` shows the pattern.
+pub const FAMILIES: &[MetricDef] = &[
+    def("within_T_min", "fraction", PF, A::Fraction, 3, PF),
+    def("within_T_min_vehicles", "fraction", PF, A::Fraction, 3, P),
+    def("by_hour_HH_wait_mean_min", "minutes", F, A::Mean, 1, NO),
+    def("by_hour_HH_time_in_system_mean_min", "minutes", F, A::Mean, 1, NO),
+    def("event_K_backlog_before", "consignments", P, A::State, 0, P),
+    def("event_K_backlog_peak", "consignments", P, A::Max, 0, P),
+    def("event_K_peak_after_min", "minutes", P, A::State, 0, NO),
+    def("event_K_recovery_min", "minutes", P, A::State, 0, P),
+];
+
+/// The family of a made name: the pattern's fixed prefix and suffix around a number.
+fn family(name: &str) -> Option<&'static MetricDef> {
+    FAMILIES.iter().find(|d| {
+        let (prefix, rest) = d
+            .name
+            .split_once(|c: char| c.is_ascii_uppercase())
+            .unwrap_or((d.name, ""));
+        let suffix = rest.trim_start_matches(|c: char| c.is_ascii_uppercase());
+        name.strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(suffix))
+            .is_some_and(|mid| !mid.is_empty() && mid.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+    })
+}
+
+/// The metrics `compare` reports at `level` for models `specs`: the fixed ones, then those
+/// their service targets and dated events make.
+pub fn compared_in(specs: &[&super::spec::ModelSpec], level: Level) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = compared(level).collect();
+    let mut add = |name: &'static str| {
+        if metric(name).is_some_and(|d| d.compare.contains(&level)) && !out.contains(&name) {
+            out.push(name);
+        }
+    };
+    for spec in specs {
+        for &t in &spec.service.targets {
+            add(super::service::within_name(t, false));
+            add(super::service::within_name(t, true));
+        }
+    }
+    let events = specs.iter().map(|s| s.marks.len()).max().unwrap_or(0);
+    for k in 0..events {
+        super::backlog::names(k).into_iter().for_each(&mut add);
+    }
+    out
+}
 
 /// The definition of the metric `name`.
 pub fn metric(name: &str) -> Option<&'static MetricDef> {
-    METRICS.iter().find(|d| d.name == name)
+    METRICS.iter().find(|d| d.name == name).or_else(|| family(name))
 }
 
 /// The metrics `compare` reports at `level`, in order.
@@ -216,6 +279,7 @@ pub const FLOW_TABLE: &[Column] = &[
     col("time_in_system_p95_min", "p95", 1),
     col("turned_away", "turned away", 0),
     col_if("abandoned_fraction", "share gave up", 3),
+    col_if("diverted_fraction", "share diverted", 3),
 ];
 
 /// The stage table of `run`'s summary after its servers and utilization columns (which
@@ -231,6 +295,7 @@ pub const STAGE_TABLE: &[Column] = &[
     col_if("lane_failures", "lane failures", 0),
     col_if("abandoned", "gave up", 0),
     col_if("abandon_wait_mean_min", "waited before giving up", 1),
+    col_if("diverted", "diverted", 0),
 ];
 
 /// The port-level columns of `compare`'s headline, in order.
@@ -441,6 +506,26 @@ mod tests {
                 .iter()
                 .all(|c| metric(c.metric).is_some_and(|d| d.compare.contains(&Level::Port)))
         );
+    }
+
+    #[test]
+    fn made_names_find_their_family() {
+        assert_eq!(metric("within_240_min").map(|d| d.name), Some("within_T_min"));
+        assert_eq!(
+            metric("within_90.5_min_vehicles").map(|d| d.name),
+            Some("within_T_min_vehicles")
+        );
+        assert_eq!(
+            metric("by_hour_07_wait_mean_min").map(|d| d.name),
+            Some("by_hour_HH_wait_mean_min")
+        );
+        assert_eq!(
+            metric("event_12_recovery_min").map(|d| d.name),
+            Some("event_K_recovery_min")
+        );
+        assert!(metric("within__min").is_none());
+        assert!(metric("within_x_min").is_none());
+        assert!(metric("event_1_backlog").is_none());
     }
 
     #[test]

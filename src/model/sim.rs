@@ -46,6 +46,12 @@ pub enum Event {
     Demand(u32),
     /// A one-off batch (index into `ModelSpec::batches`) arrives.
     Batch(u32),
+    /// A dated event (index into `ModelSpec::marks`) starts (`false`) or ends: its backlog
+    /// is followed (model/backlog.rs).
+    Mark(u32, bool),
+    /// A diverted consignment (slot and generation of its [`Handle`]) reaches the port it
+    /// drove to (model/diversion.rs).
+    Divert(u32, u16),
 }
 
 impl Prioritised for Event {
@@ -58,11 +64,11 @@ impl Prioritised for Event {
     #[inline(always)]
     fn priority(&self) -> u8 {
         match self {
-            Event::Report | Event::WarmupEnd => 0,
+            Event::Report | Event::WarmupEnd | Event::Mark(..) => 0,
             Event::Midnight => 1,
             Event::Capacity(_) | Event::Route(_) => 2,
             Event::Done(..) | Event::DriverFree(_) => 3,
-            Event::Arrival(_) | Event::Demand(_) | Event::Batch(_) | Event::Renege(..) => 4,
+            Event::Arrival(_) | Event::Demand(_) | Event::Batch(_) | Event::Renege(..) | Event::Divert(..) => 4,
         }
     }
 }
@@ -95,6 +101,8 @@ pub(super) struct Streams {
     pub(super) failures: Vec<StreamRng>,
     /// See `failures`.
     pub(super) repairs: Vec<StreamRng>,
+    /// Per stage: driving times of diverted consignments (model/diversion.rs).
+    pub(super) divert: Vec<StreamRng>,
 }
 
 impl Streams {
@@ -135,6 +143,7 @@ impl Streams {
             patience: per_stage("patience"),
             failures: per_stage("failures"),
             repairs: per_stage("repairs"),
+            divert: per_stage("divert"),
             drivers: spec
                 .pools
                 .iter()
@@ -178,6 +187,14 @@ pub struct Simulation<'a, P, O = Silent> {
     max_inside: usize,
     /// Whether anything reads a consignment's tag (a green channel).
     draws_tags: bool,
+    /// Per flow: service-level counts (model/service.rs).
+    pub(super) service: Vec<super::service::FlowService>,
+    /// Whether departures are recorded for service levels.
+    records_service: bool,
+    /// Per mark: its backlog (model/backlog.rs).
+    pub(super) trackers: Vec<super::backlog::Tracker>,
+    /// Whether lines are measured in metres (model/queue_length.rs).
+    pub(super) km: bool,
 }
 
 impl<'a, P: ClearancePolicy> Simulation<'a, P> {
@@ -241,6 +258,10 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             observer,
             max_inside: MAX_INSIDE,
             draws_tags: spec.green_share > 0.0 || policy_reads_tags,
+            service: vec![super::service::FlowService::new(&spec.service); spec.flows.len()],
+            records_service: spec.service.active(),
+            trackers: vec![Default::default(); spec.marks.len()],
+            km: spec.measures_queue_length(),
         };
         for st in &mut sim.stages {
             if st.open != u32::MAX {
@@ -296,6 +317,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         if spec.warmup > 0.0 {
             cal.schedule(spec.warmup, Event::WarmupEnd);
         }
+        self.schedule_marks(&mut cal);
         self.next_report = spec.report_interval.min(spec.horizon);
         cal.schedule(self.next_report, Event::Report);
         let (n, _) = engine::run(self, &mut cal, spec.horizon);
@@ -307,7 +329,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
     /// between the ports of a shared demand, and a port's draws must not depend on how many
     /// the other port's routes take.
     #[inline(always)]
-    fn draw_route(&mut self, flow: usize) -> ([u16; MAX_ROUTE], u8) {
+    pub(super) fn draw_route(&mut self, flow: usize) -> ([u16; MAX_ROUTE], u8) {
         let mut path = [0u16; MAX_ROUTE];
         let mut len = 0usize;
         let rng = &mut self.streams.routes[flow];
@@ -367,6 +389,9 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
                 fs.completed.1 += u64::from(vehicles);
                 fs.time_in_system.add(0.0);
                 fs.tis_hist.add(0.0);
+                if self.records_service {
+                    self.record_service(flow, vehicles, now, 0.0, now);
+                }
             }
             self.log(Trace::Depart { t: now, serial });
             return;
@@ -389,7 +414,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             return;
         }
         fs.inside += 1;
-        self.ports[f.port].in_system.add(now, 1.0);
+        self.port_level(now, f.port, 1.0);
         let id = self.cons.insert(Consignment {
             serial,
             flow: flow as u32,
@@ -407,6 +432,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             on_reserved: false,
             ticket: 0,
             generation: 0,
+            waited: 0.0,
         });
         self.enter(now, id, first, cal);
     }
@@ -418,6 +444,16 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         let b = self.spec.batches[i];
         for _ in 0..b.consignments {
             self.admit(now, b.flow, b.flow, cal);
+        }
+    }
+
+    /// Moves the backlog of `port` by `dv` consignments, telling the trackers that follow it.
+    #[inline(always)]
+    pub(super) fn port_level(&mut self, now: Time, port: usize, dv: f64) {
+        let p = &mut self.ports[port];
+        p.in_system.add(now, dv);
+        if p.tracked {
+            self.on_level(now, port);
         }
     }
 
@@ -459,6 +495,10 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             let st = &mut self.stages[s];
             st.queue.push(id, class);
             st.queue_tw.set(now, f64::from(st.queue.len()));
+            if self.km {
+                self.line_moved(now, id, true);
+            }
+            let st = &self.stages[s];
             if st.patience {
                 self.start_patience(now, id, s, cal);
             }
@@ -469,7 +509,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
     #[inline]
     pub(super) fn has_free_server(&self, s: usize) -> bool {
         match self.spec.stages[s].kind {
-            StageKind::Driver { pool } => self.pools[pool].free > 0,
+            StageKind::Driver { pool } => self.pools[pool].free > 0 && self.stages[s].open > 0,
             StageKind::Servers | StageKind::Dwell => {
                 let st = &self.stages[s];
                 st.busy < st.open && st.quota.allows()
@@ -504,6 +544,9 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             let st = &mut self.stages[s];
             let Some(id) = st.queue.pop() else { return };
             st.queue_tw.set(now, f64::from(st.queue.len()));
+            if self.km {
+                self.line_moved(now, id, false);
+            }
             self.begin(now, id, s, cal);
         }
     }
@@ -513,6 +556,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         let spec = self.spec;
         let c = &mut self.cons[id];
         let wait = now - c.ready;
+        c.waited += wait;
         let flow = &spec.flows[c.flow as usize];
         let measuring = self.measuring;
         if measuring {
@@ -557,10 +601,10 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
     /// `id` has cleared its last stage and leaves the port.
     pub(super) fn depart(&mut self, now: Time, id: u32, here: usize, cal: &mut Calendar<Event>) {
         let spec = self.spec;
-        // The fields it needs, not a copy of the whole 96-byte record.
+        // The fields it needs, not a copy of the whole record.
         let c = &self.cons[id];
         let (fi, vehicles, arrived, entered) = (c.flow as usize, c.vehicles, c.arrived, c.entered);
-        let (has_driver, on_reserved, serial) = (c.has_driver, c.on_reserved, c.serial);
+        let (has_driver, on_reserved, serial, waited) = (c.has_driver, c.on_reserved, c.serial, c.waited);
         let port = spec.flows[fi].port;
         let fs = &mut self.flows[fi];
         fs.total_completed += 1;
@@ -571,8 +615,11 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             fs.completed.1 += u64::from(vehicles);
             fs.time_in_system.add(now - arrived);
             fs.tis_hist.add(now - arrived);
+            if self.records_service {
+                self.record_service(fi, vehicles, arrived, waited, now);
+            }
         }
-        self.ports[port].in_system.add(now, -1.0);
+        self.port_level(now, port, -1.0);
         if has_driver {
             self.send_driver_back(now, port, cal);
         }
@@ -605,7 +652,10 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             cal.schedule(t, Event::Capacity(s as u32));
         }
         // A closing lane keeps its consignment until it is done (overtime); an opening lane
-        // takes the next in line.
+        // takes the next in line. Room that grows takes in those blocked upstream; room that
+        // shrinks below the consignments inside sends nobody out, but lets nobody in until
+        // they are fewer than the new room.
+        self.take_blocked(now, s, cal);
         self.dispatch(now, s, cal);
     }
 
@@ -705,6 +755,12 @@ impl<P: ClearancePolicy, O: Observer> Process for Simulation<'_, P, O> {
             Event::Route(i) => self.on_route(i as usize),
             Event::Midnight => self.on_midnight(now, cal),
             Event::Report => self.on_report(now, cal),
+            Event::Mark(i, ended) => self.on_mark(now, i as usize, ended),
+            Event::Divert(slot, generation) => {
+                if let Some(id) = self.cons.current(Handle { slot, generation }) {
+                    self.on_divert(now, id, cal);
+                }
+            }
             Event::WarmupEnd => self.on_warmup_end(now),
         }
     }

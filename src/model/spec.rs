@@ -42,6 +42,17 @@ pub struct ModelSpec {
     pub route_changes: Vec<RouteChange>,
     /// One-off batches of arrivals, in time order.
     pub batches: Vec<Batch>,
+    /// Service-level targets, the hour-of-day breakdown and unit costs.
+    pub service: super::service::ServiceSpec,
+    /// Dated events whose backlog is followed (model/backlog.rs), in the order built.
+    pub marks: Vec<super::backlog::Mark>,
+}
+
+impl ModelSpec {
+    /// True when some mode has a length, so lines are measured in kilometres.
+    pub fn measures_queue_length(&self) -> bool {
+        self.modes.iter().any(|m| m.metres > 0.0)
+    }
 }
 
 /// A border port.
@@ -84,6 +95,9 @@ pub struct ModeSpec {
     pub kind: ModeKind,
     /// Vehicles per consignment (rounded, at least 1).
     pub vehicles: Dist,
+    /// Metres of road one consignment takes in a line (its length plus the gap to the
+    /// next); 0 when the scenario gives no length.
+    pub metres: f64,
 }
 
 /// What a stage does with a consignment.
@@ -121,6 +135,20 @@ pub struct StageSpec {
     pub patience: Option<crate::random::Dist>,
     /// Random lane failures and repairs (see model/breakdowns.rs); `None` never fails.
     pub breakdowns: Option<Breakdowns>,
+    /// Where those whose patience runs out go instead of leaving (model/diversion.rs).
+    pub divert: Option<Divert>,
+}
+
+/// Diversion to another port: a consignment whose patience runs out drives to `port`,
+/// arriving there after `travel` minutes as an arrival of that port's flow of its mode.
+#[derive(Debug, Clone)]
+pub struct Divert {
+    /// Target port.
+    pub port: usize,
+    /// The target port's flow for each mode (index = mode), where it has one.
+    pub flows: Vec<Option<usize>>,
+    /// Driving time, minutes.
+    pub travel: Dist,
 }
 
 /// What happens to the clearance under way when its lane fails.

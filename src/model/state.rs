@@ -93,6 +93,8 @@ pub struct StageState {
     pub abandoned: u64,
     /// How long they had waited when they gave up, minutes.
     pub abandon_wait: Tally,
+    /// Consignments sent to another port when their patience ran out, since the warm-up.
+    pub diverted: u64,
     /// The stage's line has a patience (model/abandonment.rs): kept here, beside the state
     /// the hot path reads anyway, so stages without it pay one test of a loaded byte.
     pub patience: bool,
@@ -136,6 +138,7 @@ impl StageState {
             quota: Quota::default(),
             abandoned: 0,
             abandon_wait: Tally::default(),
+            diverted: 0,
             patience: false,
             breakdowns: false,
             lanes_idle: Vec::new(),
@@ -162,8 +165,11 @@ impl StageState {
     pub fn set_capacity(&mut self, kind: StageKind, c: Capacity) {
         self.open = match kind {
             StageKind::Servers => c.open,
+            // A closed dwell or driver stage starts nothing: no place to start in.
+            StageKind::Dwell | StageKind::Driver { .. } if c.closed => 0,
             StageKind::Dwell | StageKind::Driver { .. } => u32::MAX,
         };
+        self.capacity = c.room;
         self.reserved = c.reserved;
         self.quota.cap = c.daily_cap;
     }
@@ -209,6 +215,12 @@ pub struct FlowState {
     pub abandoned: (u64, u64),
     /// Whole-run gave up.
     pub total_abandoned: u64,
+    /// Sent to another port when their patience ran out, since the warm-up (by arrival).
+    pub diverted: (u64, u64),
+    /// Whole-run sent to another port.
+    pub total_diverted: u64,
+    /// Arrived here diverted from another port, since the warm-up.
+    pub diverted_in: u64,
     /// Consignments of this flow inside the port now.
     pub inside: u64,
 }
@@ -231,6 +243,10 @@ pub struct PoolState {
 pub struct PortState {
     /// Consignments inside over time (for Little's law).
     pub in_system: TimeWeighted,
+    /// Some dated event's backlog is being followed (model/backlog.rs).
+    pub tracked: bool,
+    /// Metres of road the port's waiting lines take, over time (model/queue_length.rs).
+    pub line_m: TimeWeighted,
 }
 
 /// Read-only view of a replication's state, for the time series and the warm-up snapshot,

@@ -18,6 +18,7 @@ pub struct WarmSnapshot {
     pub(super) occupancy: Vec<f64>,
     pub(super) pools: Vec<f64>,
     pub(super) ports: Vec<f64>,
+    pub(super) lines: Vec<f64>,
 }
 
 impl WarmSnapshot {
@@ -32,6 +33,7 @@ impl WarmSnapshot {
             occupancy: sim.stages.iter().map(|s| s.occupancy_tw.area_at(t)).collect(),
             pools: sim.pools.iter().map(|p| p.busy_tw.area_at(t)).collect(),
             ports: sim.ports.iter().map(|p| p.in_system.area_at(t)).collect(),
+            lines: sim.ports.iter().map(|p| p.line_m.area_at(t)).collect(),
         }
     }
 
@@ -59,5 +61,6 @@ pub fn restart(stages: &mut [StageState], pools: &mut [PoolState], ports: &mut [
     }
     for p in ports {
         p.in_system.reset_max();
+        p.line_m.reset_max();
     }
 }

@@ -66,6 +66,20 @@ pub enum BuiltinPolicy {
         /// Policy for everyone else (and the base of green times).
         inner: Box<BuiltinPolicy>,
     },
+    /// `during` at one stage for clearances starting in `[from, to)` (a dated change's
+    /// policy), `inner` everywhere else and at other times.
+    During {
+        /// Stage index.
+        stage: usize,
+        /// First minute.
+        from: f64,
+        /// First minute after it.
+        to: f64,
+        /// Policy at the stage in the period.
+        during: Box<BuiltinPolicy>,
+        /// Policy otherwise.
+        inner: Box<BuiltinPolicy>,
+    },
     /// Officers speed up (or slow down) as the queue grows, within bounds: the time is
     /// multiplied by `1 + per_waiting * queue_len`, clamped to [min_factor, max_factor].
     QueueResponsive {
@@ -108,6 +122,19 @@ impl ClearancePolicy for BuiltinPolicy {
                     after.clearance_time(req, rng)
                 }
             }
+            BuiltinPolicy::During {
+                stage,
+                from,
+                to,
+                during,
+                inner,
+            } => {
+                if req.stage == *stage && *from <= req.now && req.now < *to {
+                    during.clearance_time(req, rng)
+                } else {
+                    inner.clearance_time(req, rng)
+                }
+            }
             BuiltinPolicy::GreenChannel {
                 share,
                 factor,
@@ -144,6 +171,7 @@ impl ClearancePolicy for BuiltinPolicy {
             BuiltinPolicy::GreenChannel { .. } => true,
             BuiltinPolicy::Scaled { inner, .. } | BuiltinPolicy::QueueResponsive { inner, .. } => inner.reads_tags(),
             BuiltinPolicy::Reform { before, after, .. } => before.reads_tags() || after.reads_tags(),
+            BuiltinPolicy::During { during, inner, .. } => during.reads_tags() || inner.reads_tags(),
         }
     }
 
@@ -153,6 +181,9 @@ impl ClearancePolicy for BuiltinPolicy {
             BuiltinPolicy::Scaled { factor, inner, .. } => format!("scaled x{factor:e} of {}", inner.name()),
             BuiltinPolicy::Reform { before, after, .. } => {
                 format!("reform from {} to {}", before.name(), after.name())
+            }
+            BuiltinPolicy::During { during, inner, .. } => {
+                format!("{} in a dated period, {} otherwise", during.name(), inner.name())
             }
             BuiltinPolicy::GreenChannel { factor, inner, .. } => {
                 format!("green_channel x{factor:e} of {}", inner.name())

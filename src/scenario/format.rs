@@ -23,9 +23,45 @@ pub struct ScenarioFile {
     pub demand: BTreeMap<String, DemandSection>,
     /// The clearance policy of the baseline (default: the stages' distributions).
     pub policy: Option<PolicySpec>,
+    /// Service-level targets and the hour-of-day breakdown.
+    pub service: Option<ServiceSection>,
+    /// Unit costs, so a variant reports its cost beside its waits.
+    pub costs: Option<CostsSection>,
     /// Named variants: overrides on the baseline, compared by `bordersim compare`.
     #[serde(default)]
     pub variants: BTreeMap<String, VariantSection>,
+}
+
+/// `[service]`: what a planner promises (time-in-system targets) and whether waits are
+/// broken down by the hour of day of arrival.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSection {
+    /// Time-in-system targets, minutes: the share within each is reported.
+    #[serde(default)]
+    pub targets_min: Vec<f64>,
+    /// Report waits and time in system by hour of day of arrival.
+    #[serde(default)]
+    pub by_hour: bool,
+}
+
+/// `[costs]`: unit costs of what a port spends (lanes open, drivers hired) and of what
+/// its users lose (vehicle-hours waiting and inside the port), in one currency.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostsSection {
+    /// Per lane-hour open at `servers` stages.
+    #[serde(default)]
+    pub lane_hour: f64,
+    /// Per driver-hour of a port's pool (hired for the whole run).
+    #[serde(default)]
+    pub driver_hour: f64,
+    /// Per vehicle-hour waiting in lines.
+    #[serde(default)]
+    pub vehicle_hour_waiting: f64,
+    /// Per vehicle-hour inside the port (waiting, cleared or parked).
+    #[serde(default)]
+    pub vehicle_hour_in_port: f64,
 }
 
 /// `[variants.NAME]`: a policy and/or key overrides on the baseline.
@@ -150,6 +186,10 @@ pub struct ModeSection {
     pub kind: ModeKindName,
     /// Vehicles per consignment (cage trucks).
     pub vehicles: Option<DistSpec>,
+    /// Length on the road of one consignment (a truck, a carrier, a car), metres.
+    pub length_m: Option<f64>,
+    /// Gap to the next one in a queue, metres.
+    pub gap_m: Option<f64>,
     /// Free text.
     pub description: Option<String>,
 }
@@ -258,6 +298,29 @@ pub struct PortSection {
     pub flows: BTreeMap<String, FlowSection>,
     /// The hired-driver pool for self-driving exports.
     pub drivers: Option<DriversSection>,
+    /// Dated closures of the whole port.
+    #[serde(default)]
+    pub closures: Vec<ClosureSection>,
+}
+
+/// `{ from, to }`: every stage of the port starts no clearance in this period.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureSection {
+    /// First instant closed.
+    pub from: String,
+    /// First instant open again (optional: closed to the end).
+    pub to: Option<String>,
+}
+
+/// `divert = { to, travel }`: where consignments whose patience runs out go instead.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DivertSection {
+    /// Port they go to.
+    pub to: String,
+    /// Driving time to it, minutes.
+    pub travel: DistSpec,
 }
 
 /// `[ports.P.stages.NAME]`.
@@ -288,6 +351,8 @@ pub struct StageSection {
     pub changes: Vec<ChangeSection>,
     /// How long a consignment waits in the line before giving up, minutes.
     pub patience: Option<DistSpec>,
+    /// Where those whose patience runs out go instead of leaving.
+    pub divert: Option<DivertSection>,
     /// Lane failures and repairs (server stages).
     pub breakdowns: Option<BreakdownSection>,
     /// Free text.
@@ -318,6 +383,10 @@ pub struct ChangeSection {
     pub servers: Option<u32>,
     /// Daily quota during it.
     pub daily_cap: Option<u32>,
+    /// Room in the stage during it.
+    pub capacity: Option<u32>,
+    /// Clearance at this stage during it, instead of the scenario's policy.
+    pub policy: Option<PolicySpec>,
 }
 
 /// One schedule window: `{ days = "mon-fri", from = "08:00", to = "20:00", servers = 10 }`.

@@ -333,6 +333,8 @@ fn finish(
             (pol, policy::describe_policy(p, &spec))
         }
     };
+    let (policy, policy_text) =
+        policy::with_dated_changes(policy, policy_text, &built.policy_changes, &mut spec, &built.policy)?;
     Ok(Scenario {
         path: path.to_path_buf(),
         variant: variant.to_string(),

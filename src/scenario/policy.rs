@@ -173,6 +173,44 @@ fn inner(
     }))
 }
 
+/// Wraps the scenario's policy in the policies of its dated changes: each holds at its
+/// stage for clearances starting in its period, the later change winning where two
+/// overlap. A policy that changes the model (reserved lanes, inspection rates) changes it
+/// for that period only, as inside a `reform`.
+pub fn with_dated_changes(
+    mut policy: BuiltinPolicy,
+    mut text: String,
+    changes: &[super::build::PolicyChange],
+    model: &mut ModelSpec,
+    base: &DistributionPolicy,
+) -> Result<(BuiltinPolicy, String), Invalid> {
+    for c in changes {
+        check_depth(&c.policy, &c.path)?;
+        let during = build_in(&c.policy, &c.path, model, base, Window { from: c.from, to: c.to })?;
+        let st = &model.stages[c.stage];
+        let to = if c.to.is_finite() {
+            format!(" to {}", model.start.format(c.to))
+        } else {
+            String::new()
+        };
+        text = format!(
+            "{text}; at {}.{} from {}{to}: {}",
+            model.ports[st.port].name,
+            st.name,
+            model.start.format(c.from),
+            describe_policy(&c.policy, model)
+        );
+        policy = BuiltinPolicy::During {
+            stage: c.stage,
+            from: c.from,
+            to: c.to,
+            during: Box::new(during),
+            inner: Box::new(policy),
+        };
+    }
+    Ok((policy, text))
+}
+
 /// Validates `spec` (found at `path`) against the model and builds it. An
 /// `inspection_rate` policy rewrites the probabilities of optional route steps in `model`.
 pub fn build_policy(

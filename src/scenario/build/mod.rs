@@ -7,6 +7,7 @@ mod arrivals;
 mod bounds;
 mod changes;
 mod demand;
+mod diversion;
 mod flows;
 mod keys;
 pub mod limits;
@@ -14,11 +15,13 @@ mod modes;
 mod ports;
 mod routes;
 mod schedule;
+mod service;
 mod simulation;
 mod stages;
 mod surges;
 
 pub use bounds::arrival_bound;
+pub use changes::PolicyChange;
 pub use keys::{Invalid, KeyPath, check_name, shown};
 
 use super::format::ScenarioFile;
@@ -41,6 +44,8 @@ pub struct Built {
     pub replications: u32,
     /// Description from the file.
     pub description: Option<String>,
+    /// Dated changes that set a stage's clearance through a policy.
+    pub policy_changes: Vec<PolicyChange>,
 }
 
 /// Validates the parsed file and resolves it into a model.
@@ -65,9 +70,12 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
         green_share: 0.0,
         route_changes: Vec::new(),
         batches: Vec::new(),
+        service: service::build(file.service.as_ref(), file.costs.as_ref())?,
+        marks: Vec::new(),
     };
-    changes::build(&file.ports, &settings, &mut spec)?;
+    let policy_changes = changes::build(&file.ports, &settings, &mut spec)?;
     surges::build(file, &settings, &mut spec)?;
+    diversion::build(&file.ports, &mut spec)?;
     bounds::check(&spec)?;
     let (defaults, by_mode, clearance_text) = ports
         .clearance
@@ -81,5 +89,6 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
         seed: sim.seed,
         replications: sim.replications,
         description: sim.description.clone(),
+        policy_changes,
     })
 }

@@ -37,11 +37,13 @@ pub(super) fn build(modes: &BTreeMap<String, ModeSection>) -> Result<Modes, Inva
             (None, _) => Dist::Constant(1.0),
             (Some(d), _) => vehicle_count(d, &mp.child("vehicles"))?,
         };
+        let metres = metres(m, &mp)?;
         out.index.insert(name.clone(), out.specs.len());
         out.specs.push(ModeSpec {
             name: name.clone(),
             kind,
             vehicles,
+            metres,
         });
     }
     Ok(out)
@@ -58,6 +60,31 @@ fn mode_kind(kind: &ModeKindName, mp: &KeyPath) -> Result<ModeKind, Invalid> {
             )));
         }
     })
+}
+
+/// Longest consignment or gap in a line, metres: a road train is about 50.
+const MAX_METRES: f64 = 100.0;
+
+/// Metres one consignment of the mode takes in a line: `length_m` plus `gap_m`.
+fn metres(m: &ModeSection, mp: &KeyPath) -> Result<f64, Invalid> {
+    let check = |v: f64, key: &str, zero_ok: bool| {
+        if v.is_finite() && v <= MAX_METRES && (v > 0.0 || (zero_ok && v == 0.0)) {
+            Ok(v)
+        } else {
+            Err(mp.child(key).invalid(format!(
+                "must be {} and at most {MAX_METRES} metres, got {}",
+                if zero_ok { "0 or more" } else { "more than 0" },
+                shown(v)
+            )))
+        }
+    };
+    match (m.length_m, m.gap_m) {
+        (None, None) => Ok(0.0),
+        (None, Some(_)) => Err(mp
+            .child("gap_m")
+            .invalid("a gap needs the mode's `length_m` too (the queue is counted in lengths plus gaps)")),
+        (Some(l), g) => Ok(check(l, "length_m", false)? + check(g.unwrap_or(0.0), "gap_m", true)?),
+    }
 }
 
 /// Most vehicles one consignment may hold: a long car train, not a typo.

@@ -57,6 +57,7 @@ pub(super) fn build(
         kind,
         timeline: Timeline {
             daily_cap: s.daily_cap.unwrap_or(u32::MAX),
+            room: s.capacity.unwrap_or(u32::MAX),
             ..Timeline::weekly(schedule)
         },
         capacity: s.capacity,
@@ -67,6 +68,8 @@ pub(super) fn build(
             .map(|d| build_dist(d, &path.child("patience")))
             .transpose()?,
         breakdowns: breakdowns(s, path, kind)?,
+        // Resolved once every port is known (diversion.rs).
+        divert: None,
     };
     Ok(Stage { spec, clearance })
 }

@@ -5,6 +5,7 @@ use super::changes::minute;
 use super::keys::{Invalid, KeyPath, shown};
 use super::simulation::Settings;
 use crate::date::StartInstant;
+use crate::model::backlog::Mark;
 use crate::model::{ArrivalSpec, Batch, ModelSpec, Surge};
 use crate::scenario::format::{BatchSection, ScenarioFile, SurgeSection};
 
@@ -28,10 +29,19 @@ pub(super) fn build(file: &ScenarioFile, settings: &Settings, spec: &mut ModelSp
                 continue;
             };
             let surges = surges(&f.surges, &path, settings)?;
+            let port = spec.flows[fi].port;
+            let name = format!("{pname}.{mname}");
+            mark_surges(spec, &surges, &f.surges, &[port], &name);
             attach(&mut spec.flows[fi].arrivals, surges, &path)?;
             for (i, b) in f.batches.iter().enumerate() {
-                spec.batches
-                    .push(batch(b, fi, &path.child("batches").child(&i.to_string()), settings)?);
+                let b2 = batch(b, fi, &path.child("batches").child(&i.to_string()), settings)?;
+                spec.marks.push(Mark {
+                    label: format!("{name}: batch of {} at {}", b.consignments, b.at),
+                    port,
+                    from: b2.at,
+                    end: b2.at,
+                });
+                spec.batches.push(b2);
             }
         }
     }
@@ -41,11 +51,35 @@ pub(super) fn build(file: &ScenarioFile, settings: &Settings, spec: &mut ModelSp
             continue;
         };
         let surges = surges(&d.surges, &path, settings)?;
+        // A demand's surge raises the backlog of every port it sends to.
+        let mut ports: Vec<usize> = spec
+            .flows
+            .iter()
+            .filter(|f| matches!(f.arrivals, ArrivalSpec::Shared(x) if x == di))
+            .map(|f| f.port)
+            .collect();
+        ports.sort_unstable();
+        ports.dedup();
+        mark_surges(spec, &surges, &d.surges, &ports, &format!("demand {dname}"));
         attach(&mut spec.demands[di].arrivals, surges, &path)?;
     }
     // Stable: batches at the same minute arrive in file order.
     spec.batches.sort_by(|a, b| a.at.total_cmp(&b.at));
     Ok(())
+}
+
+/// One mark per surge and port.
+fn mark_surges(spec: &mut ModelSpec, surges: &[Surge], written: &[SurgeSection], ports: &[usize], name: &str) {
+    for (s, w) in surges.iter().zip(written) {
+        for &port in ports {
+            spec.marks.push(Mark {
+                label: format!("{name}: surge x{} from {} to {}", w.factor, w.from, w.to),
+                port,
+                from: s.from,
+                end: s.to,
+            });
+        }
+    }
 }
 
 /// Puts `surges` on a Poisson process; other processes take none.
