@@ -99,8 +99,10 @@ pub fn result_files() -> impl Iterator<Item = &'static str> {
 /// The kinds of chart drawn, each into `KIND_PORT.png` and `.svg` in [`CHARTS`]
 /// (`KIND_PORT_N` when a port's panels take several files): the names `--force` recognises
 /// in `charts/` as bordersim's own, so a user's own files there are never removed.
-pub const CHART_KINDS: [&str; 8] = [
+pub const CHART_KINDS: [&str; 10] = [
     "queue",
+    "backlog",
+    "hour_of_day",
     "utilization",
     "throughput",
     "time_in_system",

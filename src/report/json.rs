@@ -27,6 +27,24 @@ fn obj<'a>(parent: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String,
     }
 }
 
+/// The dated events whose backlog `event_K_*` metrics follow, K from 1.
+fn events(spec: &ModelSpec) -> Vec<Value> {
+    spec.marks
+        .iter()
+        .enumerate()
+        .map(|(k, m)| {
+            let to = (m.end > m.from && m.end.is_finite()).then(|| spec.start.format(m.end));
+            json!({
+                "id": k + 1,
+                "port": spec.ports[m.port].name,
+                "label": m.label,
+                "from": spec.start.format(m.from),
+                "to": to,
+            })
+        })
+        .collect()
+}
+
 /// Builds the summary document. Layout:
 /// `ports.PORT.totals.METRIC`, `ports.PORT.modes.MODE.METRIC`,
 /// `ports.PORT.stages.STAGE.METRIC`, `ports.PORT.stages.STAGE.by_mode.MODE.METRIC`,
@@ -65,6 +83,11 @@ pub fn summary(spec: &ModelSpec, exp: &Experiment, info: &RunInfo) -> Value {
             "time_unit": "minutes",
             "confidence": "95% Student-t interval over replications: mean ± ci95",
         },
+        "service": {
+            "targets_min": spec.service.targets,
+            "by_hour": spec.service.by_hour,
+        },
+        "events": events(spec),
         "ports": ports,
     })
 }

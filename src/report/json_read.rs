@@ -26,6 +26,73 @@ pub struct RunInfo {
     pub quantiles: BTreeMap<String, (f64, f64)>,
     /// Per port: driver pool size.
     pub drivers: BTreeMap<String, f64>,
+    /// Dated events: port, number, minute from the start (for the backlog chart).
+    pub events: Vec<(String, usize, f64)>,
+    /// Per (port, mode): mean wait by hour of day of arrival and its CI half-width, where
+    /// the run measured it.
+    pub by_hour: BTreeMap<(String, String), Vec<(f64, f64)>>,
+}
+
+/// The dated events of summary.json, checked against its ports and start.
+fn events(v: &Value, ports: &PortNames, start: &StartInstant) -> Result<Vec<(String, usize, f64)>, Problem> {
+    let list = match v.get("events") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(a)) => a,
+        Some(_) => return Err(json_problem("field events: must be a list".into())),
+    };
+    let mut out = Vec::new();
+    for (i, e) in list.iter().enumerate() {
+        let at = |k: &str| format!("events.{i}.{k}");
+        let id = e.get("id").and_then(Value::as_u64);
+        if id != Some(i as u64 + 1) {
+            return Err(json_problem(format!("field {}: must be {}", at("id"), i + 1)));
+        }
+        let port = e
+            .get("port")
+            .and_then(Value::as_str)
+            .filter(|p| ports.contains_key(*p))
+            .ok_or_else(|| json_problem(format!("field {}: must name a port of the run", at("port"))))?;
+        let from = e
+            .get("from")
+            .and_then(Value::as_str)
+            .ok_or_else(|| json_problem(format!("field {}: must be a date-time", at("from"))))?;
+        let when = StartInstant::parse(from).map_err(|m| json_problem(format!("field {}: {m}", at("from"))))?;
+        let t = start.minutes_until(&when);
+        if !(t.is_finite() && t >= 0.0) {
+            return Err(json_problem(format!("field {}: before the run's start", at("from"))));
+        }
+        out.push((port.to_string(), i + 1, t));
+    }
+    Ok(out)
+}
+
+/// Mean wait by hour of arrival per (port, mode), where all 24 hours are given.
+fn by_hour(v: &Value, ports: &PortNames) -> Result<BTreeMap<(String, String), Vec<(f64, f64)>>, Problem> {
+    let mut out = BTreeMap::new();
+    for (port, (_, modes)) in ports {
+        for mode in modes {
+            let mut hours = Vec::new();
+            for h in 0..24 {
+                let at = format!("ports.{port}.modes.{mode}.by_hour_{h:02}_wait_mean_min");
+                let Some(node) = get(v, &at) else { break };
+                let mean = opt_number(node.get("mean"), &format!("{at}.mean"), 0.0)?;
+                let ci = opt_number(node.get("ci95"), &format!("{at}.ci95"), 0.0)?;
+                hours.push((mean.unwrap_or(f64::NAN), ci.unwrap_or(0.0)));
+            }
+            match hours.len() {
+                0 => {}
+                24 => {
+                    out.insert((port.clone(), mode.clone()), hours);
+                }
+                n => {
+                    return Err(json_problem(format!(
+                        "field ports.{port}.modes.{mode}: by_hour_{n:02}_wait_mean_min is missing (all 24 hours or none)"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Reads and checks what the charts need from summary.json.
@@ -61,6 +128,8 @@ pub fn parse_summary(json: &str) -> Result<RunInfo, Problem> {
     if ports.is_empty() {
         return Err(json_problem("field ports: must name at least one port".into()));
     }
+    let events = events(&v, &ports, &start)?;
+    let by_hour = by_hour(&v, &ports)?;
     Ok(RunInfo {
         name,
         variant: variant.to_string(),
@@ -69,5 +138,7 @@ pub fn parse_summary(json: &str) -> Result<RunInfo, Problem> {
         ports,
         quantiles,
         drivers,
+        events,
+        by_hour,
     })
 }

@@ -15,6 +15,7 @@ pub mod json;
 pub mod json_read;
 pub mod number;
 pub mod outdir;
+pub mod service_table;
 pub mod table;
 
 use crate::error::Error;

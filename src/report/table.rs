@@ -269,6 +269,7 @@ pub fn summary_table(spec: &ModelSpec, exp: &Experiment) -> String {
         }
         o.push('\n');
         o.push_str(&render(&rows));
+        o.push_str(&super::service_table::port_tables(spec, exp, p));
     }
     o
 }

@@ -32,6 +32,8 @@ pub struct TimePanel {
     pub reference: Option<(f64, String)>,
     /// Fixed y range top (e.g. 1 for utilization); otherwise from the data.
     pub y_max: Option<f64>,
+    /// Instants to mark with a vertical line and a short label (dated events).
+    pub events: Vec<(f64, String)>,
 }
 
 /// Everything one chart file shows.
@@ -186,6 +188,26 @@ fn time_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &TimePanel, 
                     .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
                 first = false;
             }
+        }
+    }
+    if !p.events.is_empty() {
+        let style = ShapeStyle::from(&RGBColor(150, 40, 40)).stroke_width(1);
+        for (i, (x, text)) in p.events.iter().enumerate() {
+            let drawn = chart
+                .draw_series(DashedLineSeries::new(vec![(*x, 0.0), (*x, y_max)], 5, 4, style))
+                .map_err(err)?;
+            if i == 0 {
+                drawn
+                    .label("dated event (number as in the table)")
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y - 6), (x, y + 6)], style));
+            }
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    text.clone(),
+                    (*x, y_max * (0.97 - 0.06 * (i % 4) as f64)),
+                    (FONT, 14).into_font().color(&RGBColor(150, 40, 40)),
+                )))
+                .map_err(err)?;
         }
     }
     if let Some((v, text)) = &p.reference {

@@ -374,6 +374,8 @@ pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
                 },
             ));
         }
+        out.extend(backlog_chart(&info, &ts, &port, &who));
+        out.extend(hour_chart(&info, &port, &who));
         // Drivers in use.
         if let Some(raw) = ts.get(&port, "", "", "drivers_busy") {
             let (d, group) = data::downsample(raw, data::group_size(raw.x.len(), interval(raw), MAX_POINTS));
@@ -398,6 +400,78 @@ pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
         }
     }
     Ok(out)
+}
+
+/// The port's consignments inside over time with each dated event marked, where the run
+/// has dated events at the port.
+fn backlog_chart(info: &json_read::RunInfo, ts: &super::csv::Timeseries, port: &str, who: &str) -> Option<(String, Chart)> {
+    let events: Vec<(f64, String)> = info
+        .events
+        .iter()
+        .filter(|e| e.0 == port)
+        .map(|e| (e.2, format!(" {}", e.1)))
+        .collect();
+    if events.is_empty() {
+        return None;
+    }
+    let raw = ts.get(port, "", "", "in_system")?;
+    let (d, group) = data::downsample(raw, data::group_size(raw.x.len(), interval(raw), MAX_POINTS));
+    Some((
+        format!("backlog_{port}"),
+        Chart::Time {
+            title: format!("{who}: backlog at {port} and the dated events"),
+            start: info.start,
+            panels: vec![TimePanel {
+                title: format!(
+                    "consignments in the port, mean over replications, band = lowest to highest replication{}",
+                    averaging(group, interval(raw))
+                ),
+                y_label: "in the port (consignments)".into(),
+                lines: vec![line("in the port", &d, true)],
+                events,
+                ..TimePanel::default()
+            }],
+        },
+    ))
+}
+
+/// Mean wait by hour of day of arrival, one panel per mode, where the run measured it.
+fn hour_chart(info: &json_read::RunInfo, port: &str, who: &str) -> Vec<(String, Chart)> {
+    let panels: Vec<BarPanel> = info
+        .by_hour
+        .iter()
+        .filter(|((p, _), _)| p == port)
+        .map(|((_, mode), hours)| BarPanel {
+            title: format!("{mode}: mean total wait by hour of arrival (95% CI over replications)"),
+            y_label: "minutes".into(),
+            bars: hours
+                .iter()
+                .enumerate()
+                .filter(|(_, (m, _))| m.is_finite())
+                .map(|(h, &(mean, ci))| Bar {
+                    label: format!("{h:02}"),
+                    mean,
+                    lo: (mean - ci).max(0.0),
+                    hi: mean + ci,
+                    strong: true,
+                })
+                .collect(),
+        })
+        .collect();
+    let chunks: Vec<_> = panels.chunks(PANELS_PER_FILE).collect();
+    chunks
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            (
+                file_name("hour_of_day", port, k, chunks.len()),
+                Chart::Bars {
+                    title: format!("{who}: waits by hour of day of arrival at {port}"),
+                    panels: c.to_vec(),
+                },
+            )
+        })
+        .collect()
 }
 
 /// Every chart of a comparison, from DIR/comparison.json and DIR/compare_timeseries.csv.
