@@ -39,6 +39,7 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
         };
         let at = now + d.travel.sample(&mut self.streams.divert[s]).max(0.0);
         if at < self.spec.horizon {
+            self.travelling += 1;
             cal.schedule(at, self.cons.handle(id).divert());
         } else {
             self.cons.remove(id);
@@ -49,6 +50,7 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
     /// of that port's flow of its mode.
     pub(super) fn on_divert(&mut self, now: Time, id: u32, cal: &mut Calendar<Event>) {
         let spec = self.spec;
+        self.travelling -= 1;
         let c = &self.cons[id];
         let (mode, s, vehicles, serial) = (spec.flows[c.flow as usize].mode, c.stage(), c.vehicles, c.serial);
         let Some(flow) = spec.stages[s].divert.as_ref().and_then(|d| d.flows[mode]) else {
@@ -91,10 +93,14 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
         }
         fs.inside += 1;
         self.port_level(now, f.port, 1.0);
-        let c = &mut self.cons[id];
+        // A new record, so a new handle: a patience timer booked at the first port for this
+        // route position must not find it in a line here.
+        let mut c = self.cons[id];
+        self.cons.remove(id);
         (c.flow, c.arrived, c.ready, c.entered, c.waited) = (flow as u32, now, now, now, 0.0);
         (c.path, c.len, c.pos, c.class) = (path, len, 0, f.class);
-        (c.has_driver, c.on_reserved) = (false, false);
+        (c.has_driver, c.on_reserved, c.ticket) = (false, false, 0);
+        let id = self.cons.insert(c);
         self.enter(now, id, first, cal);
     }
 

@@ -25,18 +25,51 @@ type StageGen = (
     Option<(f64, f64, bool)>,
 );
 
+/// A stage's dated change (room, clearance factor) from 12:00 on day 1 to day 2, and
+/// whether its line diverts to port q (when it has a patience).
+type StageExtra = (Option<(u32, f64)>, bool);
+
+/// Scenario-wide options: a closure of port p on day 1 10:00-14:00, service targets,
+/// waits by hour, vehicle lengths, costs.
+type Extras = (bool, bool, bool, bool, bool);
+
 /// One random flow: (rate per hour, priority class, route as (stage, optional probability),
 /// a surge factor from 06:00 to 18:00 on the first day and a batch at 08:00).
 type FlowGen = (f64, u8, Vec<(usize, Option<f64>)>, Option<(f64, u32)>);
 
-fn scenario_text(stages: &[StageGen], flows: &[FlowGen], days: f64, warm: f64, interval: f64) -> String {
+fn scenario_text(
+    stages: &[StageGen],
+    flows: &[FlowGen],
+    (extra, x): (&[StageExtra], Extras),
+    days: f64,
+    warm: f64,
+    interval: f64,
+) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
         "[simulation]\nstart = \"2025-01-06\"\nhorizon_days = {days}\nwarmup_days = {warm}\nreplications = 1\nreport_interval_min = {interval}\n"
     );
+    let (closure, targets, by_hour, length, costs) = x;
+    if targets || by_hour {
+        let t = if targets { "[30, 120, 600]" } else { "[]" };
+        let _ = writeln!(s, "[service]\ntargets_min = {t}\nby_hour = {by_hour}\n");
+    }
+    if costs {
+        let _ = writeln!(s, "[costs]\nlane_hour = 40\nvehicle_hour_waiting = 7\nvehicle_hour_in_port = 1\n");
+    }
     for (i, _) in flows.iter().enumerate() {
-        let _ = writeln!(s, "[modes.m{i}]\nkind = \"generic\"\n");
+        let _ = writeln!(s, "[modes.m{i}]\nkind = \"generic\"");
+        if length {
+            let _ = writeln!(s, "length_m = {}\ngap_m = 2", 4 + 8 * i);
+        }
+        s.push('\n');
+    }
+    if closure {
+        let _ = writeln!(
+            s,
+            "[ports.p]\nclosures = [{{ from = \"2025-01-06T10:00\", to = \"2025-01-06T14:00\" }}]\n"
+        );
     }
     for (i, (kind, servers, cap, prio, sched, mean, daily, patience, breakdowns)) in stages.iter().enumerate() {
         let _ = writeln!(s, "[ports.p.stages.s{i}]");
@@ -70,6 +103,15 @@ fn scenario_text(stages: &[StageGen], flows: &[FlowGen], days: f64, warm: f64, i
         }
         if let Some(p) = patience {
             let _ = writeln!(s, "patience = {{ dist = \"exponential\", mean = {p} }}");
+            if extra[i].1 {
+                let _ = writeln!(s, "divert = {{ to = \"q\", travel = {{ dist = \"exponential\", mean = 30 }} }}");
+            }
+        }
+        if let Some((room, factor)) = extra[i].0 {
+            let _ = writeln!(
+                s,
+                "changes = [{{ from = \"2025-01-06T12:00\", to = \"2025-01-07\", capacity = {room}, policy = {{ type = \"scaled\", factor = {factor} }} }}]"
+            );
         }
         let _ = writeln!(s, "clearance = {{ dist = \"exponential\", mean = {mean} }}\n");
     }
@@ -94,6 +136,16 @@ fn scenario_text(stages: &[StageGen], flows: &[FlowGen], days: f64, warm: f64, i
         }
         s.push('\n');
     }
+    // The port diverted lines drive to: one lane, a trickle of each mode of its own.
+    if stages.iter().zip(extra).any(|(st, e)| st.7.is_some() && e.1) {
+        let _ = writeln!(
+            s,
+            "[ports.q.stages.lane]\nkind = \"servers\"\nservers = 2\ncapacity = 20\nclearance = {{ dist = \"exponential\", mean = 5 }}\n"
+        );
+        for i in 0..flows.len() {
+            let _ = writeln!(s, "[ports.q.flows.m{i}]\nrate = {{ per_hour = 1 }}\nroute = [\"lane\"]\n");
+        }
+    }
     s
 }
 
@@ -111,13 +163,26 @@ fn scenarios() -> impl Strategy<Value = String> {
         // average here), or a clearance may never finish.
         proptest::option::weighted(0.25, (100.0f64..2000.0, 1.0f64..60.0, any::<bool>())),
     );
+    let extra = (
+        proptest::option::weighted(0.2, (1u32..6, 0.5f64..3.0)),
+        proptest::bool::weighted(0.5),
+    );
+    let extras = (
+        proptest::bool::weighted(0.2),
+        proptest::bool::weighted(0.3),
+        proptest::bool::weighted(0.2),
+        proptest::bool::weighted(0.2),
+        proptest::bool::weighted(0.2),
+    );
     (
-        proptest::collection::vec(stage, 1..5),
+        proptest::collection::vec((stage, extra), 1..5),
+        extras,
         1.0f64..4.0,
         0.0f64..0.5,
         prop_oneof![Just(60.0), Just(180.0), Just(1440.0)],
     )
-        .prop_flat_map(|(stages, days, warm, interval)| {
+        .prop_flat_map(|(stages, extras, days, warm, interval)| {
+            let (stages, extra): (Vec<StageGen>, Vec<StageExtra>) = stages.into_iter().unzip();
             let n = stages.len();
             // A route: a non-empty ordered subset of the stages, some steps optional.
             let route = proptest::collection::vec((any::<bool>(), proptest::option::weighted(0.3, 0.05f64..0.95)), n)
@@ -140,7 +205,7 @@ fn scenarios() -> impl Strategy<Value = String> {
                 proptest::option::weighted(0.3, (0.0f64..5.0, 1u32..50)),
             );
             proptest::collection::vec(flow, 1..4)
-                .prop_map(move |flows| scenario_text(&stages, &flows, days, warm * days, interval))
+                .prop_map(move |flows| scenario_text(&stages, &flows, (&extra, extras), days, warm * days, interval))
         })
 }
 
@@ -159,6 +224,7 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
         | Trace::Leave { t, .. }
         | Trace::Depart { t, .. }
         | Trace::Abandon { t, .. }
+        | Trace::Divert { t, .. }
         | Trace::Report { t, .. } => t,
     };
     // The clock never goes back.
@@ -172,12 +238,14 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
     }
     // Each consignment: arrives first, then visits stages in route order, each as enter,
     // start, leave; never leaves before it arrives.
-    let mut history: HashMap<u64, Vec<Trace>> = HashMap::new();
-    let mut flow_of: HashMap<u64, usize> = HashMap::new();
+    // A diverted consignment starts a new life at the port it drives to: (serial, life).
+    let mut history: HashMap<(u64, u32), Vec<Trace>> = HashMap::new();
+    let mut flow_of: HashMap<(u64, u32), usize> = HashMap::new();
+    let mut lives: HashMap<u64, u32> = HashMap::new();
     for e in &trace {
         let serial = match *e {
             Trace::Arrive { serial, flow, .. } => {
-                flow_of.insert(serial, flow);
+                flow_of.insert((serial, *lives.entry(serial).or_default()), flow);
                 serial
             }
             Trace::TurnedAway { serial, .. }
@@ -185,14 +253,20 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
             | Trace::Start { serial, .. }
             | Trace::Leave { serial, .. }
             | Trace::Depart { serial, .. }
-            | Trace::Abandon { serial, .. } => serial,
+            | Trace::Abandon { serial, .. }
+            | Trace::Divert { serial, .. } => serial,
             Trace::Report { .. } => continue,
         };
-        history.entry(serial).or_default().push(*e);
+        let life = *lives.entry(serial).or_default();
+        history.entry((serial, life)).or_default().push(*e);
+        if matches!(e, Trace::Divert { .. }) {
+            *lives.entry(serial).or_default() += 1;
+        }
     }
-    for (serial, h) in &history {
+    for (key, h) in &history {
+        let serial = &key.0;
         prop_assert!(matches!(h[0], Trace::Arrive { .. }), "{serial}: first event {:?}", h[0]);
-        let flow = &spec.flows[flow_of[serial]];
+        let flow = &spec.flows[flow_of[key]];
         let route: Vec<usize> = flow
             .route
             .iter()
@@ -245,6 +319,20 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
                         serial
                     );
                 }
+                // Diverting too: from the line, and the end of its life at this port.
+                Trace::Divert { stage, .. } => {
+                    prop_assert!(
+                        expect == 1 && visited.last() == Some(&stage) && spec.stages[stage].divert.is_some(),
+                        "{}: diverted outside a line with a diversion {:?}",
+                        serial,
+                        h
+                    );
+                    prop_assert!(
+                        matches!(h.last(), Some(Trace::Divert { .. })),
+                        "{}: went on at the same port after diverting",
+                        serial
+                    );
+                }
                 _ => {}
             }
         }
@@ -280,7 +368,7 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
     let gave_up: std::collections::HashSet<(u64, usize)> = trace
         .iter()
         .filter_map(|e| match *e {
-            Trace::Abandon { serial, stage, .. } => Some((serial, stage)),
+            Trace::Abandon { serial, stage, .. } | Trace::Divert { serial, stage, .. } => Some((serial, stage)),
             _ => None,
         })
         .collect();
@@ -319,7 +407,9 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
     for e in &trace {
         match *e {
             Trace::Arrive { .. } => arrived += 1,
-            Trace::Depart { .. } | Trace::TurnedAway { .. } | Trace::Abandon { .. } => gone += 1,
+            Trace::Depart { .. } | Trace::TurnedAway { .. } | Trace::Abandon { .. } | Trace::Divert { .. } => {
+                gone += 1
+            }
             Trace::Report { inside, .. } => prop_assert_eq!(arrived, gone + inside, "conservation broken at a report"),
             _ => {}
         }

@@ -195,6 +195,9 @@ pub struct Simulation<'a, P, O = Silent> {
     pub(super) trackers: Vec<super::backlog::Tracker>,
     /// Whether lines are measured in metres (model/queue_length.rs).
     pub(super) km: bool,
+    /// Diverted consignments on the road between ports (model/diversion.rs): in the slab,
+    /// in no port.
+    pub(super) travelling: usize,
 }
 
 impl<'a, P: ClearancePolicy> Simulation<'a, P> {
@@ -262,6 +265,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             records_service: spec.service.active(),
             trackers: vec![Default::default(); spec.marks.len()],
             km: spec.measures_queue_length(),
+            travelling: 0,
         };
         for st in &mut sim.stages {
             if st.open != u32::MAX {
@@ -702,7 +706,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
     fn on_report(&mut self, now: Time, cal: &mut Calendar<Event>) {
         self.log(Trace::Report {
             t: now,
-            inside: self.cons.len(),
+            inside: self.inside(),
         });
         // Spelled out rather than `self.view()`, so the recorder is borrowed apart from the
         // state it reads (taking it out and back costs 0.2 % more instructions on Horgos).
@@ -725,9 +729,9 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         self.flows.iter().map(|f| f.tis_hist.clone()).collect()
     }
 
-    /// Consignments inside the ports now.
+    /// Consignments inside the ports now (not those on the road between them).
     pub fn inside(&self) -> usize {
-        self.cons.len()
+        self.cons.len() - self.travelling
     }
 }
 
