@@ -78,7 +78,7 @@ fn dated_changes_are_checked_where_they_are_written() {
         ),
         (
             r#"{ from = "2025-01-07" }"#,
-            "changes.0: a change sets `servers` or `daily_cap`",
+            "changes.0: a change sets `servers`, `daily_cap`, `capacity` or `policy` (or several)",
         ),
         (
             r#"{ from = "2025-01-06", servers = 1 }, { from = "2025-01-07", daily_cap = 0 }"#,
@@ -128,4 +128,101 @@ route = ["yard"]
 "#;
     let exp = run(&parse(src));
     assert_eq!(values(&exp, Scope::Stage(0), "served")[0], 7.0);
+}
+
+/// One lane, constant 10-minute clearance, a truck every `every` minutes for one day from
+/// Monday 2025-01-06, with `stage` lines added to the lane.
+fn one_lane(every: u32, stage: &str) -> String {
+    format!(
+        r#"[simulation]
+start = "2025-01-06"
+horizon_days = 1
+seed = 1
+replications = 1
+
+[modes.truck]
+kind = "generic"
+
+[ports.p.stages.lane]
+kind = "servers"
+servers = 1
+clearance = {{ dist = "constant", value = 10 }}
+{stage}
+
+[ports.p.flows.truck]
+every_min = {every}
+route = ["lane"]
+"#
+    )
+}
+
+#[test]
+fn room_that_grows_takes_more_and_room_that_shrinks_sends_nobody_out() {
+    // A truck a minute at one 10-minute lane; the lane is always busy, so one leaves every
+    // 10 minutes (at 10, 20, ..., 1430: 143) and the arrival of that minute takes its place.
+    // Room 3, then 6 from 01:00: 3 at first, 5 more at 10..50; at 60 the room grows (before
+    // the departure and the arrival of 60) and 60..63 come in: 4; then one per departure
+    // from 70 to 1430 (137). Admitted 149 of 1440.
+    let grow = one_lane(
+        1,
+        "capacity = 3\nchanges = [{ from = \"2025-01-06T01:00\", capacity = 6 }]",
+    );
+    let exp = run(&parse(&grow));
+    assert_eq!(values(&exp, Scope::Port, "turned_away")[0], 1440.0 - 149.0);
+    assert_eq!(values(&exp, Scope::Stage(0), "in_stage_max")[0], 6.0);
+    // Room 6, then 2 from 01:00: 6 at first and 5 more at 10..50 (11). At 60 nobody is sent
+    // out: six inside, one leaves at each of 60, 70, 80, 90, and only at 100 are there
+    // fewer than 2, so the arrival of 100 comes in; then one per departure from 110 to
+    // 1430 (133). Admitted 11 + 1 + 133 = 145.
+    let shrink = one_lane(
+        1,
+        "capacity = 6\nchanges = [{ from = \"2025-01-06T01:00\", capacity = 2 }]",
+    );
+    let exp = run(&parse(&shrink));
+    assert_eq!(values(&exp, Scope::Port, "turned_away")[0], 1440.0 - 145.0);
+}
+
+#[test]
+fn a_dated_policy_changes_the_stage_s_clearance_for_its_period_only() {
+    // A truck every 30 minutes, 10-minute clearance, twice as long for clearances starting
+    // from 01:00 to 02:00 (the trucks of 60 and 90): 46 stay 10 minutes, 2 stay 20.
+    let src = one_lane(
+        30,
+        "changes = [{ from = \"2025-01-06T01:00\", to = \"2025-01-06T02:00\", policy = { type = \"scaled\", factor = 2 } }]",
+    );
+    let sc = parse(&src);
+    let exp = run(&sc);
+    let mean = values(&exp, Scope::Port, "time_in_system_mean_min")[0];
+    assert!((mean - (46.0 * 10.0 + 2.0 * 20.0) / 48.0).abs() < 1e-12, "{mean}");
+    assert_eq!(values(&exp, Scope::Port, "time_in_system_max_min")[0], 20.0);
+    // It wraps whatever the scenario's own policy is, and says so in `check`.
+    assert!(
+        sc.policy_text
+            .contains("at p.lane from 2025-01-06T01:00 to 2025-01-06T02:00"),
+        "{}",
+        sc.policy_text
+    );
+}
+
+#[test]
+fn a_closed_port_starts_nothing_at_any_stage_and_drains_after() {
+    // A dwell of 30 minutes before a 5-minute lane. Closed 10:00-12:00: the 12 trucks of
+    // 10:00-11:50 wait at the dwell (the first stage) and all start it at 12:00. The three
+    // in the dwell at 10:00 (arrived 09:30, 09:40, 09:50) finish it and wait for the lane;
+    // the one of 09:30 finishes at 10:00 itself, after the closure (simultaneous events:
+    // capacity changes before completions), so it waits the whole 120 minutes.
+    let src = one_lane(10, "").replace(
+        "[ports.p.stages.lane]",
+        "[ports.p]\nclosures = [{ from = \"2025-01-06T10:00\", to = \"2025-01-06T12:00\" }]\n\n[ports.p.stages.papers]\nkind = \"dwell\"\nclearance = { dist = \"constant\", value = 30 }\n\n[ports.p.stages.lane]",
+    ).replace("route = [\"lane\"]", "route = [\"papers\", \"lane\"]").replace("value = 10 }", "value = 5 }");
+    let exp = run(&parse(&src));
+    assert_eq!(values(&exp, Scope::Stage(0), "queue_max")[0], 12.0);
+    assert_eq!(values(&exp, Scope::Stage(0), "wait_max_min")[0], 120.0);
+    assert_eq!(values(&exp, Scope::Stage(1), "wait_max_min")[0], 120.0);
+    // The closure is a dated event whose backlog is followed: 3 inside when it starts; at
+    // 12:00, 12 in the dwell, 3 at the lane and the truck of 12:00: 16.
+    let [before, peak, after, _] = bordersim::model::backlog::names(0);
+    assert_eq!(values(&exp, Scope::Port, before)[0], 3.0);
+    assert_eq!(values(&exp, Scope::Port, peak)[0], 16.0);
+    assert_eq!(values(&exp, Scope::Port, after)[0], 120.0);
 }

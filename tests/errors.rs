@@ -974,3 +974,135 @@ fn surge_and_batch_errors() {
     ];
     all_fail(cases);
 }
+
+#[test]
+fn service_cost_length_closure_change_and_diversion_errors() {
+    // GOOD runs 10 days from 2025-01-01 (the default start).
+    let top = |extra: &str| with("[modes.car]", &format!("{extra}\n\n[modes.car]"));
+    let lane = |extra: &str| {
+        with(
+            "clearance = { dist = \"exponential\", mean = 5 }",
+            &format!("clearance = {{ dist = \"exponential\", mean = 5 }}\n{extra}"),
+        )
+    };
+    let port_b =
+        "\n[ports.b.stages.gate]\nkind = \"servers\"\nservers = 1\nclearance = { dist = \"constant\", value = 1 }\n";
+    let patience = "patience = { dist = \"exponential\", mean = 30 }";
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "target-negative",
+            top("[service]\ntargets_min = [60, -5]"),
+            "service.targets_min.1: a target is more than 0 and at most 525600 minutes, got -5",
+        ),
+        (
+            "target-order",
+            top("[service]\ntargets_min = [240, 60]"),
+            "service.targets_min.1: targets are listed in increasing order: 60 follows 240",
+        ),
+        (
+            "target-many",
+            top(&format!(
+                "[service]\ntargets_min = [{}]",
+                (1..=17).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+            )),
+            "service.targets_min: at most 16 targets, got 17",
+        ),
+        (
+            "service-typo",
+            top("[service]\nby_hours = true"),
+            "unknown field `by_hours`",
+        ),
+        (
+            "cost-negative",
+            top("[costs]\nlane_hour = -1"),
+            "costs.lane_hour: a unit cost is from 0 to 1e9, got -1",
+        ),
+        (
+            "length-zero",
+            with("kind = \"generic\"", "kind = \"generic\"\nlength_m = 0"),
+            "modes.car.length_m: must be more than 0 and at most 100 metres, got 0",
+        ),
+        (
+            "gap-alone",
+            with("kind = \"generic\"", "kind = \"generic\"\ngap_m = 2"),
+            "modes.car.gap_m: a gap needs the mode's `length_m` too",
+        ),
+        (
+            "closure-outside",
+            with(
+                "[ports.p.stages.lane]",
+                "[ports.p]\nclosures = [{ from = \"2026-01-01\" }]\n\n[ports.p.stages.lane]",
+            ),
+            "ports.p.closures.0.from: 2026-01-01 is outside the simulated period",
+        ),
+        (
+            "closure-backwards",
+            with(
+                "[ports.p.stages.lane]",
+                "[ports.p]\nclosures = [{ from = \"2025-01-03\", to = \"2025-01-02\" }]\n\n[ports.p.stages.lane]",
+            ),
+            "ports.p.closures.0.to: must be after `from` (2025-01-03)",
+        ),
+        (
+            "change-room-zero",
+            lane("changes = [{ from = \"2025-01-02\", capacity = 0 }]"),
+            "ports.p.stages.lane.changes.0.capacity: must be at least 1 (close the port with `closures` instead)",
+        ),
+        (
+            "change-policy-bad",
+            lane("changes = [{ from = \"2025-01-02\", policy = { type = \"scaled\", factor = 0 } }]"),
+            "ports.p.stages.lane.changes.0.policy.factor: must be a number from 1e-6 to 1000, got 0",
+        ),
+        (
+            "change-policy-stage",
+            lane(
+                "changes = [{ from = \"2025-01-02\", policy = { type = \"scaled\", factor = 2, stages = [\"gate\"] } }]",
+            ),
+            "ports.p.stages.lane.changes.0.policy.stages.0: unknown stage `gate`",
+        ),
+        (
+            "divert-no-patience",
+            lane("divert = { to = \"p\", travel = { dist = \"constant\", value = 30 } }"),
+            "ports.p.stages.lane.divert: a diversion sends on those whose patience runs out: give the stage a `patience` too",
+        ),
+        (
+            "divert-unknown",
+            lane(&format!(
+                "{patience}\ndivert = {{ to = \"q\", travel = {{ dist = \"constant\", value = 30 }} }}"
+            )),
+            "ports.p.stages.lane.divert.to: unknown port `q`; ports are p",
+        ),
+        (
+            "divert-self",
+            lane(&format!(
+                "{patience}\ndivert = {{ to = \"p\", travel = {{ dist = \"constant\", value = 30 }} }}"
+            )),
+            "ports.p.stages.lane.divert.to: a consignment diverts to another port, not back to this one",
+        ),
+        (
+            "divert-no-flow",
+            {
+                let mut v = lane(&format!(
+                    "{patience}\ndivert = {{ to = \"b\", travel = {{ dist = \"constant\", value = 30 }} }}"
+                ));
+                v.extend_from_slice(port_b.as_bytes());
+                v.extend_from_slice(b"\n[modes.truck]\nkind = \"generic\"\n\n[ports.b.flows.truck]\nrate = { per_hour = 1 }\nroute = [\"gate\"]\n");
+                v
+            },
+            "ports.p.stages.lane.divert.to: port `b` has no flow of mode `car`, which reaches this stage",
+        ),
+        (
+            "divert-travel",
+            {
+                let mut v = lane(&format!(
+                    "{patience}\ndivert = {{ to = \"b\", travel = {{ dist = \"constant\", value = -3 }} }}"
+                ));
+                v.extend_from_slice(port_b.as_bytes());
+                v.extend_from_slice(b"\n[ports.b.flows.car]\nrate = { per_hour = 1 }\nroute = [\"gate\"]\n");
+                v
+            },
+            "ports.p.stages.lane.divert.travel",
+        ),
+    ];
+    all_fail(cases);
+}

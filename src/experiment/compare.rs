@@ -85,6 +85,9 @@ struct Named {
     port: String,
     place: Place,
     metric: &'static str,
+    /// For a dated event's metric, the event it follows: a variant whose event of that
+    /// number is another one (it changes the dates) has no value for it.
+    event: Option<String>,
 }
 
 impl Named {
@@ -110,10 +113,14 @@ fn named_keys(variants: &[&Scenario], results: &[Experiment]) -> Vec<Named> {
     for (p, port) in spec.ports.iter().enumerate() {
         let mut add = |place: Place, level: Level| {
             for metric in compared_in(&specs, level) {
+                let event = crate::model::backlog::mark_of(metric)
+                    .and_then(|k| variants.iter().find_map(|v| v.spec.marks.get(k)))
+                    .map(|m| m.label.clone());
                 let n = Named {
                     port: port.name.clone(),
                     place: place.clone(),
                     metric,
+                    event,
                 };
                 if variants
                     .iter()
@@ -146,6 +153,14 @@ fn lookup<'a>(sc: &Scenario, exp: &'a Experiment, want: &Named) -> Option<&'a Ve
         Place::Mode(name) => Scope::Flow(spec.modes.iter().position(|m| m.name == *name)?),
         Place::Port => Scope::Port,
     };
+    if let Some(label) = &want.event
+        && crate::model::backlog::mark_of(want.metric)
+            .and_then(|k| spec.marks.get(k))
+            .map(|m| &m.label)
+            != Some(label)
+    {
+        return None;
+    }
     let key = MetricKey {
         port,
         scope,

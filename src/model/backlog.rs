@@ -64,6 +64,13 @@ pub fn names(k: usize) -> [&'static str; 4] {
     ]
 }
 
+/// The mark (0-based) a metric name made by [`names`] belongs to, if it is one.
+pub fn mark_of(name: &str) -> Option<usize> {
+    let rest = name.strip_prefix("event_")?;
+    let (n, _) = rest.split_once('_')?;
+    n.parse::<usize>().ok()?.checked_sub(1)
+}
+
 impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
     /// Books the start (and end) of every mark.
     pub(super) fn schedule_marks(&mut self, cal: &mut Calendar<Event>) {

@@ -71,7 +71,11 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
             };
             // Abandonment counts appear only where a line has a patience, so results of
             // scenarios without one keep their exact layout.
-            let patience = spec.stages.iter().any(|s| s.port == port && s.patience.is_some());
+            // A line that diverts sends on rather than loses: it counts in `diverted`.
+            let patience = spec
+                .stages
+                .iter()
+                .any(|s| s.port == port && s.patience.is_some() && s.divert.is_none());
             // Port totals over all modes.
             let (mut arr, mut done, mut veh, mut turned, mut admitted) = (0u64, 0u64, 0u64, 0u64, 0u64);
             let mut gave_up = 0u64;
@@ -174,7 +178,7 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
                     out.push((key("lane_failures"), Some(st.failures as f64)));
                     out.push((key("repair_share"), ratio(st.repair_min, st.lane_min)));
                 }
-                if ss.patience.is_some() {
+                if ss.patience.is_some() && ss.divert.is_none() {
                     out.push((key("abandoned"), Some(st.abandoned as f64)));
                     out.push((key("abandon_wait_mean_min"), st.abandon_wait.mean()));
                 }

@@ -56,7 +56,10 @@ fn scenario_text(
         let _ = writeln!(s, "[service]\ntargets_min = {t}\nby_hour = {by_hour}\n");
     }
     if costs {
-        let _ = writeln!(s, "[costs]\nlane_hour = 40\nvehicle_hour_waiting = 7\nvehicle_hour_in_port = 1\n");
+        let _ = writeln!(
+            s,
+            "[costs]\nlane_hour = 40\nvehicle_hour_waiting = 7\nvehicle_hour_in_port = 1\n"
+        );
     }
     for (i, _) in flows.iter().enumerate() {
         let _ = writeln!(s, "[modes.m{i}]\nkind = \"generic\"");
@@ -104,7 +107,10 @@ fn scenario_text(
         if let Some(p) = patience {
             let _ = writeln!(s, "patience = {{ dist = \"exponential\", mean = {p} }}");
             if extra[i].1 {
-                let _ = writeln!(s, "divert = {{ to = \"q\", travel = {{ dist = \"exponential\", mean = 30 }} }}");
+                let _ = writeln!(
+                    s,
+                    "divert = {{ to = \"q\", travel = {{ dist = \"exponential\", mean = 30 }} }}"
+                );
             }
         }
         if let Some((room, factor)) = extra[i].0 {
@@ -143,7 +149,10 @@ fn scenario_text(
             "[ports.q.stages.lane]\nkind = \"servers\"\nservers = 2\ncapacity = 20\nclearance = {{ dist = \"exponential\", mean = 5 }}\n"
         );
         for i in 0..flows.len() {
-            let _ = writeln!(s, "[ports.q.flows.m{i}]\nrate = {{ per_hour = 1 }}\nroute = [\"lane\"]\n");
+            let _ = writeln!(
+                s,
+                "[ports.q.flows.m{i}]\nrate = {{ per_hour = 1 }}\nroute = [\"lane\"]\n"
+            );
         }
     }
     s
@@ -407,9 +416,7 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
     for e in &trace {
         match *e {
             Trace::Arrive { .. } => arrived += 1,
-            Trace::Depart { .. } | Trace::TurnedAway { .. } | Trace::Abandon { .. } | Trace::Divert { .. } => {
-                gone += 1
-            }
+            Trace::Depart { .. } | Trace::TurnedAway { .. } | Trace::Abandon { .. } | Trace::Divert { .. } => gone += 1,
             Trace::Report { inside, .. } => prop_assert_eq!(arrived, gone + inside, "conservation broken at a report"),
             _ => {}
         }

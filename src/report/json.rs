@@ -65,7 +65,7 @@ pub fn summary(spec: &ModelSpec, exp: &Experiment, info: &RunInfo) -> Value {
         };
         node.insert(key.name.to_string(), json!(est));
     }
-    json!({
+    let mut doc = json!({
         "bordersim_version": env!("CARGO_PKG_VERSION"),
         "scenario": {
             "name": spec.name,
@@ -83,11 +83,18 @@ pub fn summary(spec: &ModelSpec, exp: &Experiment, info: &RunInfo) -> Value {
             "time_unit": "minutes",
             "confidence": "95% Student-t interval over replications: mean ± ci95",
         },
-        "service": {
+        "ports": ports,
+    });
+    // Only where the scenario asks for them, so other summaries keep their layout.
+    if spec.service.active() {
+        doc["service"] = json!({
             "targets_min": spec.service.targets,
             "by_hour": spec.service.by_hour,
-        },
-        "events": events(spec),
-        "ports": ports,
-    })
+            "costs": spec.service.costs.is_some(),
+        });
+    }
+    if !spec.marks.is_empty() {
+        doc["events"] = Value::Array(events(spec));
+    }
+    doc
 }

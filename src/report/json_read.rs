@@ -9,6 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Ports of a run, with their stages and modes, as summary.json names them.
 pub type PortNames = BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>;
 
+/// Per (port, mode): mean wait by hour of day of arrival and its CI half-width.
+pub type HourWaits = BTreeMap<(String, String), Vec<(f64, f64)>>;
+
 /// The scenario facts charts need from summary.json.
 #[derive(Debug, Clone)]
 pub struct RunInfo {
@@ -30,7 +33,7 @@ pub struct RunInfo {
     pub events: Vec<(String, usize, f64)>,
     /// Per (port, mode): mean wait by hour of day of arrival and its CI half-width, where
     /// the run measured it.
-    pub by_hour: BTreeMap<(String, String), Vec<(f64, f64)>>,
+    pub by_hour: HourWaits,
 }
 
 /// The dated events of summary.json, checked against its ports and start.
@@ -67,7 +70,7 @@ fn events(v: &Value, ports: &PortNames, start: &StartInstant) -> Result<Vec<(Str
 }
 
 /// Mean wait by hour of arrival per (port, mode), where all 24 hours are given.
-fn by_hour(v: &Value, ports: &PortNames) -> Result<BTreeMap<(String, String), Vec<(f64, f64)>>, Problem> {
+fn by_hour(v: &Value, ports: &PortNames) -> Result<HourWaits, Problem> {
     let mut out = BTreeMap::new();
     for (port, (_, modes)) in ports {
         for mode in modes {

@@ -67,7 +67,14 @@ fn road_and_cost(exp: &Experiment, p: usize) -> String {
     ];
     let shown: Vec<_> = cols
         .iter()
-        .filter(|(m, _, _)| exp.get(&MetricKey { port: p, scope: Scope::Port, name: m }).is_some())
+        .filter(|(m, _, _)| {
+            exp.get(&MetricKey {
+                port: p,
+                scope: Scope::Port,
+                name: m,
+            })
+            .is_some()
+        })
         .collect();
     if shown.is_empty() {
         return String::new();
@@ -85,9 +92,16 @@ fn road_and_cost(exp: &Experiment, p: usize) -> String {
 
 fn events(spec: &ModelSpec, exp: &Experiment, p: usize) -> String {
     let mut rows = vec![
-        ["dated event", "backlog before", "peak", "peak after (h)", "back to before after (h)", "recovered"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "dated event",
+            "backlog before",
+            "peak",
+            "peak after (h)",
+            "back to before after (h)",
+            "recovered",
+        ]
+        .map(String::from)
+        .to_vec(),
     ];
     let mut labels = String::new();
     for (k, m) in spec.marks.iter().enumerate().filter(|(_, m)| m.port == p) {

@@ -404,7 +404,12 @@ pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
 
 /// The port's consignments inside over time with each dated event marked, where the run
 /// has dated events at the port.
-fn backlog_chart(info: &json_read::RunInfo, ts: &super::csv::Timeseries, port: &str, who: &str) -> Option<(String, Chart)> {
+fn backlog_chart(
+    info: &json_read::RunInfo,
+    ts: &super::csv::Timeseries,
+    port: &str,
+    who: &str,
+) -> Option<(String, Chart)> {
     let events: Vec<(f64, String)> = info
         .events
         .iter()
