@@ -221,6 +221,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
                 let mut st = StageState::new(c, modes, 0, s.capacity.unwrap_or(u32::MAX));
                 st.set_capacity(s.kind, s.timeline.at(&spec.start, 0.0, 0));
                 (st.patience, st.breakdowns) = (s.patience.is_some(), s.breakdowns.is_some());
+                st.joins = st.patience || spec.measures_queue_length();
                 st
             })
             .collect();
@@ -499,18 +500,27 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             let st = &mut self.stages[s];
             st.queue.push(id, class);
             st.queue_tw.set(now, f64::from(st.queue.len()));
-            if self.km {
-                self.line_moved(now, id, true);
-            }
-            let st = &self.stages[s];
-            if st.patience {
-                self.start_patience(now, id, s, cal);
+            // One test for both things joining a line may start (patience, queue length).
+            if st.joins {
+                self.on_join(now, id, s, cal);
             }
         }
     }
 
+    /// `id` has joined the line at stage `s`, which has a patience or measures its line in
+    /// metres. Out of line: other stages never call it.
+    #[inline(never)]
+    fn on_join(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
+        if self.km {
+            self.line_moved(now, id, true);
+        }
+        if self.stages[s].patience {
+            self.start_patience(now, id, s, cal);
+        }
+    }
+
     /// True when stage `s` could start one more clearance now.
-    #[inline]
+    #[inline(always)]
     pub(super) fn has_free_server(&self, s: usize) -> bool {
         match self.spec.stages[s].kind {
             StageKind::Driver { pool } => self.pools[pool].free > 0 && self.stages[s].open > 0,

@@ -100,6 +100,9 @@ pub struct StageState {
     pub patience: bool,
     /// The stage's lanes can fail (model/breakdowns.rs); see `patience`.
     pub breakdowns: bool,
+    /// Joining its line starts something (a patience, a queue-length count); see
+    /// `patience`.
+    pub joins: bool,
     /// Idle lanes' working minutes left before their next failure (stages with breakdowns;
     /// a lane not yet used is new and draws its first).
     pub lanes_idle: Vec<f64>,
@@ -141,6 +144,7 @@ impl StageState {
             diverted: 0,
             patience: false,
             breakdowns: false,
+            joins: false,
             lanes_idle: Vec::new(),
             failures: 0,
             repair_min: 0.0,
