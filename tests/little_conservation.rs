@@ -115,10 +115,13 @@ fn every_arrival_is_completed_inside_or_turned_away() {
                 let arrived = get(p, s, "run_arrived");
                 // Those who gave up waiting count where a line has a patience.
                 let gave_up = find(p, s, "run_abandoned").unwrap_or(0.0);
+                // Those sent to another port where a line diverts.
+                let diverted = find(p, s, "run_diverted").unwrap_or(0.0);
                 let accounted = get(p, s, "run_completed")
                     + get(p, s, "run_inside_at_end")
                     + get(p, s, "run_turned_away")
-                    + gave_up;
+                    + gave_up
+                    + diverted;
                 assert_eq!(
                     arrived, accounted,
                     "{file} rep {rep} mode {}",

@@ -105,12 +105,23 @@ impl Named {
 /// The metrics compared, generated from the registry: per port, the port's, each mode's,
 /// each stage's and the pool's, each kept where some variant yields it (a stage's
 /// utilization only where it has lanes, the pool's only where there is one; `abandoned`
-/// where a variant gives a line a patience, shown empty for the others).
+/// where a variant gives a line a patience, shown empty for the others; a port only a
+/// variant has, empty for the others).
 fn named_keys(variants: &[&Scenario], results: &[Experiment]) -> Vec<Named> {
-    let spec = &variants[0].spec;
     let specs: Vec<&crate::model::ModelSpec> = variants.iter().map(|v| &v.spec).collect();
+    // The baseline's ports, then any a variant adds (a port it diverts to), each laid out
+    // as the first variant that has it.
+    let mut ports: Vec<(&crate::model::ModelSpec, usize)> = Vec::new();
+    for spec in &specs {
+        for (p, port) in spec.ports.iter().enumerate() {
+            if !ports.iter().any(|(s, q)| s.ports[*q].name == port.name) {
+                ports.push((spec, p));
+            }
+        }
+    }
     let mut out = Vec::new();
-    for (p, port) in spec.ports.iter().enumerate() {
+    for (spec, p) in ports {
+        let port = &spec.ports[p];
         let mut add = |place: Place, level: Level| {
             for metric in compared_in(&specs, level) {
                 let event = crate::model::backlog::mark_of(metric)

@@ -45,6 +45,11 @@ pub fn headline(c: &Comparison) -> String {
                     && ch[0].metric == "wait_mean_min"
             })
             .collect();
+        // A port only a variant has (one it diverts to) has no baseline to differ from:
+        // its values are in the every-metric table.
+        if group(HEADLINE[0].metric).is_none_or(|ch| ch[0].value.is_none()) {
+            continue;
+        }
         let mut rows = vec![{
             let mut h = vec!["variant".to_string()];
             h.extend(HEADLINE.iter().map(|c| c.title.to_string()));
