@@ -244,3 +244,85 @@ fn chart_on_a_directory_without_results_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no summary.json or comparison.json here"));
 }
+
+#[test]
+fn dated_events_and_waits_by_hour_get_their_charts_and_edited_events_are_refused() {
+    let dir = fresh("charts-events");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("s.toml");
+    std::fs::write(
+        &file,
+        r#"[simulation]
+start = "2025-01-06"
+horizon_days = 3
+replications = 2
+
+[service]
+by_hour = true
+
+[modes.car]
+kind = "generic"
+
+[modes.truck]
+kind = "generic"
+
+[ports.p]
+closures = [{ from = "2025-01-07T08:00", to = "2025-01-07T12:00" }]
+
+[ports.p.stages.lane]
+kind = "servers"
+servers = 2
+clearance = { dist = "exponential", mean = 5 }
+
+[ports.p.flows.car]
+rate = { per_hour = 10 }
+route = ["lane"]
+batches = [{ at = "2025-01-08T06:00", consignments = 40 }]
+
+[ports.p.flows.truck]
+rate = { per_hour = 4 }
+route = ["lane"]
+"#,
+    )
+    .unwrap();
+    let out = dir.join("out");
+    bordersim(&["run", file.to_str().unwrap(), "-q", "--out", out.to_str().unwrap()]);
+    let names = files(&out.join("charts"));
+    for want in [
+        "backlog_p.png",
+        "backlog_p.svg",
+        "hour_of_day_p.png",
+        "hour_of_day_p.svg",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{want} missing from {names:?}");
+    }
+    check_images(&out.join("charts"));
+    let charts = run_charts(&out).unwrap();
+    panels_not_empty(&charts);
+    // The backlog chart marks both events (the closure and the batch) at their minutes.
+    let Some((_, Chart::Time { panels, .. })) = charts.iter().find(|(n, _)| n == "backlog_p") else {
+        panic!("no backlog chart");
+    };
+    let marks: Vec<f64> = panels[0].events.iter().map(|e| e.0).collect();
+    assert_eq!(marks, vec![1440.0 + 480.0, 2.0 * 1440.0 + 360.0]);
+    // One wait panel per mode, 24 bars each.
+    let Some((_, Chart::Bars { panels, .. })) = charts.iter().find(|(n, _)| n == "hour_of_day_p") else {
+        panic!("no hour-of-day chart");
+    };
+    assert_eq!(panels.len(), 2);
+    assert!(panels.iter().all(|p| p.bars.len() == 24));
+    // An event naming a port the run does not have is refused before anything is drawn.
+    let summary = out.join("summary.json");
+    let text = std::fs::read_to_string(&summary).unwrap();
+    std::fs::write(&summary, text.replacen("\"port\": \"p\"", "\"port\": \"elsewhere\"", 1)).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args(["chart", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("field events.0.port: must name a port of the run"),
+        "{err}"
+    );
+}

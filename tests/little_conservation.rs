@@ -44,13 +44,20 @@ fn littles_law_holds_for_each_port_and_stage() {
             // completed consignments' time and the others' wait before giving up (here a
             // one-stage port, so that wait is their whole time inside).
             let has = |name: &str| exp.metrics.iter().any(|(k, _)| k.port == port && k.name == name);
-            if has("abandoned_fraction") {
+            // Those diverted to another port likewise.
+            for (share, wait) in [
+                ("abandoned_fraction", "abandon_wait_mean_min"),
+                ("diverted_fraction", "divert_wait_mean_min"),
+            ] {
+                if !has(share) {
+                    continue;
+                }
                 let stages: Vec<usize> = (0..sc.spec.stages.len())
                     .filter(|&s| sc.spec.stages[s].port == port)
                     .collect();
                 assert_eq!(stages.len(), 1, "{file}: the check assumes one stage");
-                let f = values_at(&exp, port, Scope::Port, "abandoned_fraction");
-                let wa = values_at(&exp, port, Scope::Stage(stages[0]), "abandon_wait_mean_min");
+                let f = values_at(&exp, port, Scope::Port, share);
+                let wa = values_at(&exp, port, Scope::Stage(stages[0]), wait);
                 w = (0..w.len()).map(|r| (1.0 - f[r]) * w[r] + f[r] * wa[r]).collect();
             }
             let mut inside = vec![0.0; l.len()];

@@ -56,6 +56,9 @@ pub struct Comparison {
     pub name: String,
     /// Calendar start of the baseline, `YYYY-MM-DDTHH:MM`.
     pub start: String,
+    /// The dated events the `event_K_*` rows follow: (K, port, label, variants that have
+    /// it), in order of K; a K whose event differs between variants appears once per event.
+    pub events: Vec<(usize, String, String, Vec<String>)>,
     /// Each variant's time series over replications, with its series names (port, stage,
     /// mode per series), for queue-over-time charts.
     pub series: Vec<(Vec<SeriesNames>, crate::experiment::SeriesSummary)>,
@@ -151,6 +154,22 @@ fn named_keys(variants: &[&Scenario], results: &[Experiment]) -> Vec<Named> {
         }
         add(Place::Pool, Level::Pool);
     }
+    out
+}
+
+/// Each dated event of the variants, with the variants that have it as their K-th.
+fn events(variants: &[&Scenario]) -> Vec<(usize, String, String, Vec<String>)> {
+    let mut out: Vec<(usize, String, String, Vec<String>)> = Vec::new();
+    for sc in variants {
+        for (k, m) in sc.spec.marks.iter().enumerate() {
+            let port = sc.spec.ports[m.port].name.clone();
+            match out.iter_mut().find(|e| e.0 == k + 1 && e.1 == port && e.2 == m.label) {
+                Some(e) => e.3.push(sc.variant.clone()),
+                None => out.push((k + 1, port, m.label.clone(), vec![sc.variant.clone()])),
+            }
+        }
+    }
+    out.sort_by_key(|e| e.0);
     out
 }
 
@@ -294,6 +313,7 @@ pub fn comparison_from_folds(
         independent,
         name: base.spec.name.clone(),
         start: base.spec.start.format(0.0),
+        events: events(variants),
         series: variants
             .iter()
             .zip(results)

@@ -79,6 +79,7 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
             fs.total_diverted += 1;
             if counted {
                 st.diverted += 1;
+                st.divert_wait.add(now - ready);
                 fs.diverted.0 += 1;
                 fs.diverted.1 += u64::from(vehicles);
             }

@@ -144,6 +144,7 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
         for (i, (s, st)) in spec.stages.iter().zip(&self.stages).enumerate() {
             if s.port == port && s.divert.is_some() {
                 out.push((key(Scope::Stage(i), "diverted"), Some(st.diverted as f64)));
+                out.push((key(Scope::Stage(i), "divert_wait_mean_min"), st.divert_wait.mean()));
             }
         }
     }

@@ -162,6 +162,7 @@ pub const METRICS: &[MetricDef] = &[
     def("diverted_fraction", "fraction", PF, A::Fraction, 3, PF),
     def("diverted_vehicles", "vehicles", F, A::Count, 1, NO),
     def("diverted_in", "consignments", PF, A::Count, 0, P),
+    def("divert_wait_mean_min", "minutes", S, A::Mean, 1, NO),
     def("run_diverted", "consignments", F, A::State, 1, NO),
     def("queue_km_mean", "km", P, A::TimeMean, 2, P),
     def("queue_km_max", "km", P, A::Max, 2, P),
@@ -179,7 +180,7 @@ pub const METRICS: &[MetricDef] = &[
 pub const FAMILIES: &[MetricDef] = &[
     def("within_T_min", "fraction", PF, A::Fraction, 3, PF),
     def("within_T_min_vehicles", "fraction", PF, A::Fraction, 3, P),
-    def("by_hour_HH_wait_mean_min", "minutes", F, A::Mean, 1, NO),
+    def("by_hour_HH_wait_mean_min", "minutes", F, A::Mean, 1, F),
     def("by_hour_HH_time_in_system_mean_min", "minutes", F, A::Mean, 1, NO),
     def("event_K_backlog_before", "consignments", P, A::State, 0, P),
     def("event_K_backlog_peak", "consignments", P, A::Max, 0, P),
@@ -215,6 +216,9 @@ pub fn compared_in(specs: &[&super::spec::ModelSpec], level: Level) -> Vec<&'sta
             add(super::service::within_name(t, false));
             add(super::service::within_name(t, true));
         }
+    }
+    if specs.iter().any(|s| s.service.by_hour) {
+        (0..24).for_each(|h| add(super::service::hour_names(h).0));
     }
     let events = specs.iter().map(|s| s.marks.len()).max().unwrap_or(0);
     for k in 0..events {

@@ -95,6 +95,8 @@ pub struct StageState {
     pub abandon_wait: Tally,
     /// Consignments sent to another port when their patience ran out, since the warm-up.
     pub diverted: u64,
+    /// How long they had waited when they left, minutes.
+    pub divert_wait: Tally,
     /// The stage's line has a patience (model/abandonment.rs): kept here, beside the state
     /// the hot path reads anyway, so stages without it pay one test of a loaded byte.
     pub patience: bool,
@@ -142,6 +144,7 @@ impl StageState {
             abandoned: 0,
             abandon_wait: Tally::default(),
             diverted: 0,
+            divert_wait: Tally::default(),
             patience: false,
             breakdowns: false,
             joins: false,

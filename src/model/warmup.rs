@@ -51,6 +51,7 @@ pub fn restart(stages: &mut [StageState], pools: &mut [PoolState], ports: &mut [
         st.waits.iter_mut().for_each(|w| w.clear());
         st.stay = Default::default();
         st.abandon_wait = Default::default();
+        st.divert_wait = Default::default();
         (st.failures, st.repair_min, st.lane_min) = (0, 0.0, 0.0);
         st.queue_tw.reset_max();
         st.occupancy_tw.reset_max();

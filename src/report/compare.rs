@@ -79,6 +79,18 @@ pub fn table(c: &Comparison) -> String {
         rows.push(line);
     }
     flush(&mut o, &mut rows);
+    if !c.events.is_empty() {
+        o.push_str("\nDated events (the rows `event K ...`):\n");
+        let all = c.variants.len();
+        for (k, port, label, vs) in &c.events {
+            let who = if vs.len() == all {
+                "every variant".to_string()
+            } else {
+                vs.join(", ")
+            };
+            o.push_str(&wrap(&format!("{k} at {port}: {label} ({who})"), "  ", "      "));
+        }
+    }
     o
 }
 
@@ -154,6 +166,9 @@ pub fn json(c: &Comparison, file: &str, requested: u32) -> Value {
         "partial": c.replications < requested,
         "common_random_numbers": !c.independent,
         "variants": variants,
+        "events": c.events.iter().map(|(k, port, label, vs)| json!({
+            "id": k, "port": port, "label": label, "variants": vs,
+        })).collect::<Vec<_>>(),
         "rows": rows,
     })
 }

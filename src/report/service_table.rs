@@ -5,7 +5,6 @@
 use super::table::{render, wrap};
 use crate::experiment::Experiment;
 use crate::model::{MetricKey, ModelSpec, Scope, backlog, service};
-use std::fmt::Write;
 
 fn cell(exp: &Experiment, port: usize, scope: Scope, name: &'static str, digits: usize) -> String {
     super::number::estimate(&exp.get(&MetricKey { port, scope, name }).copied(), digits)
@@ -128,7 +127,7 @@ fn events(spec: &ModelSpec, exp: &Experiment, p: usize) -> String {
             hours(recovery),
             format!("{recovered} of {}", exp.replications),
         ]);
-        let _ = writeln!(labels, "  {}: {}", k + 1, m.label);
+        labels.push_str(&wrap(&format!("{}: {}", k + 1, m.label), "  ", "     "));
     }
     if rows.len() == 1 {
         return String::new();
