@@ -39,11 +39,7 @@ pub(super) fn build(
     for (pname, port) in ports {
         for (sname, section) in &port.stages {
             let path = KeyPath::root("ports").child(pname).child("stages").child(sname);
-            let Some(s) = spec
-                .stages
-                .iter()
-                .position(|st| st.name == *sname && spec.ports[st.port].name == *pname)
-            else {
+            let Some(s) = stage_named(spec, pname, sname) else {
                 continue;
             };
             for (i, c) in section.changes.iter().enumerate() {
@@ -65,6 +61,13 @@ pub(super) fn build(
         closures(spec, pname, &port.closures, settings)?;
     }
     Ok(policies)
+}
+
+/// The index of stage `sname` of port `pname` in `spec`, built in file order.
+pub(super) fn stage_named(spec: &ModelSpec, pname: &str, sname: &str) -> Option<usize> {
+    spec.stages
+        .iter()
+        .position(|st| st.name == sname && spec.ports[st.port].name == pname)
 }
 
 /// One mark per dated change of stage `s`. A change ends where it says, or where a later

@@ -1,6 +1,7 @@
 //! `divert = { to, travel }` on a stage: where consignments whose patience runs out go,
 //! resolved once every port and flow is known.
 
+use super::changes::stage_named;
 use super::keys::{Invalid, KeyPath};
 use crate::model::{Divert, ModelSpec};
 use crate::scenario::dist::build_dist;
@@ -17,11 +18,7 @@ pub(super) fn build(ports: &BTreeMap<String, PortSection>, spec: &mut ModelSpec)
                 .child("stages")
                 .child(sname)
                 .child("divert");
-            let Some(s) = spec
-                .stages
-                .iter()
-                .position(|st| st.name == *sname && spec.ports[st.port].name == *pname)
-            else {
+            let Some(s) = stage_named(spec, pname, sname) else {
                 continue;
             };
             if section.patience.is_none() {
