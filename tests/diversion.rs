@@ -82,8 +82,12 @@ fn a_diverted_car_leaves_one_port_and_arrives_at_the_other_after_the_drive() {
             | Trace::Depart { serial, .. }
             | Trace::Divert { serial, .. }
             | Trace::Abandon { serial, .. }
-            | Trace::TurnedAway { serial, .. } => *serial == 4,
-            Trace::Report { .. } => false,
+            | Trace::TurnedAway { serial, .. }
+            | Trace::Finish { serial, .. }
+            | Trace::Blocked { serial, .. }
+            | Trace::Unblocked { serial, .. }
+            | Trace::DriverAway { serial, .. } => *serial == 4,
+            Trace::Report { .. } | Trace::DriverBack { .. } => false,
         })
         .collect();
     let b_flow = sc
@@ -104,7 +108,8 @@ fn a_diverted_car_leaves_one_port_and_arrives_at_the_other_after_the_drive() {
             Trace::Arrive {
                 t: 12.0,
                 serial: 4,
-                flow: 0
+                flow: 0,
+                vehicles: 1
             },
             Trace::Enter {
                 t: 12.0,
@@ -120,7 +125,8 @@ fn a_diverted_car_leaves_one_port_and_arrives_at_the_other_after_the_drive() {
             Trace::Arrive {
                 t: 57.0,
                 serial: 4,
-                flow: b_flow
+                flow: b_flow,
+                vehicles: 1
             },
             Trace::Enter {
                 t: 57.0,
@@ -130,6 +136,11 @@ fn a_diverted_car_leaves_one_port_and_arrives_at_the_other_after_the_drive() {
             },
             Trace::Start {
                 t: 57.0,
+                serial: 4,
+                stage: b_lane
+            },
+            Trace::Finish {
+                t: 58.0,
                 serial: 4,
                 stage: b_lane
             },

@@ -44,6 +44,12 @@ pub struct RunArgs {
     /// Run this variant instead of the baseline.
     #[arg(long)]
     pub variant: Option<String>,
+    /// Write the event log (one CSV row per step of each consignment) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+    /// Which replications and times the event log holds.
+    #[command(flatten)]
+    pub trace_scope: TraceScopeArgs,
     /// Settings shared with `compare`.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -61,6 +67,12 @@ pub struct CompareArgs {
     /// what common random numbers buy; differences get wider intervals).
     #[arg(long)]
     pub independent: bool,
+    /// Write an event log per variant into DIR (baseline.csv, VARIANT.csv).
+    #[arg(long, value_name = "DIR")]
+    pub trace: Option<PathBuf>,
+    /// Which replications and times the event logs hold.
+    #[command(flatten)]
+    pub trace_scope: TraceScopeArgs,
     /// Settings shared with `run`.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -97,6 +109,20 @@ pub struct CommonArgs {
     /// Print only the table, no notes.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// What an event log holds (with `--trace`).
+#[derive(Debug, Args)]
+pub struct TraceScopeArgs {
+    /// Replications to log, 0-based: a list and ranges such as 0,3,5-7, or "all" (default 0).
+    #[arg(long, value_name = "LIST", requires = "trace")]
+    pub trace_replications: Option<String>,
+    /// Log only steps at or after this time: YYYY-MM-DD[THH:MM], or days from the start.
+    #[arg(long, value_name = "WHEN", requires = "trace")]
+    pub trace_from: Option<String>,
+    /// Log only steps before this time: YYYY-MM-DD[THH:MM], or days from the start.
+    #[arg(long, value_name = "WHEN", requires = "trace")]
+    pub trace_to: Option<String>,
 }
 
 /// `bordersim check`.

@@ -1,6 +1,7 @@
 //! The resolved configurations of `bordersim run` and `compare`.
 
 use super::args::{CommonArgs, CompareArgs, RunArgs};
+use super::trace::TraceConfig;
 use crate::error::Error;
 use crate::scenario::{Overrides, Scenario, Which, load_which};
 use std::path::PathBuf;
@@ -11,6 +12,8 @@ use std::path::PathBuf;
 pub struct RunConfig {
     /// The scenario, overrides applied.
     pub scenario: Scenario,
+    /// The event log, if asked for.
+    pub trace: Option<TraceConfig>,
     /// Where and how to write.
     pub output: Output,
 }
@@ -86,8 +89,13 @@ impl RunConfig {
         let set = load_which(&a.scenario, overrides(c), Which::Only(&names))?;
         let scenario = set.variants.first().cloned().unwrap_or(set.baseline);
         let output = Output::from_args(c)?;
+        let trace = super::trace::for_run(&a.trace, &a.trace_scope, &scenario, c.force, c.resume)?;
         probe_out(&c.out, c.force, c.resume)?;
-        Ok(Self { scenario, output })
+        Ok(Self {
+            scenario,
+            trace,
+            output,
+        })
     }
 }
 
@@ -102,6 +110,8 @@ pub struct CompareConfig {
     pub seed: u64,
     /// Independent streams instead of common random numbers.
     pub independent: bool,
+    /// The event logs, if asked for.
+    pub trace: Option<TraceConfig>,
     /// Where and how to write.
     pub output: Output,
 }
@@ -126,7 +136,9 @@ impl CompareConfig {
         probe_out(&c.out, c.force, c.resume)?;
         let mut scenarios = vec![set.baseline.clone()];
         scenarios.extend(set.variants.iter().cloned());
+        let trace = super::trace::for_compare(&a.trace, &a.trace_scope, &scenarios, c.force, c.resume)?;
         Ok(Self {
+            trace,
             replications: set.baseline.replications,
             seed: set.baseline.seed,
             scenarios,

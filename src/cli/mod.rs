@@ -5,13 +5,16 @@ pub mod args;
 mod config;
 mod interrupt;
 mod progress;
+mod trace;
 
 pub use args::{Cli, Command};
 pub use config::{CompareConfig, Output, RunConfig};
+pub use trace::TraceConfig;
 
 use crate::error::Error;
-use crate::experiment::{Fold, Folds, Halt, run_models};
+use crate::experiment::{Fold, Folds, Halt, NoTrace, run_models_traced};
 use crate::report;
+use crate::report::trace::FileTracer;
 use std::io::Write;
 
 /// Parses the command line. Help and version go to standard output as clap writes them;
@@ -99,14 +102,27 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
     let bar = progress::Progress::new(sc.replications, 1, cfg.output.quiet);
     bar.set(u64::from(folds.done()));
     let models = [(&sc.spec, &sc.policy, sc.seed)];
+    let tracer = cfg
+        .trace
+        .as_ref()
+        .map(|t| FileTracer::new(vec![(t.files[0].clone(), &sc.spec)], t.options.clone()));
     let result = with_threads(cfg.output.threads, || {
-        run_models(&models, sc.replications, folds, |n| bar.set(n), &interrupt::INTERRUPTED)
+        let (reps, progress, stop) = (sc.replications, |n| bar.set(n), &interrupt::INTERRUPTED);
+        match &tracer {
+            Some(t) => run_models_traced(&models, reps, folds, progress, stop, t),
+            None => run_models_traced(&models, reps, folds, progress, stop, &NoTrace),
+        }
     })?;
     bar.finish();
     let (folds, halted) = match result {
         Ok(f) => (f, false),
         Err(Halt::Failed(e)) => return Err(e),
         Err(Halt::Interrupted(f)) => (f, true),
+    };
+    // An interrupted run drops its unfinished logs with the tracer.
+    let logs = match tracer.filter(|_| !halted) {
+        Some(t) => t.finish()?,
+        None => Vec::new(),
     };
     let elapsed = started.elapsed();
     let exp = folds.as_slice()[0].finish(&sc.spec, sc.seed);
@@ -144,6 +160,7 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
             }
         }
     }
+    print_logs(&mut out, &logs, cfg.output.quiet);
     if halted {
         return Err(interrupted(folds.done(), sc.replications, 1, &cfg.output.out));
     }
@@ -159,6 +176,16 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
         );
     }
     Ok(())
+}
+
+/// Names the event logs written.
+fn print_logs(out: &mut impl Write, logs: &[(std::path::PathBuf, u64)], quiet: bool) {
+    if quiet {
+        return;
+    }
+    for (p, rows) in logs {
+        let _ = writeln!(out, "wrote {} (event log, {rows} rows)", p.display());
+    }
 }
 
 fn interrupted(done: u32, requested: u32, variants: u32, out: &Option<std::path::PathBuf>) -> Error {
@@ -191,25 +218,38 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
         )?,
     };
     let bar = progress::Progress::new(cfg.replications, refs.len() as u32, cfg.output.quiet);
+    let models = crate::experiment::compare_models(&refs, cfg.seed, cfg.independent);
+    let tracer = cfg.trace.as_ref().map(|t| {
+        let logs = t.files.iter().cloned().zip(refs.iter().map(|sc| &sc.spec)).collect();
+        FileTracer::new(logs, t.options.clone())
+    });
     let result = with_threads(cfg.output.threads, || {
-        crate::experiment::compare_resumable(
-            &refs,
-            cfg.replications,
-            cfg.seed,
-            cfg.independent,
-            folds,
-            |n| bar.set(n),
-            &interrupt::INTERRUPTED,
-        )
+        let (reps, progress, stop) = (cfg.replications, |n| bar.set(n), &interrupt::INTERRUPTED);
+        match &tracer {
+            Some(t) => run_models_traced(&models, reps, folds, progress, stop, t),
+            None => run_models_traced(&models, reps, folds, progress, stop, &NoTrace),
+        }
     })?;
     bar.finish();
     let (c, halted) = match result {
-        Ok(c) => (Some(c), None),
+        Ok(folds) => (
+            Some(crate::experiment::comparison_from_folds(
+                &refs,
+                &folds,
+                cfg.seed,
+                cfg.independent,
+            )?),
+            None,
+        ),
         Err(Halt::Failed(e)) => return Err(e),
         Err(Halt::Interrupted(folds)) => {
             let partial = crate::experiment::comparison_from_folds(&refs, &folds, cfg.seed, cfg.independent).ok();
             (partial, Some(folds))
         }
+    };
+    let logs = match tracer.filter(|_| halted.is_none()) {
+        Some(t) => t.finish()?,
+        None => Vec::new(),
     };
     let mut out = std::io::stdout().lock();
     if let Some(c) = &c {
@@ -239,6 +279,7 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
             }
         }
     }
+    print_logs(&mut out, &logs, cfg.output.quiet);
     if let Some(folds) = halted {
         return Err(interrupted(
             folds.done(),

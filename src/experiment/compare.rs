@@ -241,7 +241,19 @@ pub fn compare_resumable(
     progress: impl Fn(u64) + Sync,
     interrupt: &AtomicBool,
 ) -> Result<Comparison, Halt> {
-    let models: Vec<(&crate::model::ModelSpec, &crate::policy::BuiltinPolicy, u64)> = variants
+    let models = compare_models(variants, seed, independent);
+    let folds = run_models(&models, replications, folds, progress, interrupt)?;
+    comparison_from_folds(variants, &folds, seed, independent).map_err(Halt::Failed)
+}
+
+/// The (model, policy, seed) of each variant: one seed for all under common random numbers,
+/// seed + i for variant i with `independent`.
+pub fn compare_models<'a>(
+    variants: &[&'a Scenario],
+    seed: u64,
+    independent: bool,
+) -> Vec<(&'a crate::model::ModelSpec, &'a crate::policy::BuiltinPolicy, u64)> {
+    variants
         .iter()
         .enumerate()
         .map(|(i, sc)| {
@@ -251,9 +263,7 @@ pub fn compare_resumable(
                 if independent { seed.wrapping_add(i as u64) } else { seed },
             )
         })
-        .collect();
-    let folds = run_models(&models, replications, folds, progress, interrupt)?;
-    comparison_from_folds(variants, &folds, seed, independent).map_err(Halt::Failed)
+        .collect()
 }
 
 /// The comparison of whatever the folds hold: the final one, or a partial one after an

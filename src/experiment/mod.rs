@@ -6,10 +6,15 @@ mod fold;
 mod replicate;
 mod replication;
 mod runner;
+mod tracer;
 
-pub use compare::{CompareRow, Comparison, compare, compare_resumable, compare_with_progress, comparison_from_folds};
+pub use compare::{
+    CompareRow, Comparison, compare, compare_models, compare_resumable, compare_with_progress, comparison_from_folds,
+};
 
 pub use fold::{Fold, FoldState, Folds, metric_keys};
 pub use replicate::{Experiment, SeriesSummary, run_replications};
+pub use replication::run_replication_observed;
 pub use replication::{Halt, ReplicationOutcome, run_replication};
-pub use runner::run_models;
+pub use runner::{run_models, run_models_traced};
+pub use tracer::{NoTrace, Tracer};

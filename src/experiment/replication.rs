@@ -3,7 +3,7 @@
 
 use super::fold::Folds;
 use crate::error::Error;
-use crate::model::{Failure, Metrics, ModelSpec, Simulation};
+use crate::model::{Failure, Metrics, ModelSpec, Observer, Silent, Simulation};
 use crate::policy::ClearancePolicy;
 use crate::stats::Histogram;
 /// What one replication produced.
@@ -32,7 +32,19 @@ pub fn run_replication<P: ClearancePolicy>(
     seed: u64,
     rep: u64,
 ) -> Result<ReplicationOutcome, Error> {
-    let mut sim = Simulation::new(spec, policy, seed, rep);
+    run_replication_observed(spec, policy, seed, rep, Silent).map(|(o, _)| o)
+}
+
+/// Like [`run_replication`], with `observer` watching every step; it is handed back with
+/// the outcome (also when the replication failed, inside the error path it is dropped).
+pub fn run_replication_observed<P: ClearancePolicy, O: Observer>(
+    spec: &ModelSpec,
+    policy: P,
+    seed: u64,
+    rep: u64,
+    observer: O,
+) -> Result<(ReplicationOutcome, O), Error> {
+    let mut sim = Simulation::observed(spec, policy, seed, rep, observer);
     sim.run();
     match sim.failure {
         None => {}
@@ -65,14 +77,15 @@ pub fn run_replication<P: ClearancePolicy>(
     }
     let series = sim.series();
     let (ends, values) = (series.ends.clone(), series.values.clone());
-    Ok(ReplicationOutcome {
+    let outcome = ReplicationOutcome {
         metrics: sim.metrics(),
         ends,
         values,
         events: sim.events,
         inside_at_end: sim.inside(),
         time_in_system: sim.time_in_system_histograms(),
-    })
+    };
+    Ok((outcome, sim.into_observer()))
 }
 
 /// Why a batch of replications stopped early.

@@ -8,7 +8,8 @@
 //! and the models always hold the same number of replications.
 
 use super::fold::Folds;
-use super::replication::{Halt, ReplicationOutcome, run_replication};
+use super::replication::{Halt, ReplicationOutcome, run_replication, run_replication_observed};
+use super::tracer::{NoTrace, Tracer};
 use crate::error::Error;
 use crate::model::ModelSpec;
 use crate::policy::ClearancePolicy;
@@ -56,6 +57,19 @@ pub fn run_models<P: ClearancePolicy + Clone + Send + Sync>(
     progress: impl Fn(u64) + Sync,
     interrupt: &AtomicBool,
 ) -> Result<Folds, Halt> {
+    run_models_traced(models, replications, folds, progress, interrupt, &NoTrace)
+}
+
+/// [`run_models`], with `tracer` asked for an observer before each pair: the pairs it
+/// watches run with that observer, the others silent. Results are the same either way.
+pub fn run_models_traced<P: ClearancePolicy + Clone + Send + Sync, T: Tracer>(
+    models: &[(&ModelSpec, &P, u64)],
+    replications: u32,
+    folds: Folds,
+    progress: impl Fn(u64) + Sync,
+    interrupt: &AtomicBool,
+    tracer: &T,
+) -> Result<Folds, Halt> {
     let width = models.len();
     if folds.as_slice().len() != width {
         return Err(Halt::Failed(Error::Internal(format!(
@@ -86,7 +100,7 @@ pub fn run_models<P: ClearancePolicy + Clone + Send + Sync>(
             }
             let (spec, policy, seed) = models[i % width];
             let rep = u64::from(start) + (i / width) as u64;
-            let out = run_replication(spec, policy.clone(), seed, rep);
+            let out = run_pair(spec, policy, seed, (i % width, rep), tracer);
             progress(finished.fetch_add(1, Ordering::Relaxed) + 1);
             let mut b = lock(&board);
             let outcome = out.and_then(|o| {
@@ -115,6 +129,24 @@ pub fn run_models<P: ClearancePolicy + Clone + Send + Sync>(
         return Err(Halt::Interrupted(b.folds));
     }
     Ok(b.folds)
+}
+
+/// One pair, watched if the tracer asks for it.
+fn run_pair<P: ClearancePolicy + Clone, T: Tracer>(
+    spec: &ModelSpec,
+    policy: &P,
+    seed: u64,
+    (model, rep): (usize, u64),
+    tracer: &T,
+) -> Result<ReplicationOutcome, Error> {
+    match tracer.sink(model, rep)? {
+        None => run_replication(spec, policy.clone(), seed, rep),
+        Some(sink) => {
+            let (out, sink) = run_replication_observed(spec, policy.clone(), seed, rep, sink)?;
+            tracer.done(model, rep, sink)?;
+            Ok(out)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -94,7 +94,7 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
         }
         self.port_level(now, port, -1.0);
         if has_driver {
-            self.send_driver_back(now, port, cal);
+            self.send_driver_back(now, port, serial, cal);
         }
         if divert {
             self.log(Trace::Divert {

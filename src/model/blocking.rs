@@ -13,6 +13,15 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
         let c = &mut self.cons[id];
         c.ready = now;
         let here = c.stage();
+        if O::ACTIVE {
+            let serial = c.serial;
+            self.log(Trace::Finish {
+                t: now,
+                serial,
+                stage: here,
+            });
+        }
+        let c = &self.cons[id];
         match c.next_stage() {
             None => self.depart(now, id, here, cal),
             Some(next) => {
@@ -23,6 +32,14 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
                     st.blocked_in.push_back(id);
                     if self.measuring {
                         st.blocked += 1;
+                    }
+                    if O::ACTIVE {
+                        let serial = self.cons[id].serial;
+                        self.log(Trace::Blocked {
+                            t: now,
+                            serial,
+                            stage: here,
+                        });
                     }
                 }
             }
@@ -84,6 +101,11 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
             let Some(b) = self.stages[s].blocked_in.pop_front() else {
                 break;
             };
+            if O::ACTIVE {
+                let c = &self.cons[b];
+                let (serial, stage) = (c.serial, c.stage());
+                self.log(Trace::Unblocked { t: now, serial, stage });
+            }
             self.move_on(now, b, s, cal);
         }
     }

@@ -57,7 +57,12 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
             return self.cons.remove(id);
         };
         let (path, len) = self.draw_route(flow);
-        self.log(Trace::Arrive { t: now, serial, flow });
+        self.log(Trace::Arrive {
+            t: now,
+            serial,
+            flow,
+            vehicles,
+        });
         let measuring = self.measuring;
         let f = &spec.flows[flow];
         let fs = &mut self.flows[flow];
@@ -87,7 +92,11 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
                     fs.turned_away.1 += u64::from(vehicles);
                     self.stages[first].turned_away += 1;
                 }
-                self.log(Trace::TurnedAway { t: now, serial });
+                self.log(Trace::TurnedAway {
+                    t: now,
+                    serial,
+                    stage: first,
+                });
             }
             return self.cons.remove(id);
         }

@@ -2,7 +2,7 @@
 //! a `driver` stage, keeps it until it has left the port and been delivered to the transit
 //! lot, and the driver is free again after the trip back.
 
-use super::observer::Observer;
+use super::observer::{Observer, Trace};
 use super::sim::{Event, Simulation};
 use crate::engine::{Calendar, Time};
 use crate::policy::ClearancePolicy;
@@ -23,7 +23,7 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
 
     /// A car with a driver has left `port`: the driver delivers it to the transit lot, then
     /// comes back.
-    pub(super) fn send_driver_back(&mut self, now: Time, port: usize, cal: &mut Calendar<Event>) {
+    pub(super) fn send_driver_back(&mut self, now: Time, port: usize, serial: u64, cal: &mut Calendar<Event>) {
         let spec = self.spec;
         let pool = spec.ports[port]
             .pool
@@ -32,10 +32,17 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
         let rng = &mut self.streams.drivers[pool];
         let away = p.to_transit_lot.sample(rng) + p.return_trip.sample(rng);
         cal.schedule(now + away, Event::DriverFree(pool as u32));
+        self.log(Trace::DriverAway {
+            t: now,
+            serial,
+            pool,
+            back: now + away,
+        });
     }
 
     /// A driver is back: the pool takes the car that has waited longest.
     pub(super) fn on_driver_free(&mut self, now: Time, pool: usize, cal: &mut Calendar<Event>) {
+        self.log(Trace::DriverBack { t: now, pool });
         let p = &mut self.pools[pool];
         p.free += 1;
         p.busy_tw.set(now, f64::from(self.spec.pools[pool].size - p.free));

@@ -9,10 +9,15 @@ use crate::engine::Time;
 /// What happened to a consignment, as an [`Observer`] sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Trace {
-    /// Consignment `serial` of `flow` arrived.
-    Arrive { t: Time, serial: u64, flow: usize },
-    /// It was turned away at the entrance.
-    TurnedAway { t: Time, serial: u64 },
+    /// Consignment `serial` of `flow`, carrying `vehicles`, arrived.
+    Arrive {
+        t: Time,
+        serial: u64,
+        flow: usize,
+        vehicles: u32,
+    },
+    /// It was turned away at the entrance of `stage`, its first, which had no room.
+    TurnedAway { t: Time, serial: u64, stage: usize },
     /// It entered a stage (queue or service).
     Enter {
         t: Time,
@@ -22,6 +27,12 @@ pub enum Trace {
     },
     /// Its service (or dwell, or driver pick-up) began.
     Start { t: Time, serial: u64, stage: usize },
+    /// Its service at `stage` ended (for a driver stage: at once, when it took a driver).
+    Finish { t: Time, serial: u64, stage: usize },
+    /// It finished at `stage` but the next stage had no room: it keeps its place here.
+    Blocked { t: Time, serial: u64, stage: usize },
+    /// Room freed downstream: it moves on from `stage`, where it was blocked.
+    Unblocked { t: Time, serial: u64, stage: usize },
     /// It left a stage.
     Leave { t: Time, serial: u64, stage: usize },
     /// It left the port.
@@ -30,12 +41,26 @@ pub enum Trace {
     Abandon { t: Time, serial: u64, stage: usize },
     /// Its patience ran out in the line at `stage` and it drove to another port.
     Divert { t: Time, serial: u64, stage: usize },
+    /// The driver of `serial`, from `pool`, set off for the transit lot and back; it is
+    /// free again at `back` (an event log numbers drivers from this).
+    DriverAway {
+        t: Time,
+        serial: u64,
+        pool: usize,
+        back: Time,
+    },
+    /// A driver of `pool` is back (the one due first).
+    DriverBack { t: Time, pool: usize },
     /// A report row was written; `inside` consignments were in the ports.
     Report { t: Time, inside: usize },
 }
 
 /// Someone watching a replication. Every method has a do-nothing default.
 pub trait Observer {
+    /// False for observers that ignore everything, so the simulation can skip even the
+    /// lookups that only feed an entry (a slab read the optimiser cannot drop).
+    const ACTIVE: bool = true;
+
     /// Called for each step of each consignment, in time order.
     #[inline(always)]
     fn record(&mut self, _entry: Trace) {}
@@ -45,7 +70,9 @@ pub trait Observer {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Silent;
 
-impl Observer for Silent {}
+impl Observer for Silent {
+    const ACTIVE: bool = false;
+}
 
 /// Keeps every entry, for tests that check a run's whole history.
 #[derive(Debug, Clone, Default)]

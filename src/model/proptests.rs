@@ -230,10 +230,15 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
         | Trace::TurnedAway { t, .. }
         | Trace::Enter { t, .. }
         | Trace::Start { t, .. }
+        | Trace::Finish { t, .. }
+        | Trace::Blocked { t, .. }
+        | Trace::Unblocked { t, .. }
         | Trace::Leave { t, .. }
         | Trace::Depart { t, .. }
         | Trace::Abandon { t, .. }
         | Trace::Divert { t, .. }
+        | Trace::DriverAway { t, .. }
+        | Trace::DriverBack { t, .. }
         | Trace::Report { t, .. } => t,
     };
     // The clock never goes back.
@@ -260,11 +265,14 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
             Trace::TurnedAway { serial, .. }
             | Trace::Enter { serial, .. }
             | Trace::Start { serial, .. }
+            | Trace::Finish { serial, .. }
+            | Trace::Blocked { serial, .. }
+            | Trace::Unblocked { serial, .. }
             | Trace::Leave { serial, .. }
             | Trace::Depart { serial, .. }
             | Trace::Abandon { serial, .. }
             | Trace::Divert { serial, .. } => serial,
-            Trace::Report { .. } => continue,
+            Trace::Report { .. } | Trace::DriverAway { .. } | Trace::DriverBack { .. } => continue,
         };
         let life = *lives.entry(serial).or_default();
         history.entry((serial, life)).or_default().push(*e);
@@ -285,7 +293,8 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
             })
             .collect();
         let mut visited = Vec::new();
-        let mut expect = 0; // 0 enter, 1 start, 2 leave
+        let mut expect = 0; // 0 enter, 1 start, 2 finish, 3 leave
+        let mut blocked = false;
         for e in &h[1..] {
             match *e {
                 Trace::Enter { stage, .. } => {
@@ -302,9 +311,29 @@ fn check(src: &str, seed: u64) -> Result<(), TestCaseError> {
                     );
                     expect = 2;
                 }
-                Trace::Leave { stage, .. } => {
+                Trace::Finish { stage, .. } => {
                     prop_assert!(
                         expect == 2 && visited.last() == Some(&stage),
+                        "{}: finish out of order {:?}",
+                        serial,
+                        h
+                    );
+                    expect = 3;
+                }
+                // Blocked only once finished, unblocked only once blocked, at the same stage.
+                Trace::Blocked { stage, .. } | Trace::Unblocked { stage, .. } => {
+                    let now_blocked = matches!(e, Trace::Blocked { .. });
+                    prop_assert!(
+                        expect == 3 && visited.last() == Some(&stage) && blocked != now_blocked,
+                        "{}: blocked or unblocked out of order {:?}",
+                        serial,
+                        h
+                    );
+                    blocked = now_blocked;
+                }
+                Trace::Leave { stage, .. } => {
+                    prop_assert!(
+                        expect == 3 && !blocked && visited.last() == Some(&stage),
                         "{}: leave out of order {:?}",
                         serial,
                         h

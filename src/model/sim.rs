@@ -378,7 +378,12 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         let measuring = self.measuring;
         let serial = self.serial;
         self.serial += 1;
-        self.log(Trace::Arrive { t: now, serial, flow });
+        self.log(Trace::Arrive {
+            t: now,
+            serial,
+            flow,
+            vehicles,
+        });
         let fs = &mut self.flows[flow];
         fs.total_arrived += 1;
         if measuring {
@@ -409,7 +414,11 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
                 fs.turned_away.1 += u64::from(vehicles);
                 self.stages[first].turned_away += 1;
             }
-            self.log(Trace::TurnedAway { t: now, serial });
+            self.log(Trace::TurnedAway {
+                t: now,
+                serial,
+                stage: first,
+            });
             return;
         }
         if self.cons.len() >= self.max_inside {
@@ -471,6 +480,11 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
     /// The observer, for reading what it saw after the run.
     pub fn observer(&self) -> &O {
         &self.observer
+    }
+
+    /// The observer, taken back after the run (to flush and close an event log).
+    pub fn into_observer(self) -> O {
+        self.observer
     }
 
     /// Puts consignment `id` into stage `s` (room has been checked) and serves it if it can.
@@ -635,7 +649,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         }
         self.port_level(now, port, -1.0);
         if has_driver {
-            self.send_driver_back(now, port, cal);
+            self.send_driver_back(now, port, serial, cal);
         }
         self.log(Trace::Leave {
             t: now,

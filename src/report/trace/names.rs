@@ -1,0 +1,142 @@
+//! The text an event log repeats on every row, built once per model: port and mode of each
+//! flow, each stage's name and kind, and each activity's label.
+
+use crate::model::{ModelSpec, StageKind};
+
+/// What happened, as the log's `event` column names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    /// Arrived at a port.
+    Arrived,
+    /// Refused at a full entrance.
+    TurnedAway,
+    /// Joined a stage.
+    Entered,
+    /// Its clearance (dwell, or a driver pick-up) began.
+    Started,
+    /// Its clearance ended.
+    Finished,
+    /// Finished, but held: the next stage was full.
+    Blocked,
+    /// Moves on after being held.
+    Unblocked,
+    /// Left a stage.
+    Left,
+    /// Left the port, released.
+    Departed,
+    /// Gave up in a line.
+    Abandoned,
+    /// Left a line for another port.
+    Diverted,
+}
+
+/// Every activity, in the order of [`Activity::word`]'s table.
+pub const ACTIVITIES: [Activity; 11] = [
+    Activity::Arrived,
+    Activity::TurnedAway,
+    Activity::Entered,
+    Activity::Started,
+    Activity::Finished,
+    Activity::Blocked,
+    Activity::Unblocked,
+    Activity::Left,
+    Activity::Departed,
+    Activity::Abandoned,
+    Activity::Diverted,
+];
+
+impl Activity {
+    /// The `event` column's word.
+    pub fn word(self) -> &'static str {
+        match self {
+            Activity::Arrived => "arrived",
+            Activity::TurnedAway => "turned_away",
+            Activity::Entered => "entered",
+            Activity::Started => "started",
+            Activity::Finished => "finished",
+            Activity::Blocked => "blocked",
+            Activity::Unblocked => "unblocked",
+            Activity::Left => "left",
+            Activity::Departed => "departed",
+            Activity::Abandoned => "abandoned",
+            Activity::Diverted => "diverted",
+        }
+    }
+}
+
+/// A CSV field: quoted when it holds a comma, a quote or a line break.
+pub fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// A stage as the log sees it.
+#[derive(Debug, Clone)]
+pub struct StageNames {
+    /// `stage,` (the column and its comma).
+    pub stage: Vec<u8>,
+    /// `event,activity,` for each activity, in [`ACTIVITIES`] order.
+    pub events: Vec<Vec<u8>>,
+    /// The driver pool of a driver stage.
+    pub pool: Option<usize>,
+}
+
+/// The repeated text of one model's log.
+#[derive(Debug, Clone)]
+pub struct Names {
+    /// `port,mode,` of each flow.
+    pub flows: Vec<Vec<u8>>,
+    /// Each stage.
+    pub stages: Vec<StageNames>,
+    /// `,event,activity,` for the port-level activities (stage column empty), in
+    /// [`ACTIVITIES`] order.
+    pub port_events: Vec<Vec<u8>>,
+    /// Driver pools.
+    pub pools: usize,
+}
+
+impl Names {
+    /// Builds the text for `spec`.
+    pub fn new(spec: &ModelSpec) -> Self {
+        let flows = spec
+            .flows
+            .iter()
+            .map(|f| {
+                format!(
+                    "{},{},",
+                    field(&spec.ports[f.port].name),
+                    field(&spec.modes[f.mode].name)
+                )
+                .into_bytes()
+            })
+            .collect();
+        let stages = spec
+            .stages
+            .iter()
+            .map(|s| StageNames {
+                stage: format!("{},", field(&s.name)).into_bytes(),
+                events: ACTIVITIES
+                    .iter()
+                    .map(|a| format!("{},{},", a.word(), field(&format!("{} {}", s.name, a.word()))).into_bytes())
+                    .collect(),
+                pool: match s.kind {
+                    StageKind::Driver { pool } => Some(pool),
+                    _ => None,
+                },
+            })
+            .collect();
+        let port_events = ACTIVITIES
+            .iter()
+            .map(|a| format!(",{},{},", a.word(), a.word()).into_bytes())
+            .collect();
+        Self {
+            flows,
+            stages,
+            port_events,
+            pools: spec.pools.len(),
+        }
+    }
+}
