@@ -1,7 +1,6 @@
-//! The event calendar: a binary heap ordered by (time, priority, sequence).
+//! The event calendar: a binary min-heap ordered by (time, priority, sequence).
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use super::heap::{Keyed, MinHeap};
 
 /// An event that knows where it stands among simultaneous events: the calendar takes the
 /// priority from the event itself, so no call site can pass a number that disagrees with
@@ -33,32 +32,10 @@ struct Entry<E> {
     event: E,
 }
 
-impl<E> Entry<E> {
-    #[inline]
-    fn key(&self) -> (u64, u64) {
-        (self.time, self.rank)
-    }
-}
-
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-
-impl<E> Eq for Entry<E> {}
-
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl<E> Ord for Entry<E> {
-    #[inline]
-    fn cmp(&self, other: &Self) -> Ordering {
-        // Reversed: BinaryHeap is a max-heap and we want the smallest key on top.
-        other.key().cmp(&self.key())
+impl<E: Copy> Keyed for Entry<E> {
+    #[inline(always)]
+    fn key(&self) -> u128 {
+        (u128::from(self.time) << 64) | u128::from(self.rank)
     }
 }
 
@@ -69,23 +46,23 @@ impl<E> Ord for Entry<E> {
 /// clock can never go back.
 #[derive(Debug, Clone)]
 pub struct Calendar<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: MinHeap<Entry<E>>,
     now: Time,
     seq: u64,
 }
 
-impl<E: Prioritised> Default for Calendar<E> {
+impl<E: Prioritised + Copy> Default for Calendar<E> {
     fn default() -> Self {
         Self::with_capacity(0)
     }
 }
 
-impl<E: Prioritised> Calendar<E> {
+impl<E: Prioritised + Copy> Calendar<E> {
     /// A calendar at time zero whose heap is sized up front, so that a run whose number of
     /// pending events stays below `capacity` never allocates.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            heap: BinaryHeap::with_capacity(capacity),
+            heap: MinHeap::with_capacity(capacity),
             now: 0.0,
             seq: 0,
         }
@@ -139,7 +116,7 @@ impl<E: Prioritised> Calendar<E> {
     }
 
     /// Removes the next event and advances the clock to its time.
-    #[inline]
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<(Time, E)> {
         let entry = self.heap.pop()?;
         self.now = f64::from_bits(entry.time);

@@ -2,6 +2,7 @@
 //! ports or customs (calendar dates are in [`crate::date`]).
 
 pub mod calendar;
+mod heap;
 pub mod run;
 
 pub use calendar::{Calendar, Prioritised, Time};

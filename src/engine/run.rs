@@ -7,7 +7,7 @@ use super::calendar::{Calendar, Prioritised, Time};
 /// and the event dispatch is a plain `match` in the process.
 pub trait Process {
     /// The event payload: usually a small `Copy` enum.
-    type Event: Prioritised;
+    type Event: Prioritised + Copy;
 
     /// Reacts to one event at time `now`, possibly scheduling more on `calendar`.
     fn handle(&mut self, now: Time, event: Self::Event, calendar: &mut Calendar<Self::Event>);

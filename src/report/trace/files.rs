@@ -122,7 +122,7 @@ impl FileTracer {
 }
 
 impl Tracer for FileTracer {
-    type Sink = TraceWriter<File>;
+    type Sink = TraceWriter;
 
     fn sink(&self, model: usize, rep: u64) -> Result<Option<Self::Sink>, Error> {
         if self.options.replications.binary_search(&rep).is_err() {
@@ -147,7 +147,7 @@ impl Tracer for FileTracer {
     }
 
     fn done(&self, model: usize, rep: u64, sink: Self::Sink) -> Result<(), Error> {
-        let (_, rows) = sink.finish().map_err(|e| output_error(&self.targets[model].path, e))?;
+        let rows = sink.finish().map_err(|e| output_error(&self.targets[model].path, e))?;
         let mut parts = self.parts.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(p) = parts.get_mut(&(model, rep)) {
             p.1 = Some(rows);

@@ -4,8 +4,10 @@
 mod books;
 mod files;
 mod names;
+mod rows;
 mod writer;
 
 pub use files::{FileTracer, TraceOptions};
 pub use names::{Activity, Names};
-pub use writer::{HEADER, TraceWriter};
+pub use rows::{HEADER, Rows};
+pub use writer::TraceWriter;

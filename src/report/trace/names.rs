@@ -3,8 +3,10 @@
 
 use crate::model::{ModelSpec, StageKind};
 
-/// What happened, as the log's `event` column names it.
+/// What happened, as the log's `event` column names it. In the order of [`ACTIVITIES`],
+/// so that `activity as usize` indexes the per-activity text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub enum Activity {
     /// Arrived at a port.
     Arrived,
@@ -30,7 +32,7 @@ pub enum Activity {
     Diverted,
 }
 
-/// Every activity, in the order of [`Activity::word`]'s table.
+/// Every activity, in declaration order.
 pub const ACTIVITIES: [Activity; 11] = [
     Activity::Arrived,
     Activity::TurnedAway,
