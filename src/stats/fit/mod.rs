@@ -1,0 +1,373 @@
+//! Fitting a scenario's arrival profiles to observed arrival times: a base rate and
+//! hour-of-day, day-of-week and month-of-year factors in exactly the form a flow takes
+//! them (each profile of mean 1, months weighted by their days), so the fitted intensity
+//! rate × hour[h] × weekday[d] × month[m] is what the model generates.
+//!
+//! Maximum likelihood for the multiplicative Poisson model over the observation window's
+//! hours ([`ipf`]), 95 % intervals by the delta method from its information ([`delta`]),
+//! widened when the counts are over-dispersed, and a dispersion check ([`dispersion`]).
+//! Pure functions of calendar-resolved times: reading a gate log is the scenario layer's.
+
+mod delta;
+pub mod dispersion;
+mod grid;
+mod ipf;
+
+pub use dispersion::{Dispersion, Pearson, Verdict};
+
+use crate::date::StartInstant;
+use grid::{Grid, LEVELS, PROFILES};
+use serde::Serialize;
+
+/// The 0.975 quantile of the standard normal: every interval here is a 95 % one.
+pub const Z95: f64 = 1.959_963_985;
+
+/// Days of each month in a common year, the weights of a month profile's mean (as a
+/// scenario normalises it).
+const MONTH_DAYS: [f64; 12] = [31.0, 28.0, 31.0, 30.0, 31.0, 30.0, 31.0, 31.0, 30.0, 31.0, 30.0, 31.0];
+
+/// Expected arrivals at the upper end of the exact 95 % Poisson interval for a count of
+/// zero (-ln 0.025): the bound of a factor whose hours saw no arrival.
+const ZERO_COUNT_UPPER: f64 = 3.688_879_454;
+
+/// Least days of a month in the window for it to count towards a month profile.
+const MONTH_MIN_DAYS: f64 = 7.0;
+
+/// The observation window, minutes from the start instant, [from, to): its hours are the
+/// exposure, whether or not arrivals fell in them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Window {
+    /// First minute.
+    pub from: f64,
+    /// End (exclusive).
+    pub to: f64,
+}
+
+impl Window {
+    /// From the first arrival's midnight to the midnight after the last arrival: whole
+    /// calendar days, so every hour of day is observed equally often. `None` for no times.
+    pub fn around(times: &[f64], start: &StartInstant) -> Option<Self> {
+        let first = times.iter().copied().reduce(f64::min)?;
+        let last = times.iter().copied().reduce(f64::max)?;
+        let midnight = |t: f64| (start.abs_hour(t).div_euclid(24) * 1440) as f64 - start_abs(start);
+        Some(Self {
+            from: midnight(first),
+            to: midnight(last) + 1440.0,
+        })
+    }
+
+    /// Length in days.
+    pub fn days(&self) -> f64 {
+        (self.to - self.from) / 1440.0
+    }
+}
+
+/// Minutes from 1970-01-01 00:00 to `start`.
+fn start_abs(start: &StartInstant) -> f64 {
+    (start.day * 1440 + i64::from(start.minute)) as f64
+}
+
+/// A fitted number with its 95 % interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Factor {
+    /// The estimate.
+    pub value: f64,
+    /// Lower end of the 95 % interval.
+    pub lo: f64,
+    /// Upper end.
+    pub hi: f64,
+    /// Standard error of its logarithm (widened as the intervals are; infinite for a
+    /// factor of 0, NaN when not observed): for intervals at other levels.
+    pub se_log: f64,
+    /// False for a month the window does not reach: its factor is set to 1, the average,
+    /// and has no interval.
+    pub observed: bool,
+}
+
+impl Factor {
+    fn wald(value: f64, se_log: f64) -> Self {
+        Self {
+            value,
+            lo: value * (-Z95 * se_log).exp(),
+            hi: value * (Z95 * se_log).exp(),
+            se_log,
+            observed: true,
+        }
+    }
+
+    /// Whether `truth` lies within the interval of `z` standard errors (on the log scale,
+    /// as the 95 % one): for checks at another confidence level.
+    pub fn covers(&self, truth: f64, z: f64) -> bool {
+        if self.value == 0.0 {
+            return truth <= self.hi * (z / Z95).max(1.0);
+        }
+        (truth.ln() - self.value.ln()).abs() <= z * self.se_log
+    }
+}
+
+/// One fitted profile, or why the window cannot tell it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profile {
+    /// The factors, one per level (24 hours, 7 weekdays Monday first, 12 months).
+    Fitted(Vec<Factor>),
+    /// Not estimated; the reason in words. The scenario's default (all 1) applies.
+    Omitted(String),
+}
+
+impl Profile {
+    /// The factors if fitted.
+    pub fn factors(&self) -> Option<&[Factor]> {
+        match self {
+            Profile::Fitted(f) => Some(f),
+            Profile::Omitted(_) => None,
+        }
+    }
+}
+
+/// The fit of one set of arrival times.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fit {
+    /// The observation window.
+    pub window: Window,
+    /// Arrivals inside it (the others are not used).
+    pub arrivals: usize,
+    /// Base rate, consignments per day: the mean over a year of the fitted intensity.
+    pub rate_per_day: Factor,
+    /// Hour of day, 00-01 first.
+    pub hour: Profile,
+    /// Day of week, Monday first.
+    pub weekday: Profile,
+    /// Month of year, January first.
+    pub month: Profile,
+    /// Goodness of fit.
+    pub dispersion: Dispersion,
+    /// Factor the Poisson standard errors were multiplied by (√dispersion, at least 1).
+    pub widening: f64,
+}
+
+/// Why a window gives nothing to fit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FitError {
+    /// The window is empty or backwards.
+    #[error("the observation window is empty (it must end after it starts)")]
+    EmptyWindow,
+    /// No arrival falls inside it.
+    #[error("no arrival falls inside the observation window")]
+    NoArrivals,
+}
+
+/// Fits rate and profiles to `times` (minutes from `start`) over `window`; times outside
+/// the window are ignored.
+pub fn fit(times: &[f64], start: &StartInstant, window: Window) -> Result<Fit, FitError> {
+    if window.to.is_nan() || window.from.is_nan() || window.to <= window.from {
+        return Err(FitError::EmptyWindow);
+    }
+    let grid = Grid::new(times, start, window);
+    if grid.inside == 0 {
+        return Err(FitError::NoArrivals);
+    }
+    let exposure = grid.level_exposure();
+    let count = grid.level_count();
+    let omitted = reasons(&exposure, window);
+    let free = omitted.clone().map(|r| r.is_none());
+    let raw = ipf::fit(&grid.exposure, &grid.count, free);
+    let positive = count.map(|n| n > 0.0);
+    let norm = normalise(&raw, &exposure, free);
+    let params = 1
+        + (0..3)
+            .filter(|p| free[*p])
+            .map(|p| {
+                let (first, n) = PROFILES[p];
+                positive[first..first + n].iter().filter(|x| **x).count() - 1
+            })
+            .sum::<usize>();
+    let dispersion = dispersion_of(&grid, &norm, free, &positive, params);
+    let widening = dispersion.widening();
+    let info = delta::Information::new(&raw, &grid.exposure, free, &positive);
+    let shares = shares(&raw, &exposure, free);
+    let se = |alpha: f64, g: &[(usize, f64)]| {
+        info.as_ref()
+            .map_or(f64::NAN, |i| i.variance(alpha, g).sqrt() * widening)
+    };
+    let rate_grad: Vec<(usize, f64)> = (0..LEVELS).map(|l| (l, shares[l])).collect();
+    let rate_per_day = Factor::wald(norm.rate * 1440.0, se(1.0, &rate_grad));
+    let [hour, weekday, month] = [0, 1, 2].map(|p| match &omitted[p] {
+        Some(reason) => Profile::Omitted(reason.clone()),
+        None => {
+            let (first, n) = PROFILES[p];
+            Profile::Fitted(
+                (first..first + n)
+                    .map(|l| {
+                        if exposure[l] <= 0.0 {
+                            return unobserved();
+                        }
+                        if !positive[l] {
+                            let expected = expected_at_one(&grid, &norm, l);
+                            return Factor {
+                                value: 0.0,
+                                lo: 0.0,
+                                hi: ZERO_COUNT_UPPER / expected,
+                                se_log: f64::INFINITY,
+                                observed: true,
+                            };
+                        }
+                        let mut g: Vec<(usize, f64)> = (first..first + n).map(|k| (k, -shares[k])).collect();
+                        g.push((l, 1.0));
+                        Factor::wald(norm.factor[l], se(0.0, &g))
+                    })
+                    .collect(),
+            )
+        }
+    });
+    Ok(Fit {
+        window,
+        arrivals: grid.inside,
+        rate_per_day,
+        hour,
+        weekday,
+        month,
+        dispersion,
+        widening,
+    })
+}
+
+fn unobserved() -> Factor {
+    Factor {
+        value: 1.0,
+        lo: f64::NAN,
+        hi: f64::NAN,
+        se_log: f64::NAN,
+        observed: false,
+    }
+}
+
+/// For each profile, why the window cannot identify it, or `None` to fit it.
+fn reasons(exposure: &[f64; LEVELS], window: Window) -> [Option<String>; 3] {
+    let days = window.days();
+    let hour = (exposure[..24].iter().any(|e| *e < 60.0)).then(|| {
+        format!("the window ({days:.2} days) does not cover every hour of the day once; an hour-of-day profile needs at least one whole day")
+    });
+    let weekday = (exposure[24..31].iter().any(|e| *e < 1440.0)).then(|| {
+        format!("the window ({days:.1} days) does not hold every weekday once; a day-of-week profile needs at least 7 days (14 or more to tell a weekday from a one-off day)")
+    });
+    let months = exposure[31..].iter().filter(|e| **e >= MONTH_MIN_DAYS * 1440.0).count();
+    let month = (months < 2).then(|| {
+        format!("the window reaches {months} month(s) for {MONTH_MIN_DAYS} days or more; a month profile needs at least 2 (a whole year to fill all 12 months)")
+    });
+    [hour, weekday, month]
+}
+
+/// Rate per minute and factors scaled as a scenario scales them.
+struct Normalised {
+    rate: f64,
+    factor: [f64; LEVELS],
+}
+
+/// The weight of level `l` in its profile's mean: a month's days, 1 otherwise; 0 for a
+/// level the window does not reach.
+fn weight(l: usize, exposure: &[f64; LEVELS]) -> f64 {
+    match exposure[l] > 0.0 {
+        false => 0.0,
+        true if l >= 31 => MONTH_DAYS[l - 31],
+        true => 1.0,
+    }
+}
+
+/// Each level's share of its profile's weighted mean, w F / Σ w F: the derivative of the
+/// log of that mean with respect to the level's log factor.
+fn shares(raw: &ipf::Raw, exposure: &[f64; LEVELS], free: [bool; 3]) -> [f64; LEVELS] {
+    let mut s = [0.0; LEVELS];
+    for &(first, n) in PROFILES.iter().zip(free).filter(|(_, f)| *f).map(|(r, _)| r) {
+        let total: f64 = (first..first + n).map(|l| weight(l, exposure) * raw.factor[l]).sum();
+        for (l, share) in s.iter_mut().enumerate().skip(first).take(n) {
+            *share = weight(l, exposure) * raw.factor[l] / total;
+        }
+    }
+    s
+}
+
+/// Divides each fitted profile by its weighted mean over the levels observed (months the
+/// window does not reach are set to 1) and moves the means into the rate.
+fn normalise(raw: &ipf::Raw, exposure: &[f64; LEVELS], free: [bool; 3]) -> Normalised {
+    let mut out = Normalised {
+        rate: raw.rate,
+        factor: [1.0; LEVELS],
+    };
+    for (p, &(first, n)) in PROFILES.iter().enumerate() {
+        if !free[p] {
+            continue;
+        }
+        let range = first..first + n;
+        let w: f64 = range.clone().map(|l| weight(l, exposure)).sum();
+        let mean = range.clone().map(|l| weight(l, exposure) * raw.factor[l]).sum::<f64>() / w;
+        for l in range.filter(|l| exposure[*l] > 0.0) {
+            out.factor[l] = raw.factor[l] / mean;
+        }
+        out.rate *= mean;
+    }
+    out
+}
+
+/// Fitted intensity per minute in table cell `c`.
+fn intensity(norm: &Normalised, c: usize) -> f64 {
+    let [h, d, m] = grid::levels(c);
+    norm.rate * norm.factor[h] * norm.factor[d] * norm.factor[m]
+}
+
+/// Arrivals expected in level `l`'s cells were its factor 1: the scale of the interval
+/// of a factor fitted as 0.
+fn expected_at_one(grid: &Grid, norm: &Normalised, l: usize) -> f64 {
+    grid.exposure
+        .iter()
+        .enumerate()
+        .filter(|(c, _)| grid::levels(*c).contains(&l))
+        .map(|(c, e)| {
+            let [h, d, m] = grid::levels(c);
+            let others: f64 = [h, d, m].iter().filter(|k| **k != l).map(|k| norm.factor[*k]).product();
+            e * norm.rate * others
+        })
+        .sum()
+}
+
+/// Pearson statistics of the hourly and daily counts against the fitted means.
+fn dispersion_of(
+    grid: &Grid,
+    norm: &Normalised,
+    free: [bool; 3],
+    positive: &[bool; LEVELS],
+    params: usize,
+) -> Dispersion {
+    let hourly = Pearson::new(
+        grid.hours
+            .iter()
+            .map(|h| (h.count, h.exposure * intensity(norm, h.cell))),
+        params,
+    );
+    let mut days = vec![(0.0, 0.0); grid.days];
+    for h in &grid.hours {
+        days[h.day].0 += h.count;
+        days[h.day].1 += h.exposure * intensity(norm, h.cell);
+    }
+    // The hour factors move arrivals within a day, not between days.
+    let hour_params = if free[0] {
+        positive[..24].iter().filter(|x| **x).count() - 1
+    } else {
+        0
+    };
+    let daily = Pearson::new(days, params - hour_params);
+    Dispersion::new(hourly, daily)
+}
+
+/// Wilson's 95 % interval for a share of `k` in `n`: a mode's share of the arrivals.
+pub fn share_interval(k: usize, n: usize) -> (f64, f64, f64) {
+    let (k, n) = (k as f64, n as f64);
+    let p = k / n;
+    let z2 = Z95 * Z95;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / (1.0 + z2 / n);
+    (p, (centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+#[cfg(test)]
+mod tests;
