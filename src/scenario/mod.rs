@@ -7,6 +7,7 @@ pub mod build;
 pub mod describe;
 pub mod dist;
 pub mod format;
+pub mod gate_log;
 pub mod locate;
 pub mod policy;
 pub mod text;
