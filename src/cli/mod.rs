@@ -3,11 +3,13 @@
 
 pub mod args;
 mod config;
+mod fit;
 mod interrupt;
 mod progress;
 
 pub use args::{Cli, Command};
 pub use config::{CompareConfig, Output, RunConfig};
+pub use fit::{FitConfig, fit_command};
 
 use crate::error::Error;
 use crate::experiment::{Fold, Folds, Halt, run_models};
@@ -58,6 +60,7 @@ pub fn run(cli: Cli) -> i32 {
                 println!("wrote {}", f.display());
             }
         }),
+        Command::Fit(a) => FitConfig::from_args(&a).and_then(|c| fit_command(&c)),
         Command::Check(a) => crate::scenario::load_set(&a.scenario, Default::default()).map(|set| {
             print!("{}", crate::scenario::describe::describe(&set.baseline));
             for v in &set.variants {

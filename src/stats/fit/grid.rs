@@ -96,6 +96,23 @@ impl Grid {
         }
     }
 
+    /// Leaves out the hours of the months marked in `drop` (January first): cells the
+    /// fit must not see. Returns the arrivals left out.
+    pub fn drop_months(&mut self, drop: &[bool; 12]) -> usize {
+        let mut dropped = 0.0;
+        for h in self.hours.iter_mut().filter(|h| drop[levels(h.cell)[2] - 31]) {
+            dropped += h.count;
+            h.exposure = 0.0;
+            h.count = 0.0;
+        }
+        for c in (0..CELLS).filter(|c| drop[levels(*c)[2] - 31]) {
+            self.exposure[c] = 0.0;
+            self.count[c] = 0.0;
+        }
+        self.inside -= dropped as usize;
+        dropped as usize
+    }
+
     /// Minutes of exposure of each of the [`LEVELS`].
     pub fn level_exposure(&self) -> [f64; LEVELS] {
         let mut e = [0.0; LEVELS];

@@ -30,8 +30,10 @@ const MONTH_DAYS: [f64; 12] = [31.0, 28.0, 31.0, 30.0, 31.0, 30.0, 31.0, 31.0, 3
 /// zero (-ln 0.025): the bound of a factor whose hours saw no arrival.
 const ZERO_COUNT_UPPER: f64 = 3.688_879_454;
 
-/// Least days of a month in the window for it to count towards a month profile.
-const MONTH_MIN_DAYS: f64 = 7.0;
+/// Least days of a month in the window for it to count towards a month profile: fewer
+/// would let a weekend or one odd day set a month's factor (and through the profile's
+/// mean, the rate).
+pub const MONTH_MIN_DAYS: f64 = 14.0;
 
 /// The observation window, minutes from the start instant, [from, to): its hours are the
 /// exposure, whether or not arrivals fell in them.
@@ -130,8 +132,11 @@ impl Profile {
 pub struct Fit {
     /// The observation window.
     pub window: Window,
-    /// Arrivals inside it (the others are not used).
+    /// Arrivals inside it that the fit used.
     pub arrivals: usize,
+    /// Arrivals inside it left out with the days of months too short in the window to
+    /// estimate their factor (only when a month profile is fitted), and those months.
+    pub dropped: (usize, Vec<usize>),
     /// Base rate, consignments per day: the mean over a year of the fitted intensity.
     pub rate_per_day: Factor,
     /// Hour of day, 00-01 first.
@@ -163,14 +168,23 @@ pub fn fit(times: &[f64], start: &StartInstant, window: Window) -> Result<Fit, F
     if window.to.is_nan() || window.from.is_nan() || window.to <= window.from {
         return Err(FitError::EmptyWindow);
     }
-    let grid = Grid::new(times, start, window);
+    let mut grid = Grid::new(times, start, window);
     if grid.inside == 0 {
         return Err(FitError::NoArrivals);
     }
+    let omitted = reasons(&grid.level_exposure(), window);
+    let free = omitted.clone().map(|r| r.is_none());
+    let mut dropped = (0, Vec::new());
+    if free[2] {
+        let e = grid.level_exposure();
+        let thin = std::array::from_fn(|m| e[31 + m] > 0.0 && e[31 + m] < MONTH_MIN_DAYS * 1440.0);
+        dropped = (grid.drop_months(&thin), (0..12).filter(|m| thin[*m]).collect());
+        if grid.inside == 0 {
+            return Err(FitError::NoArrivals);
+        }
+    }
     let exposure = grid.level_exposure();
     let count = grid.level_count();
-    let omitted = reasons(&exposure, window);
-    let free = omitted.clone().map(|r| r.is_none());
     let raw = ipf::fit(&grid.exposure, &grid.count, free);
     let positive = count.map(|n| n > 0.0);
     let norm = normalise(&raw, &exposure, free);
@@ -223,6 +237,7 @@ pub fn fit(times: &[f64], start: &StartInstant, window: Window) -> Result<Fit, F
     Ok(Fit {
         window,
         arrivals: grid.inside,
+        dropped,
         rate_per_day,
         hour,
         weekday,
@@ -253,7 +268,7 @@ fn reasons(exposure: &[f64; LEVELS], window: Window) -> [Option<String>; 3] {
     });
     let months = exposure[31..].iter().filter(|e| **e >= MONTH_MIN_DAYS * 1440.0).count();
     let month = (months < 2).then(|| {
-        format!("the window reaches {months} month(s) for {MONTH_MIN_DAYS} days or more; a month profile needs at least 2 (a whole year to fill all 12 months)")
+        format!("the window holds {months} month(s) for {MONTH_MIN_DAYS} days or more; a month profile needs at least 2 (a whole year to fill all 12 months)")
     });
     [hour, weekday, month]
 }

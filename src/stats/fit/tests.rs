@@ -51,7 +51,7 @@ fn exact_products_are_recovered_exactly() {
     assert!((f.rate_per_day.value - 44.0 * day_mean).abs() < 1e-9);
     assert_eq!(f.arrivals, t.len());
     // One month only: no month profile. Counts equal to their means: far too regular.
-    assert!(matches!(&f.month, Profile::Omitted(r) if r.contains("reaches 1 month")));
+    assert!(matches!(&f.month, Profile::Omitted(r) if r.contains("holds 1 month")));
     assert_eq!(f.dispersion.verdict, Verdict::UnderDispersed);
     assert!(f.dispersion.hourly.unwrap().statistic < 1e-12);
     assert_eq!(f.widening, 1.0);
@@ -111,22 +111,26 @@ fn closed_hours_get_a_zero_factor_with_an_upper_bound() {
 
 #[test]
 fn months_outside_the_window_are_one_and_unobserved() {
-    // 2024-01-22 to 2024-02-19: 10 days of January (1 a hour), 18 of February (2 a hour).
-    let start = StartInstant::parse("2024-01-22").unwrap();
-    let t = times(28, |_, _| 1)
+    // 2024-01-15 to 2024-03-04: 17 days of January (1 a hour), 29 of February (2 a
+    // hour), and 3 days of March, too few to estimate March: its arrivals are left out.
+    let start = StartInstant::parse("2024-01-15").unwrap();
+    let t = times(49, |_, _| 1)
         .into_iter()
-        .enumerate()
-        .flat_map(|(i, x)| {
-            let feb = x >= 10.0 * 1440.0;
-            std::iter::repeat_n(x + (i % 7) as f64 * 0.01, if feb { 2 } else { 1 })
+        .flat_map(|x| {
+            let feb = x >= 17.0 * 1440.0;
+            let march = x >= 46.0 * 1440.0;
+            std::iter::repeat_n(x, if feb && !march { 2 } else { 1 })
         })
         .collect::<Vec<_>>();
     let f = fit(&t, &start, Window::around(&t, &start).unwrap()).unwrap();
-    let m = f.month.factors().expect("two months of 7 days or more");
-    // Weighted by days (31, 29 ≈ 28 in the weights): 31 j + 28 × 2 j = 59 → j = 59 / 87.
+    let m = f.month.factors().expect("two months of 14 days or more");
+    // Weighted by days (31, 28): 31 j + 28 × 2 j = 59 → j = 59 / 87.
     assert!((m[0].value - 59.0 / 87.0).abs() < 1e-9, "{:?}", m[0]);
     assert!((m[1].value - 2.0 * 59.0 / 87.0).abs() < 1e-9);
+    assert!(!m[2].observed && m[2].value == 1.0);
     assert!(!m[5].observed && m[5].value == 1.0);
+    assert_eq!(f.dropped, (3 * 24, vec![2]));
+    assert_eq!(f.arrivals, t.len() - 72);
     // Rate: the day-weighted mean over the observed months, 24 × 87 / 59 a day.
     assert!((f.rate_per_day.value - 24.0 * 87.0 / 59.0).abs() < 1e-9);
 }
