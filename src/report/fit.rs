@@ -342,7 +342,7 @@ mod tests {
     #[test]
     fn numbers_as_written() {
         assert_eq!(rate_text(218.2345), "218.23");
-        assert_eq!(rate_text(0.5), "0.5000");
+        assert_eq!(rate_text(0.5), "0.50000");
         assert_eq!(rate_text(12_345.6), "12346");
         assert_eq!(trimmed(56.0, 2), "56");
         assert_eq!(trimmed(10.5, 2), "10.5");
