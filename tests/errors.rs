@@ -1106,3 +1106,81 @@ fn service_cost_length_closure_change_and_diversion_errors() {
     ];
     all_fail(cases);
 }
+
+/// `bordersim fit` on a bad gate log or with bad flags: one line naming the file or flag,
+/// exit code 2, nothing on standard output and no --out file.
+#[test]
+fn fit_errors() {
+    std::fs::create_dir_all(dir()).unwrap();
+    let log = dir().join("fit-gate.csv");
+    std::fs::write(
+        &log,
+        "time,mode\n2025-01-06T08:00,truck\n2025-01-06T09:30,car\n2025-01-07T10:00,truck\n",
+    )
+    .unwrap();
+    let minutes = dir().join("fit-minutes.csv");
+    std::fs::write(&minutes, "time\n10\n70\n").unwrap();
+    let out = dir().join("fit-out.toml");
+    let _ = std::fs::remove_file(&out);
+    let (l, m, o) = (log.to_str().unwrap(), minutes.to_str().unwrap(), out.to_str().unwrap());
+    let missing = dir().join("no-such-gate.csv");
+    let d = dir();
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["fit", missing.to_str().unwrap()],
+            format!("{}: cannot read data file", missing.display()),
+        ),
+        (
+            vec!["fit", l, "--from", "2025-02-01", "--to", "2025-02-08", "--out", o],
+            format!(
+                "{l}: no arrival falls inside the window 2025-02-01T00:00 to 2025-02-08T00:00; the log runs from 2025-01-06T08:00 to 2025-01-07T10:00"
+            ),
+        ),
+        (
+            vec!["fit", l, "--mode", "bus", "--out", o],
+            format!("--mode: `bus` is not a mode of {l}; its modes are car, truck"),
+        ),
+        (
+            vec!["fit", l, "--mode", "car", "--from", "2025-01-07"],
+            format!("{l}: no arrival of mode `car` falls inside the window"),
+        ),
+        (
+            vec!["fit", m, "--mode", "car"],
+            format!("--mode: {m} has no `mode` column"),
+        ),
+        (
+            vec!["fit", l, "--start", "2025-01-01"],
+            "--start: ".to_string() + l + " gives calendar date-times, which need no start",
+        ),
+        (
+            vec!["fit", l, "--from", "2025-01-08", "--to", "2025-01-07"],
+            "--to: the window must end after it starts".into(),
+        ),
+        (
+            vec!["fit", l, "--from", "6/1/2025"],
+            "--from: `6/1/2025` is not a date".into(),
+        ),
+        (
+            vec!["fit", l, "--out", d.to_str().unwrap()],
+            "is a directory; name a .toml file".into(),
+        ),
+        (vec!["fit", l, "--out", l], "is the gate log itself".into()),
+    ];
+    for (args, want) in cases {
+        let (code, stdout, stderr) = bordersim(&args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(&want), "{args:?}: expected {want:?} in {stderr}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+        assert!(!out.exists(), "{args:?}: --out written despite the error");
+    }
+    // A bad row is located in the gate log (the reader's error, through fit).
+    let bad = dir().join("fit-bad.csv");
+    std::fs::write(&bad, "time\n2025-01-06T08:00\n2025-01-05T08:00\n").unwrap();
+    let (code, _, stderr) = bordersim(&["fit", bad.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains(&format!("{}:3:1: time", bad.display())), "{stderr}");
+    // The log itself was not touched by `--out LOG`.
+    assert!(std::fs::read_to_string(&log).unwrap().starts_with("time,mode\n"));
+}

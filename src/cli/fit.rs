@@ -8,6 +8,7 @@ use crate::report::fit::{FitReport, FlowFit};
 use crate::scenario::gate_log::{self, GateLog};
 use crate::stats::fit::{FitError, Window, fit};
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Everything `fit` needs, checked.
@@ -152,61 +153,21 @@ fn window(cfg: &FitConfig, times: &[f64]) -> Result<Window, Error> {
 pub fn fit_command(cfg: &FitConfig) -> Result<(), Error> {
     let times = cfg.log.minutes(&cfg.start);
     let w = window(cfg, &times)?;
-    let inside = |t: &f64| (w.from..w.to).contains(t);
-    let total = times.iter().filter(|t| inside(t)).count();
-    let shown = cfg.log.path.display().to_string();
-    let no_arrivals = |what: &str| {
-        Error::Usage(format!(
-            "{shown}: no arrival{what} falls inside the window {} to {}; the log runs from {} to {}",
-            cfg.start.format(w.from),
-            cfg.start.format(w.to),
-            cfg.start.format(times[0]),
-            cfg.start.format(times[times.len() - 1])
-        ))
-    };
+    let total = times.iter().filter(|t| (w.from..w.to).contains(*t)).count();
     if total == 0 {
-        return Err(no_arrivals(""));
+        return Err(no_arrivals(cfg, &times, w, ""));
     }
-    let groups: Vec<Option<String>> = match (&cfg.mode, cfg.log.has_mode) {
-        (Some(m), _) => vec![Some(m.clone())],
-        (None, true) => cfg.log.modes().into_iter().map(|m| Some(m.to_string())).collect(),
-        (None, false) => vec![None],
-    };
-    let mut flows = Vec::new();
     let mut notes = Vec::new();
     if cfg.default_start {
         notes.push(format!(
-            "{shown} gives minutes; they are read from {} (give --start for the log's real start)",
+            "{} gives minutes; they are read from {} (give --start for the log's real start)",
+            cfg.log.path.display(),
             cfg.start.format(0.0)
         ));
     }
-    for g in groups {
-        let picked: Vec<usize> = (0..times.len())
-            .filter(|&i| g.is_none() || cfg.log.rows[i].mode == g)
-            .collect();
-        let mine: Vec<f64> = picked.iter().map(|&i| times[i]).collect();
-        let f = match fit(&mine, &cfg.start, w) {
-            Ok(f) => f,
-            Err(FitError::NoArrivals) if cfg.mode.is_none() => {
-                notes.push(format!(
-                    "mode {} has no arrival in the window: not fitted",
-                    g.unwrap_or_default()
-                ));
-                continue;
-            }
-            Err(FitError::NoArrivals) => return Err(no_arrivals(&format!(" of mode `{}`", g.unwrap_or_default()))),
-            Err(e) => return Err(Error::Internal(e.to_string())),
-        };
-        let vehicles = vehicle_counts(cfg, &picked, &times, w);
-        flows.push(FlowFit {
-            share: g.as_ref().map(|_| (f.arrivals + f.dropped.0, total)),
-            mode: g,
-            fit: f,
-            vehicles,
-        });
-    }
+    let flows = fit_flows(cfg, &times, w, total, &mut notes)?;
     let report = FitReport {
-        source: shown,
+        source: cfg.log.path.display().to_string(),
         start: cfg.start,
         window: w,
         flows,
@@ -214,14 +175,69 @@ pub fn fit_command(cfg: &FitConfig) -> Result<(), Error> {
         notes,
     };
     let toml = crate::report::fit::toml(&report);
-    print!("{}", crate::report::fit::table(&report));
-    println!("\nTOML to paste:\n");
-    print!("{toml}");
+    // The file first: a closed pipe on standard output must not lose it.
     if let Some(out) = &cfg.out {
         crate::report::atomic::write_atomic(out, toml.as_bytes())?;
-        println!("\nwrote {}", out.display());
+    }
+    let mut o = std::io::stdout().lock();
+    let _ = write!(o, "{}\nTOML to paste:\n\n{toml}", crate::report::fit::table(&report));
+    if let Some(out) = &cfg.out {
+        let _ = writeln!(o, "\nwrote {}", out.display());
     }
     Ok(())
+}
+
+/// The error of a window without arrivals (of mode `what`), with where the log runs.
+fn no_arrivals(cfg: &FitConfig, times: &[f64], w: Window, what: &str) -> Error {
+    Error::Usage(format!(
+        "{}: no arrival{what} falls inside the window {} to {}; the log runs from {} to {}",
+        cfg.log.path.display(),
+        cfg.start.format(w.from),
+        cfg.start.format(w.to),
+        cfg.start.format(times[0]),
+        cfg.start.format(times[times.len() - 1])
+    ))
+}
+
+/// One fit per mode (the chosen one, each of the log's, or the whole log without a mode
+/// column) over the common window `w`; a mode without arrivals in it is noted and skipped
+/// unless it was chosen.
+fn fit_flows(
+    cfg: &FitConfig,
+    times: &[f64],
+    w: Window,
+    total: usize,
+    notes: &mut Vec<String>,
+) -> Result<Vec<FlowFit>, Error> {
+    let groups: Vec<Option<String>> = match (&cfg.mode, cfg.log.has_mode) {
+        (Some(m), _) => vec![Some(m.clone())],
+        (None, true) => cfg.log.modes().into_iter().map(|m| Some(m.to_string())).collect(),
+        (None, false) => vec![None],
+    };
+    let mut flows = Vec::new();
+    for g in groups {
+        let picked: Vec<usize> = (0..times.len())
+            .filter(|&i| g.is_none() || cfg.log.rows[i].mode == g)
+            .collect();
+        let mine: Vec<f64> = picked.iter().map(|&i| times[i]).collect();
+        let name = g.clone().unwrap_or_default();
+        let f = match fit(&mine, &cfg.start, w) {
+            Ok(f) => f,
+            Err(FitError::NoArrivals) if cfg.mode.is_none() => {
+                notes.push(format!("mode {name} has no arrival in the window: not fitted"));
+                continue;
+            }
+            Err(FitError::NoArrivals) => return Err(no_arrivals(cfg, times, w, &format!(" of mode `{name}`"))),
+            Err(e) => return Err(Error::Internal(e.to_string())),
+        };
+        flows.push(FlowFit {
+            share: g.as_ref().map(|_| (f.arrivals + f.dropped.0, total)),
+            vehicles: vehicle_counts(cfg, &picked, times, w),
+            mode: g,
+            fit: f,
+        });
+    }
+    Ok(flows)
 }
 
 /// Consignments by vehicles per consignment among rows `picked` inside the window.

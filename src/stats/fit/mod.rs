@@ -12,12 +12,14 @@ mod delta;
 pub mod dispersion;
 mod grid;
 mod ipf;
+mod solved;
 
 pub use dispersion::{Dispersion, Pearson, Verdict};
 
 use crate::date::StartInstant;
-use grid::{Grid, LEVELS, PROFILES};
+use grid::{Grid, LEVELS};
 use serde::Serialize;
+use solved::Solved;
 
 /// The 0.975 quantile of the standard normal: every interval here is a 95 % one.
 pub const Z95: f64 = 1.959_963_985;
@@ -183,78 +185,22 @@ pub fn fit(times: &[f64], start: &StartInstant, window: Window) -> Result<Fit, F
             return Err(FitError::NoArrivals);
         }
     }
-    let exposure = grid.level_exposure();
-    let count = grid.level_count();
-    let raw = ipf::fit(&grid.exposure, &grid.count, free);
-    let positive = count.map(|n| n > 0.0);
-    let norm = normalise(&raw, &exposure, free);
-    let params = 1
-        + (0..3)
-            .filter(|p| free[*p])
-            .map(|p| {
-                let (first, n) = PROFILES[p];
-                positive[first..first + n].iter().filter(|x| **x).count() - 1
-            })
-            .sum::<usize>();
-    let dispersion = dispersion_of(&grid, &norm, free, &positive, params);
-    let widening = dispersion.widening();
-    let info = delta::Information::new(&raw, &grid.exposure, free, &positive);
-    let shares = shares(&raw, &exposure, free);
-    let se = |alpha: f64, g: &[(usize, f64)]| {
-        info.as_ref()
-            .map_or(f64::NAN, |i| i.variance(alpha, g).sqrt() * widening)
-    };
-    let rate_grad: Vec<(usize, f64)> = (0..LEVELS).map(|l| (l, shares[l])).collect();
-    let rate_per_day = Factor::wald(norm.rate * 1440.0, se(1.0, &rate_grad));
+    let s = Solved::new(grid, free);
     let [hour, weekday, month] = [0, 1, 2].map(|p| match &omitted[p] {
         Some(reason) => Profile::Omitted(reason.clone()),
-        None => {
-            let (first, n) = PROFILES[p];
-            Profile::Fitted(
-                (first..first + n)
-                    .map(|l| {
-                        if exposure[l] <= 0.0 {
-                            return unobserved();
-                        }
-                        if !positive[l] {
-                            let expected = expected_at_one(&grid, &norm, l);
-                            return Factor {
-                                value: 0.0,
-                                lo: 0.0,
-                                hi: ZERO_COUNT_UPPER / expected,
-                                se_log: f64::INFINITY,
-                                observed: true,
-                            };
-                        }
-                        let mut g: Vec<(usize, f64)> = (first..first + n).map(|k| (k, -shares[k])).collect();
-                        g.push((l, 1.0));
-                        Factor::wald(norm.factor[l], se(0.0, &g))
-                    })
-                    .collect(),
-            )
-        }
+        None => Profile::Fitted(s.profile(p)),
     });
     Ok(Fit {
         window,
-        arrivals: grid.inside,
+        arrivals: s.grid.inside,
         dropped,
-        rate_per_day,
+        rate_per_day: s.rate(),
         hour,
         weekday,
         month,
-        dispersion,
-        widening,
+        dispersion: s.dispersion,
+        widening: s.widening,
     })
-}
-
-fn unobserved() -> Factor {
-    Factor {
-        value: 1.0,
-        lo: f64::NAN,
-        hi: f64::NAN,
-        se_log: f64::NAN,
-        observed: false,
-    }
 }
 
 /// For each profile, why the window cannot identify it, or `None` to fit it.
@@ -271,107 +217,6 @@ fn reasons(exposure: &[f64; LEVELS], window: Window) -> [Option<String>; 3] {
         format!("the window holds {months} month(s) for {MONTH_MIN_DAYS} days or more; a month profile needs at least 2 (a whole year to fill all 12 months)")
     });
     [hour, weekday, month]
-}
-
-/// Rate per minute and factors scaled as a scenario scales them.
-struct Normalised {
-    rate: f64,
-    factor: [f64; LEVELS],
-}
-
-/// The weight of level `l` in its profile's mean: a month's days, 1 otherwise; 0 for a
-/// level the window does not reach.
-fn weight(l: usize, exposure: &[f64; LEVELS]) -> f64 {
-    match exposure[l] > 0.0 {
-        false => 0.0,
-        true if l >= 31 => MONTH_DAYS[l - 31],
-        true => 1.0,
-    }
-}
-
-/// Each level's share of its profile's weighted mean, w F / Σ w F: the derivative of the
-/// log of that mean with respect to the level's log factor.
-fn shares(raw: &ipf::Raw, exposure: &[f64; LEVELS], free: [bool; 3]) -> [f64; LEVELS] {
-    let mut s = [0.0; LEVELS];
-    for &(first, n) in PROFILES.iter().zip(free).filter(|(_, f)| *f).map(|(r, _)| r) {
-        let total: f64 = (first..first + n).map(|l| weight(l, exposure) * raw.factor[l]).sum();
-        for (l, share) in s.iter_mut().enumerate().skip(first).take(n) {
-            *share = weight(l, exposure) * raw.factor[l] / total;
-        }
-    }
-    s
-}
-
-/// Divides each fitted profile by its weighted mean over the levels observed (months the
-/// window does not reach are set to 1) and moves the means into the rate.
-fn normalise(raw: &ipf::Raw, exposure: &[f64; LEVELS], free: [bool; 3]) -> Normalised {
-    let mut out = Normalised {
-        rate: raw.rate,
-        factor: [1.0; LEVELS],
-    };
-    for (p, &(first, n)) in PROFILES.iter().enumerate() {
-        if !free[p] {
-            continue;
-        }
-        let range = first..first + n;
-        let w: f64 = range.clone().map(|l| weight(l, exposure)).sum();
-        let mean = range.clone().map(|l| weight(l, exposure) * raw.factor[l]).sum::<f64>() / w;
-        for l in range.filter(|l| exposure[*l] > 0.0) {
-            out.factor[l] = raw.factor[l] / mean;
-        }
-        out.rate *= mean;
-    }
-    out
-}
-
-/// Fitted intensity per minute in table cell `c`.
-fn intensity(norm: &Normalised, c: usize) -> f64 {
-    let [h, d, m] = grid::levels(c);
-    norm.rate * norm.factor[h] * norm.factor[d] * norm.factor[m]
-}
-
-/// Arrivals expected in level `l`'s cells were its factor 1: the scale of the interval
-/// of a factor fitted as 0.
-fn expected_at_one(grid: &Grid, norm: &Normalised, l: usize) -> f64 {
-    grid.exposure
-        .iter()
-        .enumerate()
-        .filter(|(c, _)| grid::levels(*c).contains(&l))
-        .map(|(c, e)| {
-            let [h, d, m] = grid::levels(c);
-            let others: f64 = [h, d, m].iter().filter(|k| **k != l).map(|k| norm.factor[*k]).product();
-            e * norm.rate * others
-        })
-        .sum()
-}
-
-/// Pearson statistics of the hourly and daily counts against the fitted means.
-fn dispersion_of(
-    grid: &Grid,
-    norm: &Normalised,
-    free: [bool; 3],
-    positive: &[bool; LEVELS],
-    params: usize,
-) -> Dispersion {
-    let hourly = Pearson::new(
-        grid.hours
-            .iter()
-            .map(|h| (h.count, h.exposure * intensity(norm, h.cell))),
-        params,
-    );
-    let mut days = vec![(0.0, 0.0); grid.days];
-    for h in &grid.hours {
-        days[h.day].0 += h.count;
-        days[h.day].1 += h.exposure * intensity(norm, h.cell);
-    }
-    // The hour factors move arrivals within a day, not between days.
-    let hour_params = if free[0] {
-        positive[..24].iter().filter(|x| **x).count() - 1
-    } else {
-        0
-    };
-    let daily = Pearson::new(days, params - hour_params);
-    Dispersion::new(hourly, daily)
 }
 
 /// Wilson's 95 % interval for a share of `k` in `n`: a mode's share of the arrivals.
