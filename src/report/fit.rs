@@ -55,6 +55,31 @@ impl FitReport {
     }
 }
 
+/// Widest line printed, as every table of bordersim.
+const WIDTH: usize = 100;
+
+/// Appends `text` word-wrapped to [`WIDTH`] columns, the first line after `first`, the
+/// others after `rest` (both counted in the width).
+fn wrapped(s: &mut String, first: &str, rest: &str, text: &str) {
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split(' ') {
+        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
+            s.push_str(line.trim_end());
+            s.push('\n');
+            line = rest.to_string();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    s.push_str(line.trim_end());
+    s.push('\n');
+}
+
 /// `x` with at most `d` decimals, trailing zeros dropped: 56 rather than 56.00.
 fn trimmed(x: f64, d: usize) -> String {
     let s = super::number::fixed(x, d, false);
@@ -78,7 +103,7 @@ fn factor_text(x: f64) -> String {
 
 fn interval(f: &Factor) -> String {
     if !f.observed {
-        return "not observed".into();
+        return "not observed (1, the average)".into();
     }
     if f.lo.is_nan() {
         return "n/a".into();
@@ -90,24 +115,22 @@ fn interval(f: &Factor) -> String {
 pub fn table(r: &FitReport) -> String {
     let mut s = String::new();
     for n in &r.notes {
-        let _ = writeln!(s, "note: {n}");
+        wrapped(&mut s, "note: ", "  ", n);
     }
     let total = r
         .flows
         .first()
         .and_then(|f| f.share)
         .map_or_else(|| r.flows.first().map_or(0, |f| f.fit.arrivals), |(_, n)| n);
-    let _ = writeln!(
-        s,
-        "Fitted from {}: window {}, {total} arrivals{}",
+    let mut head = format!(
+        "Fitted from {}: window {}, {total} arrivals",
         r.source,
-        r.window_words(),
-        if r.outside > 0 {
-            format!(" ({} rows outside the window not used)", r.outside)
-        } else {
-            String::new()
-        }
+        r.window_words()
     );
+    if r.outside > 0 {
+        head.push_str(&format!(" ({} rows outside the window not used)", r.outside));
+    }
+    wrapped(&mut s, "", "  ", &head);
     let _ = writeln!(s, "Estimates with 95 % confidence intervals:");
     for f in &r.flows {
         flow_table(&mut s, f);
@@ -142,7 +165,7 @@ fn flow_table(s: &mut String, f: &FlowFit) {
         rate_text(r.hi)
     );
     if let Some(d) = dropped_words(fit) {
-        let _ = writeln!(s, "  note: {d}");
+        wrapped(s, "  note: ", "    ", &d);
     }
     let hours: Vec<String> = (0..24).map(|h| format!("{h:02}-{:02}", h + 1)).collect();
     profile_table(s, "hour of day", &fit.hour, &hours);
@@ -154,9 +177,9 @@ fn flow_table(s: &mut String, f: &FlowFit) {
     for (what, p) in [("hourly", fit.dispersion.hourly), ("daily", fit.dispersion.daily)] {
         let _ = writeln!(s, "    {what:<7} {}", pearson_words(p));
     }
-    let _ = writeln!(s, "    {}", fit.dispersion.words());
+    wrapped(s, "    ", "    ", fit.dispersion.words());
     if f.vehicles.len() > 1 || f.vehicles.first().is_some_and(|v| v.0 != 1) {
-        let _ = writeln!(s, "  vehicles per consignment: {}", vehicle_words(&f.vehicles));
+        wrapped(s, "  vehicles per consignment: ", "    ", &vehicle_words(&f.vehicles));
     }
 }
 
@@ -202,7 +225,7 @@ fn vehicle_words(v: &[(u32, usize)]) -> String {
 fn profile_table(s: &mut String, what: &str, p: &Profile, labels: &[String]) {
     match p {
         Profile::Omitted(reason) => {
-            let _ = writeln!(s, "  {what}: omitted: {reason}");
+            wrapped(s, &format!("  {what}: omitted: "), "    ", reason);
         }
         Profile::Fitted(f) => {
             let _ = writeln!(s, "  {what:<15} factor  95 % CI");
@@ -241,7 +264,7 @@ pub fn flow_body(f: &Fit) -> String {
     let _ = writeln!(s, "# rate [{}, {}] per day", rate_text(r.lo), rate_text(r.hi));
     let _ = writeln!(s, "rate = {{ per_day = {} }}", rate_text(r.value));
     if let Some(d) = dropped_words(f) {
-        let _ = writeln!(s, "# {d}");
+        wrapped(&mut s, "# ", "# ", &d);
     }
     let hours: Vec<String> = (0..24).map(|h| format!("{h:02}")).collect();
     profile_toml(&mut s, "hour_of_day", &f.hour, &hours);
@@ -257,13 +280,13 @@ pub fn flow_body(f: &Fit) -> String {
     }
     let d = &f.dispersion;
     let index = |p: Option<Pearson>| p.map_or("-".into(), |p| format!("{:.3}", p.index));
-    let _ = writeln!(
-        s,
-        "# dispersion index: hourly {}, daily {}: {}",
+    let text = format!(
+        "dispersion index: hourly {}, daily {}: {}",
         index(d.hourly),
         index(d.daily),
         d.words()
     );
+    wrapped(&mut s, "# ", "# ", &text);
     s
 }
 
@@ -309,11 +332,11 @@ fn key(name: &str) -> String {
     }
 }
 
-/// A profile as a TOML array with its intervals in comment lines above it (four to a line, within 100 columns).
+/// A profile as a TOML array with its intervals in comment lines above it, within the width.
 fn profile_toml(s: &mut String, name: &str, p: &Profile, labels: &[String]) {
     let f = match p {
         Profile::Omitted(reason) => {
-            let _ = writeln!(s, "# {name} omitted: {reason}");
+            wrapped(s, &format!("# {name} omitted: "), "# ", reason);
             return;
         }
         Profile::Fitted(f) => f,
@@ -327,17 +350,38 @@ fn profile_toml(s: &mut String, name: &str, p: &Profile, labels: &[String]) {
             _ => format!("{l} [{}, {}]", factor_text(x.lo), factor_text(x.hi)),
         })
         .collect();
-    for (i, chunk) in cis.chunks(4).enumerate() {
+    // Four hours or three named days or months to a line, within the width.
+    let per_line = if labels[0].len() > 2 { 3 } else { 4 };
+    for (i, chunk) in cis.chunks(per_line).enumerate() {
         let lead = if i == 0 { name } else { "" };
         let _ = writeln!(s, "# {lead:<13} {}", chunk.join("  "));
     }
     let values: Vec<String> = f.iter().map(|x| factor_text(x.value)).collect();
-    let _ = writeln!(s, "{name} = [{}]", values.join(", "));
+    if values.len() <= 8 {
+        let _ = writeln!(s, "{name} = [{}]", values.join(", "));
+        return;
+    }
+    let _ = writeln!(s, "{name} = [");
+    for chunk in values.chunks(8) {
+        let _ = writeln!(s, "  {},", chunk.join(", "));
+    }
+    let _ = writeln!(s, "]");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_text_wraps_within_the_width() {
+        let mut s = String::new();
+        let text = "word ".repeat(60);
+        wrapped(&mut s, "# note: ", "#   ", text.trim());
+        assert!(s.lines().all(|l| l.chars().count() <= WIDTH), "{s}");
+        assert!(s.starts_with("# note: word word"));
+        assert!(s.lines().skip(1).all(|l| l.starts_with("#   word")));
+        assert_eq!(s.matches("word").count(), 60);
+    }
 
     #[test]
     fn numbers_as_written() {
