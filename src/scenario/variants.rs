@@ -46,7 +46,8 @@ pub fn from_code(
         set: set.iter().map(|(k, v)| ((*k).to_string(), v.clone())).collect(),
     };
     file.variants.insert(name.to_string(), section);
-    super::build_variant(&src, path, &file, name, overrides).map_err(|e| match e {
+    let logs = super::logs::load(&file, path, &src)?;
+    super::build_variant(&src, path, &file, &logs, name, overrides).map_err(|e| match e {
         Error::Invalid {
             path,
             key,
