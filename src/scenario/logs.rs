@@ -1,7 +1,7 @@
 //! The gate logs a scenario names (`observed = { file = ... }`), read once and shared by
 //! the baseline and every variant: a variant cannot name another file (`set` takes numbers).
 
-use super::build::KeyPath;
+use super::build::{Invalid, KeyPath};
 use super::format::{ObservedSection, ScenarioFile};
 use super::gate_log::{self, GateLog};
 use crate::error::Error;
@@ -35,30 +35,45 @@ pub fn observed_keys(file: &ScenarioFile) -> Vec<(KeyPath, &ObservedSection)> {
     flows.chain(demands).collect()
 }
 
-/// Reads every gate log `file` (at `path`, text `src`) names, relative to the scenario's
-/// directory. A file that cannot be read is an error at its `file` key; a bad row is an
-/// error at its line and column in the CSV, as is a mode the scenario does not define.
-pub fn load(file: &ScenarioFile, path: &Path, src: &str) -> Result<Logs, Error> {
-    let dir = path.parent().unwrap_or(Path::new(""));
+/// Why a gate log could not be used: the file cannot be read (an error at its `file` key,
+/// located by the caller, which knows whether a variant set it), or a row is bad (located
+/// in the CSV).
+#[derive(Debug)]
+pub enum Problem {
+    /// At the `observed.file` key.
+    Key(Invalid),
+    /// In the CSV file.
+    Data(Error),
+}
+
+/// Reads every gate log `file` (at `path`) names, relative to the scenario's directory.
+pub fn load(file: &ScenarioFile, path: &Path) -> Result<Logs, Problem> {
     let mut logs = Logs::default();
-    for (kp, o) in observed_keys(file) {
-        if logs.0.contains_key(&o.file) {
-            continue;
-        }
-        let at = dir.join(&o.file);
-        let log = gate_log::read(&at).map_err(|e| match e {
-            Error::DataRead { reason, .. } => super::invalid(
-                src,
-                path,
-                kp.child("file")
-                    .invalid(format!("cannot read the gate log {}: {reason}", at.display())),
-            ),
-            other => other,
-        })?;
-        check_modes(&log, file)?;
-        logs.0.insert(o.file.clone(), Arc::new(log));
-    }
+    logs.read_missing(file, path)?;
     Ok(logs)
+}
+
+impl Logs {
+    /// Adds the gate logs `file` names that are not read yet: those a variant's `set` names.
+    pub fn read_missing(&mut self, file: &ScenarioFile, path: &Path) -> Result<(), Problem> {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        for (kp, o) in observed_keys(file) {
+            if self.0.contains_key(&o.file) {
+                continue;
+            }
+            let at = dir.join(&o.file);
+            let log = gate_log::read(&at).map_err(|e| match e {
+                Error::DataRead { reason, .. } => Problem::Key(
+                    kp.child("file")
+                        .invalid(format!("cannot read the gate log {}: {reason}", at.display())),
+                ),
+                other => Problem::Data(other),
+            })?;
+            check_modes(&log, file).map_err(Problem::Data)?;
+            self.0.insert(o.file.clone(), Arc::new(log));
+        }
+        Ok(())
+    }
 }
 
 /// Every row's mode is one of the scenario's.

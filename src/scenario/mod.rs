@@ -216,7 +216,10 @@ pub fn parse_which(src: &str, path: &Path, overrides: Overrides, which: Which<'_
     let doc: toml::Table = toml::from_str(src).map_err(syntax)?;
     text::check_document(&doc).map_err(|inv| invalid(src, path, inv))?;
     let file: format::ScenarioFile = toml::from_str(src).map_err(syntax)?;
-    let logs = logs::load(&file, path, src)?;
+    let logs = logs::load(&file, path).map_err(|p| match p {
+        logs::Problem::Key(inv) => invalid(src, path, inv),
+        logs::Problem::Data(e) => e,
+    })?;
     let defined: Vec<String> = file.variants.keys().cloned().collect();
     let chosen = chosen_variants(&file, path, which)?;
     // The whole file is validated as written in every command, whichever variants run and
@@ -290,9 +293,15 @@ pub(crate) fn build_variant(
     }
     build::check_name(&vp, name).map_err(|inv| located(src, path, inv, overrides))?;
     let mut vfile = variants::apply_set(src, name, v).map_err(|inv| located(src, path, inv, overrides))?;
+    // A variant may name a gate log the baseline does not.
+    let mut logs = logs.clone();
+    logs.read_missing(&vfile, path).map_err(|p| match p {
+        logs::Problem::Key(inv) => located(src, path, variants::blame(inv, name, v), overrides),
+        logs::Problem::Data(e) => e,
+    })?;
     apply(&mut vfile, overrides);
     vfile.policy = v.policy.clone().or(vfile.policy);
-    let mut sc = finish(&vfile, logs, path, name, v.description.clone())
+    let mut sc = finish(&vfile, &logs, path, name, v.description.clone())
         .map_err(|inv| variants::blame(inv, name, v))
         .map_err(|inv| located(src, path, inv, overrides))?;
     sc.overrides = v.set.iter().map(|(k, val)| format!("{k} = {val}")).collect();

@@ -214,9 +214,10 @@ fn days(
     }
     if weekday && let Some(w) = by_weekday.iter().position(|v| v.is_empty()) {
         return Err(kp.child("match").invalid(format!(
-            "the log has no {} among its {} days: matching weekdays needs at least one observed day of every weekday (a log of a week or more)",
+            "the log has no {} among its {} observed day{}: matching weekdays needs at least one observed day of every weekday (a log of a week or more)",
             WEEKDAYS[w],
-            days.len()
+            days.len(),
+            if days.len() == 1 { "" } else { "s" }
         )));
     }
     let counts: Vec<usize> = days.iter().map(|d| d.to - d.from).collect();
