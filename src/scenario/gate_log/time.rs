@@ -49,6 +49,27 @@ impl GateTime {
     }
 }
 
+impl std::fmt::Display for GateTime {
+    /// As a planner reads it in a message: the date-time (to the minute), or the minutes.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            GateTime::Minutes(m) => write!(f, "minute {m}"),
+            GateTime::Civil { date, minute_of_day } => {
+                let m = minute_of_day.floor() as u32;
+                write!(
+                    f,
+                    "{:04}-{:02}-{:02}T{:02}:{:02}",
+                    date.year,
+                    date.month,
+                    date.day,
+                    m / 60,
+                    m % 60
+                )
+            }
+        }
+    }
+}
+
 /// Reads one `time` field (already trimmed).
 pub fn parse(s: &str) -> Result<GateTime, String> {
     if s.is_empty() {
@@ -176,6 +197,8 @@ mod tests {
         assert_eq!(parse("2025-11-04T07:30").unwrap().minutes_from(&start), 1440.0 + 90.0);
         assert_eq!(parse("2025-11-03T05:00").unwrap().minutes_from(&start), -60.0);
         assert_eq!(parse("42").unwrap().minutes_from(&start), 42.0);
+        assert_eq!(parse("2025-11-04T07:30:59").unwrap().to_string(), "2025-11-04T07:30");
+        assert_eq!(parse("42.5").unwrap().to_string(), "minute 42.5");
         let a = parse("2025-12-31T23:59").unwrap().order_key();
         assert!(parse("2026-01-01T00:00").unwrap().order_key() - a == 1.0);
     }
