@@ -242,7 +242,8 @@ fn profile_table(s: &mut String, what: &str, p: &Profile, labels: &[String]) {
 /// table needs only its `route` added to be part of a scenario.
 pub fn toml(r: &FitReport) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# bordersim fit {}: window {}", r.source, r.window_words());
+    let head = format!("bordersim fit {}: window {}", r.source, r.window_words());
+    wrapped(&mut s, "# ", "# ", &head);
     let _ = writeln!(
         s,
         "# Maximum-likelihood Poisson fit; [lo, hi] are 95 % confidence intervals."
