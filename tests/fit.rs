@@ -248,7 +248,10 @@ fn the_binary_fits_a_csv_of_modes_and_vehicles_and_writes_pasteable_toml() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(
-        stdout.contains("window 2025-01-06T00:00 to 2025-02-03T00:00 (28 days)"),
+        // Long lines wrap with an indent of two.
+        stdout
+            .replace("\n  ", " ")
+            .contains("window 2025-01-06T00:00 to 2025-02-03T00:00 (28 days)"),
         "{stdout}"
     );
     assert!(
