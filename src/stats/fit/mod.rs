@@ -100,10 +100,11 @@ impl Factor {
     }
 
     /// Whether `truth` lies within the interval of `z` standard errors (on the log scale,
-    /// as the 95 % one): for checks at another confidence level.
+    /// as the 95 % one): for checks at another confidence level. A factor fitted as 0 has
+    /// no standard error; it is checked against its 95 % upper bound whatever `z`.
     pub fn covers(&self, truth: f64, z: f64) -> bool {
         if self.value == 0.0 {
-            return truth <= self.hi * (z / Z95).max(1.0);
+            return truth <= self.hi;
         }
         (truth.ln() - self.value.ln()).abs() <= z * self.se_log
     }
