@@ -38,6 +38,28 @@ pub enum Error {
         /// What is wrong and what is allowed.
         message: String,
     },
+    /// A row or field of a data file the scenario names (a gate log) is not allowed. Kept
+    /// apart from `Syntax` so the message points at the CSV file, not at the scenario.
+    #[error("{path}:{line}:{column}: {message}")]
+    Data {
+        /// The data file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (characters) where the field starts.
+        column: usize,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+    /// A data file the scenario names could not be read at all (missing, a directory, too
+    /// large): there is no line to point at.
+    #[error("{path}: cannot read data file: {reason}")]
+    DataRead {
+        /// The data file.
+        path: PathBuf,
+        /// Why, in words.
+        reason: String,
+    },
     /// A command-line value is not allowed.
     #[error("{0}")]
     Usage(String),
@@ -146,6 +168,8 @@ impl Error {
             Error::Read { .. }
             | Error::Syntax { .. }
             | Error::Invalid { .. }
+            | Error::Data { .. }
+            | Error::DataRead { .. }
             | Error::Usage(_)
             | Error::Results { .. }
             | Error::Overloaded { .. }

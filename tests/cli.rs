@@ -130,7 +130,12 @@ fn check_describes_the_model() {
 
 #[test]
 fn help_shows_examples_for_every_command() {
-    for args in [vec!["--help"], vec!["run", "--help"], vec!["check", "--help"]] {
+    for args in [
+        vec!["--help"],
+        vec!["run", "--help"],
+        vec!["check", "--help"],
+        vec!["fit", "--help"],
+    ] {
         let o = run(&args);
         assert!(o.status.success());
         assert!(text(&o.stdout).contains("Example"), "{args:?}");

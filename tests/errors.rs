@@ -1106,3 +1106,262 @@ fn service_cost_length_closure_change_and_diversion_errors() {
     ];
     all_fail(cases);
 }
+
+/// A scenario whose car flow replays gate log `{name}.csv` (written with `csv`) as `observed`
+/// says, with `extra` lines in the flow.
+fn gate_log_case(name: &str, csv: &str, observed: &str, extra: &str) -> Vec<u8> {
+    std::fs::create_dir_all(dir()).unwrap();
+    std::fs::write(dir().join(format!("{name}.csv")), csv).unwrap();
+    with(
+        "rate = { per_hour = 10 }",
+        &format!("observed = {{ file = \"{name}.csv\"{observed} }}{extra}"),
+    )
+}
+
+#[test]
+fn bad_gate_logs_are_located_in_the_csv() {
+    let cases = [
+        (
+            "log-no-time",
+            "when,mode\n0,car\n",
+            "1:1: the header has no `time` column (it has: `when`, `mode`); a gate log needs `time`, and may have `mode` and `vehicles`",
+        ),
+        (
+            "log-bad-time",
+            "time,mode\n0,car\n03/11/2025 08:00,car\n",
+            "3:1: `03/11/2025 08:00` is not a time; a time is minutes from the scenario start (e.g. 90 or 90.5), or a date-time YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS (a space may replace the T)",
+        ),
+        (
+            "log-order",
+            "mode,time\ncar,10\ncar,20\ncar,15\n",
+            "4:5: time `15` is earlier than `20` on line 3; a gate log must be in time order (sort it by time)",
+        ),
+        (
+            "log-empty",
+            "",
+            "1:1: the file is empty; it needs a header row with a `time` column, then one row per arrival",
+        ),
+        (
+            "log-header-only",
+            "# exported 2025-11-30\ntime,mode\n",
+            "3:1: the file has a header but no rows; a gate log needs at least one arrival",
+        ),
+        (
+            "log-vehicles",
+            "time,mode,vehicles\n0,car,1\n5,car,0\n",
+            "3:7: vehicles `0` is not allowed; vehicles is a whole number from 1 to 1000",
+        ),
+        (
+            "log-mode",
+            "time,mode\n0,car\n5,lorry\n",
+            "3:3: mode `lorry` is not a mode of the scenario; its modes are `car`",
+        ),
+        (
+            "log-mixed",
+            "time\n2025-01-01T00:10\n20\n",
+            "3:1: this time is minutes but line 2 gives a date-time; a file must use one form throughout",
+        ),
+        (
+            "log-negative",
+            "time\n-5\n",
+            "2:1: the time `-5` is negative; minutes count from the scenario start and must be 0 or more",
+        ),
+        (
+            "log-short-row",
+            "time,mode,vehicles\n0,car\n",
+            "2:6: this row has 2 fields but the header has 3 (time, mode, vehicles); every row needs one field per column",
+        ),
+    ];
+    for (name, csv, want) in cases {
+        let e = fails(name, &gate_log_case(name, csv, "", ""));
+        let at = format!("{name}.csv:{want}");
+        assert!(e.contains(&at), "{name}: expected {at:?} in {e}");
+    }
+}
+
+#[test]
+fn bad_observed_keys_are_located_in_the_scenario() {
+    let log = "time,mode\n0,car\n10,car\n";
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "observed-replay",
+            gate_log_case("observed-replay", log, ", replay = \"shuffle\"", ""),
+            "ports.p.flows.car.observed.replay: unknown replay `shuffle`: allowed are `exact` (every replication replays the log as it is) and `days` (each simulated day replays one observed day drawn at random)",
+        ),
+        (
+            "observed-match",
+            gate_log_case("observed-match", log, ", replay = \"exact\", match = \"weekday\"", ""),
+            "ports.p.flows.car.observed.match: only applies with replay = \"days\"",
+        ),
+        (
+            "observed-match-word",
+            gate_log_case("observed-match-word", log, ", replay = \"days\", match = \"month\"", ""),
+            "ports.p.flows.car.observed.match: unknown match `month`",
+        ),
+        (
+            "observed-weekdays",
+            gate_log_case("observed-weekdays", log, ", replay = \"days\", match = \"weekday\"", ""),
+            "ports.p.flows.car.observed.match: the log has no Monday among its 1 observed day: matching weekdays needs at least one observed day of every weekday",
+        ),
+        (
+            "observed-and-rate",
+            gate_log_case("observed-and-rate", log, "", "\nevery_min = 5"),
+            "ports.p.flows.car: give exactly one arrival process",
+        ),
+        (
+            "observed-profile",
+            gate_log_case("observed-profile", log, "", "\nday_of_week = [1, 1, 1, 1, 1, 1, 1]"),
+            "ports.p.flows.car: hour_of_day, day_of_week and month_of_year only apply to Poisson arrivals",
+        ),
+        (
+            "observed-outside",
+            gate_log_case("observed-outside", "time\n20000\n", "", ""),
+            "ports.p.flows.car.observed.file: none of the 1 rows of gate log observed-outside.csv falls within the run (2025-01-01T00:00 to 2025-01-11T00:00); the log runs from minute 20000 to minute 20000",
+        ),
+        (
+            "observed-key",
+            gate_log_case("observed-key", log, ", replay = \"exact\", every = 2", ""),
+            "unknown field `every`",
+        ),
+        (
+            "observed-surge",
+            gate_log_case(
+                "observed-surge",
+                log,
+                "",
+                "\nsurges = [{ from = \"2025-01-02\", to = \"2025-01-03\", factor = 2 }]",
+            ),
+            "ports.p.flows.car.surges: surges only apply to Poisson arrivals (`rate`)",
+        ),
+    ];
+    all_fail(cases);
+    // A missing file is an error at its key, naming the path it was looked for at.
+    let src = with(
+        "rate = { per_hour = 10 }",
+        "observed = { file = \"data/nowhere.csv\", replay = \"exact\" }",
+    );
+    let e = fails("observed-missing", &src);
+    assert!(
+        e.contains("observed-missing.toml:")
+            && e.contains("ports.p.flows.car.observed.file: cannot read the gate log ")
+            && e.contains("data/nowhere.csv: no such file"),
+        "{e}"
+    );
+    // Rows of another mode only: the flow would have no arrivals.
+    let src = gate_log_case("observed-no-rows", "time,mode\n0,car\n", "", "");
+    let mut src = String::from_utf8(src).unwrap();
+    src = src.replace("[modes.car]", "[modes.truck]\nkind = \"generic\"\n\n[modes.car]");
+    std::fs::write(dir().join("observed-no-rows.csv"), "time,mode\n0,truck\n").unwrap();
+    let e = fails("observed-no-rows", src.as_bytes());
+    assert!(
+        e.contains("ports.p.flows.car.observed.file: observed-no-rows.csv has no rows of mode `car`; the modes it names are `truck`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_variants_gate_log_errors_name_its_override() {
+    let log = "time,mode\n0,car\n10,car\n";
+    let base = String::from_utf8(gate_log_case("variant-log", log, ", replay = \"exact\"", "")).unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "variant-log-missing",
+            format!("{base}\n[variants.v]\nset = {{ \"ports.p.flows.car.observed.file\" = \"gone.csv\" }}\n")
+                .into_bytes(),
+            "variants.v.set.ports.p.flows.car.observed.file: variant `v`: ports.p.flows.car.observed.file: cannot read the gate log ",
+        ),
+        (
+            "variant-log-replay",
+            format!("{base}\n[variants.v]\nset = {{ \"ports.p.flows.car.observed.replay\" = \"weekly\" }}\n")
+                .into_bytes(),
+            "variants.v.set.ports.p.flows.car.observed.replay: variant `v`: ports.p.flows.car.observed.replay: unknown replay `weekly`",
+        ),
+    ];
+    all_fail(cases);
+    // A bad row in a log only a variant names is located in that CSV.
+    std::fs::write(dir().join("variant-only.csv"), "time\n5\n1\n").unwrap();
+    let src = format!("{base}\n[variants.v]\nset = {{ \"ports.p.flows.car.observed.file\" = \"variant-only.csv\" }}\n");
+    let e = fails("variant-log-row", src.as_bytes());
+    assert!(
+        e.contains("variant-only.csv:3:1: time `1` is earlier than `5` on line 2"),
+        "{e}"
+    );
+}
+
+/// `bordersim fit` on a bad gate log or with bad flags: one line naming the file or flag,
+/// exit code 2, nothing on standard output and no --out file.
+#[test]
+fn fit_errors() {
+    std::fs::create_dir_all(dir()).unwrap();
+    let log = dir().join("fit-gate.csv");
+    std::fs::write(
+        &log,
+        "time,mode\n2025-01-06T08:00,truck\n2025-01-06T09:30,car\n2025-01-07T10:00,truck\n",
+    )
+    .unwrap();
+    let minutes = dir().join("fit-minutes.csv");
+    std::fs::write(&minutes, "time\n10\n70\n").unwrap();
+    let out = dir().join("fit-out.toml");
+    let _ = std::fs::remove_file(&out);
+    let (l, m, o) = (log.to_str().unwrap(), minutes.to_str().unwrap(), out.to_str().unwrap());
+    let missing = dir().join("no-such-gate.csv");
+    let d = dir();
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["fit", missing.to_str().unwrap()],
+            format!("{}: cannot read data file", missing.display()),
+        ),
+        (
+            vec!["fit", l, "--from", "2025-02-01", "--to", "2025-02-08", "--out", o],
+            format!(
+                "{l}: no arrival falls inside the window 2025-02-01T00:00 to 2025-02-08T00:00; the log runs from 2025-01-06T08:00 to 2025-01-07T10:00"
+            ),
+        ),
+        (
+            vec!["fit", l, "--mode", "bus", "--out", o],
+            format!("--mode: `bus` is not a mode of {l}; its modes are car, truck"),
+        ),
+        (
+            vec!["fit", l, "--mode", "car", "--from", "2025-01-07"],
+            format!("{l}: no arrival of mode `car` falls inside the window"),
+        ),
+        (
+            vec!["fit", m, "--mode", "car"],
+            format!("--mode: {m} has no `mode` column"),
+        ),
+        (
+            vec!["fit", l, "--start", "2025-01-01"],
+            "--start: ".to_string() + l + " gives calendar date-times, which need no start",
+        ),
+        (
+            vec!["fit", l, "--from", "2025-01-08", "--to", "2025-01-07"],
+            "--to: the window must end after it starts".into(),
+        ),
+        (
+            vec!["fit", l, "--from", "6/1/2025"],
+            "--from: `6/1/2025` is not a date".into(),
+        ),
+        (
+            vec!["fit", l, "--out", d.to_str().unwrap()],
+            "is a directory; name a .toml file".into(),
+        ),
+        (vec!["fit", l, "--out", l], "is the gate log itself".into()),
+    ];
+    for (args, want) in cases {
+        let (code, stdout, stderr) = bordersim(&args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(&want), "{args:?}: expected {want:?} in {stderr}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+        assert!(!out.exists(), "{args:?}: --out written despite the error");
+    }
+    // A bad row is located in the gate log (the reader's error, through fit).
+    let bad = dir().join("fit-bad.csv");
+    std::fs::write(&bad, "time\n2025-01-06T08:00\n2025-01-05T08:00\n").unwrap();
+    let (code, _, stderr) = bordersim(&["fit", bad.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains(&format!("{}:3:1: time", bad.display())), "{stderr}");
+    // The log itself was not touched by `--out LOG`.
+    assert!(std::fs::read_to_string(&log).unwrap().starts_with("time,mode\n"));
+}

@@ -34,6 +34,11 @@ pub enum Command {
     /// Validate a scenario and print the resolved model in plain words.
     #[command(after_help = "Example:\n  bordersim check scenarios/horgos-2025.toml")]
     Check(CheckArgs),
+    /// Estimate a flow's rate and hour, weekday and month profiles from a gate log, with 95 % intervals and a dispersion check, and print the TOML to paste into a scenario.
+    #[command(
+        after_help = "Example:\n  bordersim fit gate_log.csv --mode cage_truck --from 2025-01-06 --to 2025-03-03 --out fitted.toml"
+    )]
+    Fit(FitArgs),
 }
 
 /// `bordersim run`.
@@ -137,4 +142,29 @@ pub struct CheckArgs {
 pub struct ChartArgs {
     /// The --out directory of a run or a comparison.
     pub dir: PathBuf,
+}
+
+/// `bordersim fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// Gate log (CSV with a `time` column, optional `mode` and `vehicles`).
+    pub arrivals: PathBuf,
+    /// Fit only this mode's arrivals (default: each mode of the log separately).
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// First day (or YYYY-MM-DDTHH:MM) of the observation window (default: the first
+    /// arrival's midnight).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// End of the window, exclusive: a date means its midnight (default: the midnight
+    /// after the last arrival).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Calendar date (or YYYY-MM-DDTHH:MM) of minute 0, for a log of minutes (default
+    /// 2025-01-01, a scenario's default start).
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Also write the TOML to this file (atomically).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
 }

@@ -3,12 +3,14 @@
 
 pub mod args;
 mod config;
+mod fit;
 mod interrupt;
 mod progress;
 mod trace;
 
 pub use args::{Cli, Command};
 pub use config::{CompareConfig, Output, RunConfig};
+pub use fit::{FitConfig, fit_command};
 pub use trace::TraceConfig;
 
 use crate::error::Error;
@@ -61,6 +63,7 @@ pub fn run(cli: Cli) -> i32 {
                 println!("wrote {}", f.display());
             }
         }),
+        Command::Fit(a) => FitConfig::from_args(&a).and_then(|c| fit_command(&c)),
         Command::Check(a) => crate::scenario::load_set(&a.scenario, Default::default()).map(|set| {
             print!("{}", crate::scenario::describe::describe(&set.baseline));
             for v in &set.variants {

@@ -49,7 +49,8 @@ impl ArrivalGen {
                 first: *first,
             },
             ArrivalSpec::List(times) => Kind::List(times.clone()),
-            ArrivalSpec::Shared(_) => Kind::List(Vec::new()),
+            // Replayed by their own generator (model/observed.rs), under their own event.
+            ArrivalSpec::Shared(_) | ArrivalSpec::Observed(_) => Kind::List(Vec::new()),
         };
         Self {
             kind,

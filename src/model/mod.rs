@@ -31,6 +31,7 @@ mod green;
 pub mod key;
 pub mod metrics;
 pub mod names;
+pub mod observed;
 pub mod observer;
 #[cfg(test)]
 mod proptests;
@@ -50,6 +51,7 @@ pub use capacity::{Capacity, Period, Setting, Timeline};
 pub use failure::Failure;
 pub use key::{MetricKey, Scope};
 pub use metrics::Metrics;
+pub use observed::{ObservedDay, ObservedSpec, Replay};
 pub use observer::{Observer, Recorder, Silent, Trace};
 pub use schedule::Schedule;
 pub use series::{SeriesDef, SeriesKind, SeriesRecorder};

@@ -3,9 +3,10 @@
 use super::arrivals::ArrivalGen;
 use super::consignment::{Consignment, Handle, Slab};
 use super::failure::{Failure, usable_clearance_time};
+use super::observed::{ObservedGen, Source};
 use super::observer::{Observer, Silent, Trace};
 use super::series::SeriesRecorder;
-use super::spec::{MAX_ROUTE, ModelSpec, RouteStep, StageKind};
+use super::spec::{ArrivalSpec, MAX_ROUTE, ModelSpec, RouteStep, StageKind};
 use super::state::{FlowState, PoolState, PortState, StageState, View};
 use super::warmup::{self, WarmSnapshot};
 use crate::engine::{self, Calendar, Prioritised, Process, Time};
@@ -52,6 +53,9 @@ pub enum Event {
     /// A diverted consignment (slot and generation of its [`Handle`]) reaches the port it
     /// drove to (model/diversion.rs).
     Divert(u32, u16),
+    /// The next consignment of an observed source (index into the replication's observed
+    /// generators, model/observed.rs) arrives.
+    Observed(u32),
 }
 
 impl Prioritised for Event {
@@ -68,7 +72,12 @@ impl Prioritised for Event {
             Event::Midnight => 1,
             Event::Capacity(_) | Event::Route(_) => 2,
             Event::Done(..) | Event::DriverFree(_) => 3,
-            Event::Arrival(_) | Event::Demand(_) | Event::Batch(_) | Event::Renege(..) | Event::Divert(..) => 4,
+            Event::Arrival(_)
+            | Event::Demand(_)
+            | Event::Batch(_)
+            | Event::Renege(..)
+            | Event::Divert(..)
+            | Event::Observed(_) => 4,
         }
     }
 }
@@ -160,6 +169,8 @@ pub struct Simulation<'a, P, O = Silent> {
     pub(super) streams: Streams,
     gens: Vec<ArrivalGen>,
     pub(super) demand_gens: Vec<ArrivalGen>,
+    /// Flows and demands whose arrivals come from a gate log (model/observed.rs).
+    pub(super) observed: Vec<ObservedGen>,
     pub(super) cons: Slab,
     /// Each flow's route with the probabilities in force now (dated route changes edit it).
     routes: Vec<Vec<RouteStep>>,
@@ -198,6 +209,26 @@ pub struct Simulation<'a, P, O = Silent> {
     /// Diverted consignments on the road between ports (model/diversion.rs): in the slab,
     /// in no port.
     pub(super) travelling: usize,
+}
+
+/// One generator per flow and demand replaying a gate log, each with its own day-draw
+/// stream (`observed/PORT/MODE`, `observed/demand:NAME`), so no other stream moves.
+fn observed_gens(spec: &ModelSpec, seed: u64, rep: u64) -> Vec<ObservedGen> {
+    let flows = spec.flows.iter().enumerate().filter_map(|(i, f)| match &f.arrivals {
+        ArrivalSpec::Observed(o) => {
+            let name = format!("observed/{}/{}", spec.ports[f.port].name, spec.modes[f.mode].name);
+            Some(ObservedGen::new(Source::Flow(i), o.clone(), stream(seed, rep, &name)))
+        }
+        _ => None,
+    });
+    let demands = spec.demands.iter().enumerate().filter_map(|(i, d)| match &d.arrivals {
+        ArrivalSpec::Observed(o) => {
+            let name = format!("observed/demand:{}", d.name);
+            Some(ObservedGen::new(Source::Demand(i), o.clone(), stream(seed, rep, &name)))
+        }
+        _ => None,
+    });
+    flows.chain(demands).collect()
 }
 
 impl<'a, P: ClearancePolicy> Simulation<'a, P> {
@@ -245,6 +276,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
             streams: Streams::new(spec, seed, rep),
             gens: spec.flows.iter().map(|f| ArrivalGen::new(&f.arrivals)).collect(),
             demand_gens: spec.demands.iter().map(|d| ArrivalGen::new(&d.arrivals)).collect(),
+            observed: observed_gens(spec, seed, rep),
             cons: Slab::default(),
             routes: spec.flows.iter().map(|f| f.route.clone()).collect(),
             stages,
@@ -300,6 +332,11 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
         for (d, g) in self.demand_gens.iter_mut().enumerate() {
             if let Some(t) = g.next(&spec.start, 0.0, spec.horizon, &mut self.streams.demand[d]) {
                 cal.schedule(t, Event::Demand(d as u32));
+            }
+        }
+        for (i, g) in self.observed.iter_mut().enumerate() {
+            if let Some(t) = g.next(&spec.start, spec.horizon) {
+                cal.schedule(t, Event::Observed(i as u32));
             }
         }
         for (i, s) in spec.stages.iter().enumerate() {
@@ -360,13 +397,33 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
     /// into the arrival paths (a batch calls it out of line).
     #[inline(always)]
     pub(super) fn admit(&mut self, now: Time, flow: usize, src: usize, cal: &mut Calendar<Event>) {
+        let vehicles = self.draw_vehicles(flow, src);
+        self.admit_vehicles(now, flow, src, vehicles, cal);
+    }
+
+    /// Vehicles of a consignment of `flow`, drawn as its mode says from stream set `src`.
+    #[inline(always)]
+    pub(super) fn draw_vehicles(&mut self, flow: usize, src: usize) -> u32 {
         let spec = self.spec;
-        let f = &spec.flows[flow];
         // Whole numbers 1..=1000 by validation. A constant draws nothing from its stream.
-        let vehicles = match &spec.modes[f.mode].vehicles {
+        (match &spec.modes[spec.flows[flow].mode].vehicles {
             Dist::Constant(v) => *v,
             d => d.sample(&mut self.streams.vehicles[src]),
-        } as u32;
+        }) as u32
+    }
+
+    /// [`Simulation::admit`] with the vehicles known: drawn, or read from a gate log.
+    #[inline(always)]
+    pub(super) fn admit_vehicles(
+        &mut self,
+        now: Time,
+        flow: usize,
+        src: usize,
+        vehicles: u32,
+        cal: &mut Calendar<Event>,
+    ) {
+        let spec = self.spec;
+        let f = &spec.flows[flow];
         let (path, len) = self.draw_route(flow);
         // Only green channels read tags, and tags have their own stream: skipping the draw
         // where nothing reads it moves no other number.
@@ -790,6 +847,7 @@ impl<P: ClearancePolicy, O: Observer> Process for Simulation<'_, P, O> {
                 }
             }
             Event::WarmupEnd => self.on_warmup_end(now),
+            Event::Observed(i) => self.on_observed(now, i as usize, cal),
         }
     }
 

@@ -190,6 +190,9 @@ pub enum ArrivalSpec {
     },
     /// Arrivals at exactly these times (sorted, minutes).
     List(Vec<f64>),
+    /// Arrivals read from a gate log (model/observed.rs), replayed exactly or day by day.
+    /// Shared, so cloning the model for each variant does not copy the log.
+    Observed(std::sync::Arc<super::observed::ObservedSpec>),
     /// No arrivals of its own: shared demand stream (index into `ModelSpec::demands`) sends
     /// some of its consignments here.
     Shared(usize),

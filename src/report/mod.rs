@@ -10,6 +10,7 @@ pub mod csv;
 pub mod decimal;
 pub mod distribution;
 pub mod exporter;
+pub mod fit;
 pub mod headline;
 pub mod json;
 pub mod json_read;

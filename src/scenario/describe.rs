@@ -169,6 +169,7 @@ fn arrivals_text(a: &ArrivalSpec, vehicles: f64) -> String {
         ),
         ArrivalSpec::Fixed { every, first } => format!("one every {} from {}", minutes(*every), minutes(*first)),
         ArrivalSpec::List(v) => format!("{} listed arrivals", v.len()),
+        ArrivalSpec::Observed(o) => o.note.clone(),
         ArrivalSpec::Shared(_) => "from a shared demand".to_string(),
     }
 }

@@ -284,6 +284,40 @@ words! {
     }
 }
 
+words! {
+    /// `replay` of observed arrivals: how a gate log is replayed.
+    ReplayName {
+        /// Every replication replays exactly the logged arrivals.
+        Exact = "exact",
+        /// Each simulated day replays one observed day drawn at random (a bootstrap).
+        Days = "days",
+    }
+}
+
+words! {
+    /// `match` of a day-by-day replay: which observed days a simulated day may draw.
+    MatchName {
+        /// Any observed day.
+        Any = "any",
+        /// Only observed days of the same weekday.
+        Weekday = "weekday",
+    }
+}
+
+/// `observed = { file = "data/gate-log.csv", replay = "exact" }`: arrivals from a gate
+/// log (scenario/gate_log) instead of a rate.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObservedSection {
+    /// The CSV file, relative to the scenario file's directory.
+    pub file: String,
+    /// `exact` (the default) or `days`.
+    pub replay: Option<ReplayName>,
+    /// For `days`: `any` (the default) or `weekday`.
+    #[serde(rename = "match")]
+    pub matching: Option<MatchName>,
+}
+
 /// `[ports.NAME]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -431,7 +465,9 @@ pub struct DemandSection {
     /// Mode of every consignment.
     pub mode: String,
     /// Poisson arrival rate of the whole demand.
-    pub rate: RateSection,
+    pub rate: Option<RateSection>,
+    /// Arrivals from a gate log instead of a rate.
+    pub observed: Option<ObservedSection>,
     /// 24 relative factors, normalised to mean 1.
     pub hour_of_day: Option<Vec<f64>>,
     /// 7 relative factors, Monday first.
@@ -483,6 +519,8 @@ pub struct FlowSection {
     pub first_at_min: Option<f64>,
     /// Explicit arrival times, minutes from the start.
     pub times_min: Option<Vec<f64>>,
+    /// Arrivals from a gate log.
+    pub observed: Option<ObservedSection>,
     /// 24 relative factors, normalised to mean 1.
     pub hour_of_day: Option<Vec<f64>>,
     /// 7 relative factors, Monday first.

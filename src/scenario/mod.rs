@@ -7,7 +7,9 @@ pub mod build;
 pub mod describe;
 pub mod dist;
 pub mod format;
+pub mod gate_log;
 pub mod locate;
+pub mod logs;
 pub mod policy;
 pub mod text;
 pub mod variants;
@@ -214,6 +216,10 @@ pub fn parse_which(src: &str, path: &Path, overrides: Overrides, which: Which<'_
     let doc: toml::Table = toml::from_str(src).map_err(syntax)?;
     text::check_document(&doc).map_err(|inv| invalid(src, path, inv))?;
     let file: format::ScenarioFile = toml::from_str(src).map_err(syntax)?;
+    let logs = logs::load(&file, path).map_err(|p| match p {
+        logs::Problem::Key(inv) => invalid(src, path, inv),
+        logs::Problem::Data(e) => e,
+    })?;
     let defined: Vec<String> = file.variants.keys().cloned().collect();
     let chosen = chosen_variants(&file, path, which)?;
     // The whole file is validated as written in every command, whichever variants run and
@@ -221,21 +227,21 @@ pub fn parse_which(src: &str, path: &Path, overrides: Overrides, which: Which<'_
     // `check` and `compare`.
     let as_written = overrides == Overrides::default();
     if !as_written {
-        finish(&file, path, BASELINE, None).map_err(|inv| invalid(src, path, inv))?;
+        finish(&file, &logs, path, BASELINE, None).map_err(|inv| invalid(src, path, inv))?;
     }
     for name in file.variants.keys() {
         if !as_written || !chosen.contains(name) {
-            build_variant(src, path, &file, name, Overrides::default())?;
+            build_variant(src, path, &file, &logs, name, Overrides::default())?;
         }
     }
     let written = file.clone();
     let mut file = file;
     apply(&mut file, overrides);
-    let baseline = finish(&file, path, BASELINE, file.simulation.description.clone())
+    let baseline = finish(&file, &logs, path, BASELINE, file.simulation.description.clone())
         .map_err(|inv| located(src, path, inv, overrides))?;
     let variants = chosen
         .iter()
-        .map(|name| build_variant(src, path, &written, name, overrides))
+        .map(|name| build_variant(src, path, &written, &logs, name, overrides))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(ScenarioSet {
         baseline,
@@ -275,6 +281,7 @@ pub(crate) fn build_variant(
     src: &str,
     path: &Path,
     file: &format::ScenarioFile,
+    logs: &logs::Logs,
     name: &str,
     overrides: Overrides,
 ) -> Result<Scenario, Error> {
@@ -286,9 +293,15 @@ pub(crate) fn build_variant(
     }
     build::check_name(&vp, name).map_err(|inv| located(src, path, inv, overrides))?;
     let mut vfile = variants::apply_set(src, name, v).map_err(|inv| located(src, path, inv, overrides))?;
+    // A variant may name a gate log the baseline does not.
+    let mut logs = logs.clone();
+    logs.read_missing(&vfile, path).map_err(|p| match p {
+        logs::Problem::Key(inv) => located(src, path, variants::blame(inv, name, v), overrides),
+        logs::Problem::Data(e) => e,
+    })?;
     apply(&mut vfile, overrides);
     vfile.policy = v.policy.clone().or(vfile.policy);
-    let mut sc = finish(&vfile, path, name, v.description.clone())
+    let mut sc = finish(&vfile, &logs, path, name, v.description.clone())
         .map_err(|inv| variants::blame(inv, name, v))
         .map_err(|inv| located(src, path, inv, overrides))?;
     sc.overrides = v.set.iter().map(|(k, val)| format!("{k} = {val}")).collect();
@@ -311,11 +324,12 @@ fn apply(file: &mut format::ScenarioFile, o: Overrides) {
 /// Builds one runnable scenario (baseline or variant) from a file.
 fn finish(
     file: &format::ScenarioFile,
+    logs: &logs::Logs,
     path: &Path,
     variant: &str,
     description: Option<String>,
 ) -> Result<Scenario, Invalid> {
-    let built = build::build(file)?;
+    let built = build::build(file, logs)?;
     let mut spec = built.spec;
     let (policy, policy_text) = match &file.policy {
         None => (

@@ -46,7 +46,11 @@ pub fn from_code(
         set: set.iter().map(|(k, v)| ((*k).to_string(), v.clone())).collect(),
     };
     file.variants.insert(name.to_string(), section);
-    super::build_variant(&src, path, &file, name, overrides).map_err(|e| match e {
+    let logs = super::logs::load(&file, path).map_err(|p| match p {
+        super::logs::Problem::Key(inv) => super::invalid(&src, path, inv),
+        super::logs::Problem::Data(e) => e,
+    })?;
+    super::build_variant(&src, path, &file, &logs, name, overrides).map_err(|e| match e {
         Error::Invalid {
             path,
             key,

@@ -1,6 +1,9 @@
-//! Generic streaming accumulators. Nothing here knows about ports: the model feeds them.
+//! Generic streaming accumulators and estimators. Nothing here knows about ports: the
+//! model feeds them.
 
 pub mod estimate;
+pub mod fit;
+pub mod gamma;
 pub mod histogram;
 pub mod tally;
 pub mod time_weighted;

@@ -92,12 +92,18 @@ pub(super) fn poisson(
     })
 }
 
-/// The arrival process a flow defines itself.
+/// The arrival process a flow defines itself. A gate log (`observed`) is resolved later,
+/// once the calendar is known (build/observed.rs): an empty list stands in for it here.
 pub(super) fn own(f: &FlowSection, path: &KeyPath, mode_spec: &ModeSpec) -> Result<ArrivalSpec, Invalid> {
-    let given = [f.rate.is_some(), f.every_min.is_some(), f.times_min.is_some()];
+    let given = [
+        f.rate.is_some(),
+        f.every_min.is_some(),
+        f.times_min.is_some(),
+        f.observed.is_some(),
+    ];
     if given.iter().filter(|g| **g).count() != 1 {
         return Err(path.invalid(
-            "give exactly one arrival process: `rate = { per_hour = ... }` (Poisson), `every_min` (fixed interval) or `times_min` (a list)",
+            "give exactly one arrival process: `rate = { per_hour = ... }` (Poisson), `every_min` (fixed interval), `times_min` (a list) or `observed = { file = \"log.csv\", replay = \"exact\" }` (a gate log)",
         ));
     }
     let arrivals = if let Some(r) = &f.rate {
@@ -106,6 +112,8 @@ pub(super) fn own(f: &FlowSection, path: &KeyPath, mode_spec: &ModeSpec) -> Resu
         return Err(path.invalid("hour_of_day, day_of_week and month_of_year only apply to Poisson arrivals (`rate`)"));
     } else if let Some(every) = f.every_min {
         fixed(every, f.first_at_min, path)?
+    } else if f.observed.is_some() {
+        ArrivalSpec::List(Vec::new())
     } else {
         listed(f.times_min.clone().unwrap_or_default(), path)?
     };

@@ -13,6 +13,7 @@ pub fn arrival_bound(a: &ArrivalSpec, horizon: f64) -> f64 {
         ArrivalSpec::Poisson(p) => p.peak_rate() * horizon,
         ArrivalSpec::Fixed { every, .. } => horizon / every,
         ArrivalSpec::List(v) => v.len() as f64,
+        ArrivalSpec::Observed(o) => o.bound(horizon),
         ArrivalSpec::Shared(_) => 0.0,
     }
 }

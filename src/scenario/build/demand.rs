@@ -72,7 +72,21 @@ fn one(dname: &str, d: &DemandSection, modes: &Modes, ports: &Ports) -> Result<D
         )));
     };
     let profiles = [&d.hour_of_day, &d.day_of_week, &d.month_of_year];
-    let arrivals = ArrivalSpec::Poisson(arrivals::poisson(&d.rate, profiles, &dp, &modes.specs[mode])?);
+    let arrivals = match (&d.rate, &d.observed) {
+        (Some(rate), None) => ArrivalSpec::Poisson(arrivals::poisson(rate, profiles, &dp, &modes.specs[mode])?),
+        // Resolved once the calendar is known (build/observed.rs).
+        (None, Some(_)) if profiles.iter().all(|p| p.is_none()) => ArrivalSpec::List(Vec::new()),
+        (None, Some(_)) => {
+            return Err(dp.invalid(
+                "hour_of_day, day_of_week and month_of_year only apply to a Poisson demand (`rate`), not to a gate log",
+            ));
+        }
+        _ => {
+            return Err(dp.invalid(
+                "give exactly one arrival process: `rate = { per_hour = ... }` (Poisson) or `observed = { file = \"log.csv\", replay = \"exact\" }` (a gate log)",
+            ));
+        }
+    };
     let rule = match &d.choice {
         None | Some(Choice::Shares) => SplitRule::Shares,
         Some(Choice::Balance) => SplitRule::Balance,

@@ -16,11 +16,11 @@ pub(super) fn build(
     stages: &PortStages<'_>,
 ) -> Result<FlowSpec, Invalid> {
     let arrivals = if f.demand.is_some() {
-        let own = f.rate.is_some() || f.every_min.is_some() || f.times_min.is_some();
+        let own = f.rate.is_some() || f.every_min.is_some() || f.times_min.is_some() || f.observed.is_some();
         let profiles = arrivals::profiles(f).iter().any(|p| p.is_some());
         if own || profiles || f.first_at_min.is_some() {
             return Err(path.child("demand").invalid(
-                "a flow fed by a shared demand has no arrivals of its own: remove `rate`, `every_min`, `times_min`, `first_at_min` and the profiles (they belong in [demand.NAME])",
+                "a flow fed by a shared demand has no arrivals of its own: remove `rate`, `every_min`, `times_min`, `observed`, `first_at_min` and the profiles (they belong in [demand.NAME])",
             ));
         }
         // Resolved to the demand's index once every port is built.

@@ -12,6 +12,7 @@ mod flows;
 mod keys;
 pub mod limits;
 mod modes;
+mod observed;
 mod ports;
 mod routes;
 mod schedule;
@@ -25,6 +26,7 @@ pub use changes::PolicyChange;
 pub use keys::{Invalid, KeyPath, check_name, shown};
 
 use super::format::ScenarioFile;
+use super::logs::Logs;
 use crate::model::ModelSpec;
 use crate::policy::DistributionPolicy;
 use crate::random::Dist;
@@ -48,8 +50,9 @@ pub struct Built {
     pub policy_changes: Vec<PolicyChange>,
 }
 
-/// Validates the parsed file and resolves it into a model.
-pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
+/// Validates the parsed file and resolves it into a model; `logs` holds the gate logs it
+/// names (scenario/logs.rs), read beforehand because their errors are located in the CSV.
+pub fn build(file: &ScenarioFile, logs: &Logs) -> Result<Built, Invalid> {
     let sim = &file.simulation;
     let settings = simulation::build(sim)?;
     let modes = modes::build(&file.modes)?;
@@ -73,6 +76,7 @@ pub fn build(file: &ScenarioFile) -> Result<Built, Invalid> {
         service: service::build(file.service.as_ref(), file.costs.as_ref())?,
         marks: Vec::new(),
     };
+    observed::build(file, &settings, logs, &mut spec)?;
     let policy_changes = changes::build(&file.ports, &settings, &mut spec)?;
     surges::build(file, &settings, &mut spec)?;
     diversion::build(&file.ports, &mut spec)?;
