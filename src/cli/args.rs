@@ -31,6 +31,9 @@ pub enum Command {
         after_help = "Example:\n  bordersim run scenarios/horgos-2025.toml --out out --no-charts\n  bordersim chart out"
     )]
     Chart(ChartArgs),
+    /// Time Release Study report of a trace: each segment's mean, median, p95 and share of the release time, per port and mode.
+    #[command(after_help = "Example:\n  bordersim trs out/trace.csv --after 10080 --out out")]
+    Trs(TrsArgs),
     /// Validate a scenario and print the resolved model in plain words.
     #[command(after_help = "Example:\n  bordersim check scenarios/horgos-2025.toml")]
     Check(CheckArgs),
@@ -111,4 +114,25 @@ pub struct CheckArgs {
 pub struct ChartArgs {
     /// The --out directory of a run or a comparison.
     pub dir: PathBuf,
+}
+
+/// `bordersim trs`.
+#[derive(Debug, Args)]
+pub struct TrsArgs {
+    /// The trace (CSV) that `run --trace` wrote.
+    pub trace: PathBuf,
+    /// Measure only consignments released (departed) at or after this minute: give the
+    /// run's warm-up to count those summary.json counts.
+    #[arg(long, default_value_t = 0.0)]
+    pub after: f64,
+    /// Directory for trs.csv and charts/trs_PORT.png/.svg (created if missing). Without it,
+    /// only the table is printed.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Replace a TRS report already in DIR (the run's own files there are never touched).
+    #[arg(long)]
+    pub force: bool,
+    /// Do not draw charts into DIR/charts.
+    #[arg(long)]
+    pub no_charts: bool,
 }

@@ -17,6 +17,7 @@ pub mod number;
 pub mod outdir;
 pub mod service_table;
 pub mod table;
+pub mod trs;
 
 use crate::error::Error;
 use crate::experiment::Experiment;

@@ -7,6 +7,7 @@
 pub mod bars;
 pub mod data;
 pub mod draw;
+pub mod stacked;
 pub mod style;
 
 use super::csv::Series;
@@ -135,7 +136,7 @@ fn bad(dir: &Path, msg: String) -> Error {
 
 /// Writes `chart` as NAME.png and NAME.svg in `dir`, each through a temporary file that is
 /// renamed into place only when both are drawn, and removed on any failure.
-fn save(dir: &Path, name: &str, chart: &Chart) -> Result<Vec<PathBuf>, Error> {
+pub fn save(dir: &Path, name: &str, chart: &Chart) -> Result<Vec<PathBuf>, Error> {
     style::register_font();
     let out = |p: &Path, e: String| Error::Output {
         path: p.to_path_buf(),
