@@ -123,7 +123,7 @@ pub struct TrsArgs {
     pub trace: PathBuf,
     /// Measure only consignments released (departed) at or after this minute: give the
     /// run's warm-up to count those summary.json counts.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub after: f64,
     /// Directory for trs.csv and charts/trs_PORT.png/.svg (created if missing). Without it,
     /// only the table is printed.

@@ -155,3 +155,188 @@ fn a_five_percent_error_would_be_caught() {
     assert!(!close(m.segments[1].figures.mean * 1.05, 20.0 / 3.0));
     assert!(close(m.segments[1].figures.mean, 20.0 / 3.0));
 }
+
+/// The trace with `from` (a whole line, which must be there once) replaced by `to`
+/// (several lines, or none).
+fn edited(from: &str, to: &str) -> String {
+    let line = format!("{from}\n");
+    assert_eq!(TRACE.matches(&line).count(), 1, "{from}");
+    TRACE.replacen(
+        &line,
+        &if to.is_empty() {
+            String::new()
+        } else {
+            format!("{to}\n")
+        },
+        1,
+    )
+}
+
+fn problem(text: &str) -> (usize, String) {
+    let p = measure(text.as_bytes(), 0.0).unwrap_err();
+    (p.line.unwrap_or(0), p.message)
+}
+
+const C1_FINISHED: &str = "0-1,0,1,alpha,car,2,gate,finished,gate finished,1,,14,2025-01-01T00:14:00.000";
+
+#[test]
+fn events_out_of_time_order_are_refused_with_their_line() {
+    let t = edited(C1_FINISHED, &C1_FINISHED.replace(",14,", ",9,"));
+    assert_eq!(
+        problem(&t),
+        (
+            18,
+            "consignment 0-1: `finished` at minute 9 is before its previous event `started` at minute 10: a consignment's events must be in time order".into()
+        )
+    );
+}
+
+#[test]
+fn events_out_of_the_formats_order_are_refused() {
+    // A missing `started`.
+    let t = edited(
+        "0-1,0,1,alpha,car,2,gate,started,gate started,1,,10,2025-01-01T00:10:00.000",
+        "",
+    );
+    let (line, msg) = problem(&t);
+    assert_eq!(line, 17);
+    assert!(
+        msg.starts_with("consignment 0-1: `finished` at stage `gate` at minute 14 cannot follow `entered` at minute 5: after `entered` comes `started`, `abandoned` or `diverted` at the same stage"),
+        "{msg}"
+    );
+    // Time between leaving a stage and entering the next.
+    let t = edited(
+        "0-0,0,0,alpha,car,1,inspection,entered,inspection entered,,,10,2025-01-01T00:10:00.000",
+        "0-0,0,0,alpha,car,1,inspection,entered,inspection entered,,,11,2025-01-01T00:11:00.000",
+    );
+    assert!(
+        problem(&t)
+            .1
+            .contains("`entered` at stage `inspection` at minute 11 cannot follow `left` at minute 10")
+    );
+    // Started at a stage other than the one entered.
+    let t = edited(
+        "0-1,0,1,alpha,car,2,gate,started,gate started,1,,10,2025-01-01T00:10:00.000",
+        "0-1,0,1,alpha,car,2,exit,started,exit started,1,,10,2025-01-01T00:10:00.000",
+    );
+    assert!(
+        problem(&t)
+            .1
+            .contains("`started` at stage `exit` at minute 10 cannot follow `entered`")
+    );
+    // A second arrival while inside.
+    let t = edited(
+        C1_FINISHED,
+        &format!("{C1_FINISHED}\n0-1,0,1,alpha,car,2,,arrived,arrived,,,14,x"),
+    );
+    assert!(
+        problem(&t)
+            .1
+            .contains("`arrived` at minute 14 cannot follow `finished`")
+    );
+    // Another port without a diversion.
+    let t = edited(C1_FINISHED, &C1_FINISHED.replace("alpha", "beta"));
+    assert!(
+        problem(&t)
+            .1
+            .contains("consignment 0-1: port `beta` and mode `car` differ")
+    );
+}
+
+#[test]
+fn replications_must_not_go_back() {
+    let t = format!("{TRACE}0-99,0,99,alpha,car,1,,arrived,arrived,,,0,x\n");
+    assert_eq!(
+        problem(&t),
+        (
+            95,
+            "field replication: 0 after 1: rows must be ordered by replication".into()
+        )
+    );
+}
+
+#[test]
+fn a_wrong_header_names_the_expected_columns() {
+    let t = TRACE.replacen("case_id,", "case,", 1);
+    let (line, msg) = problem(&t);
+    assert_eq!(line, 1);
+    assert!(msg.ends_with(&format!("expected {}", parse::HEADER)), "{msg}");
+    assert!(
+        problem("")
+            .1
+            .starts_with("empty: a trace starts with the header case_id,")
+    );
+}
+
+#[test]
+fn a_consignment_seen_without_its_arrival_is_counted_but_not_measured() {
+    // As in a trace that starts after 0-0 arrived (a time window).
+    let t = edited("0-0,0,0,alpha,car,1,,arrived,arrived,,,0,2025-01-01T00:00:00.000", "");
+    let (_, p) = measure(t.as_bytes(), 0.0).unwrap();
+    let m = mode(&p, "alpha", "car");
+    assert_eq!((m.released, m.unmeasured), (2, 1));
+    // 0-1 (20) and 1-0 (16) are left.
+    assert_eq!(m.total.unwrap().mean, 18.0);
+    assert!(
+        table::table(&TrsReport {
+            trace: "t.csv".into(),
+            after: 0.0,
+            replications: 2,
+            ports: p.clone()
+        })
+        .contains("1 not measured (their arrival is before the trace's first row)")
+    );
+}
+
+#[test]
+fn a_route_of_skipped_stages_releases_at_once() {
+    let t = format!(
+        "{TRACE}1-2,1,2,beta,car,1,,arrived,arrived,,,7.25,x\n1-2,1,2,beta,car,1,,departed,departed,,,7.25,x\n"
+    );
+    let (_, p) = measure(t.as_bytes(), 0.0).unwrap();
+    let m = mode(&p, "beta", "car");
+    // 6, 8 and 0: the gate segments count it as 0.
+    assert_eq!(
+        (m.released, m.total.unwrap().mean, m.total.unwrap().median),
+        (3, 14.0 / 3.0, 6.0)
+    );
+    assert_eq!(m.segments[1].visits, 2);
+    assert!((m.segments[1].figures.mean - 9.0 / 3.0).abs() < 1e-12);
+}
+
+#[test]
+fn the_printed_table_and_chart_hold_the_figures() {
+    let report = TrsReport {
+        trace: "t.csv".into(),
+        after: 0.0,
+        replications: 2,
+        ports: ports(0.0),
+    };
+    let text = table::table(&report);
+    assert!(
+        text.contains("  waiting for a driver at drivers         3.5     0.0   7.0   25.9 %"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  Total release time                   19.3    20.0  22.0  100.0 %"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  car: 3 released; 0 turned away, 1 gave up waiting, 1 diverted to another port, 1 still inside"
+        )
+    );
+    assert!(text.lines().all(|l| l.chars().count() <= crate::report::table::WIDTH));
+    let charts = chart::charts(&report);
+    assert_eq!(
+        charts.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
+        ["trs_alpha", "trs_beta"]
+    );
+    let crate::report::charts::draw::Chart::Stacked { legend, bars, .. } = &charts[0].1 else {
+        panic!("not stacked bars");
+    };
+    assert_eq!(legend.len(), 8);
+    assert_eq!(bars[1].label, "truck (2 released)");
+    // Truck: gate (row 1), its driver wait (row 3) and exit (row 7), zeros included.
+    assert_eq!(bars[1].pieces, [(0, 0.0), (1, 6.0), (3, 3.5), (6, 0.0), (7, 4.0)]);
+}
