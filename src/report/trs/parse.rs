@@ -95,6 +95,20 @@ pub struct Row<'a> {
 /// Splits one CSV line into `out` (reusing its strings): fields separated by commas,
 /// a field in double quotes may hold commas and doubled quotes.
 pub fn split(line_no: usize, line: &str, out: &mut Vec<String>) -> Result<(), Problem> {
+    if !line.contains('"') {
+        // The usual case: no quoting, so a plain split.
+        let mut n = 0;
+        for f in line.split(',') {
+            if n == out.len() {
+                out.push(String::new());
+            }
+            out[n].clear();
+            out[n].push_str(f);
+            n += 1;
+        }
+        out.truncate(n);
+        return Ok(());
+    }
     let mut n = 0;
     let field = |n: &mut usize, out: &mut Vec<String>| {
         if *n == out.len() {
@@ -190,7 +204,12 @@ pub fn row(line: usize, f: &[String]) -> Result<Row<'_>, Problem> {
     let replication = whole(line, "replication", &f[1], 0, false)?.unwrap_or_default();
     let consignment = whole(line, "consignment", &f[2], 0, false)?.unwrap_or_default();
     whole(line, "vehicles", &f[5], 1, false)?;
-    if f[0] != format!("{replication}-{consignment}") {
+    let (rep, serial) = (&f[1], &f[2]);
+    let case_ok = f[0].len() == rep.len() + 1 + serial.len()
+        && f[0].starts_with(rep.as_str())
+        && f[0].as_bytes().get(rep.len()) == Some(&b'-')
+        && f[0].ends_with(serial.as_str());
+    if !case_ok {
         return Err(at(
             line,
             format!(
