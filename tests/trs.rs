@@ -142,3 +142,35 @@ fn out_refuses_an_earlier_report_but_leaves_a_runs_files_alone() {
     assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), b"{\"run\": true}");
     assert_eq!(std::fs::read_to_string(out.join("trs.csv")).unwrap(), CSV);
 }
+
+#[test]
+fn chart_redraws_the_trs_charts_from_trs_csv_identically() {
+    let out = tmp("trs-chart");
+    assert!(trs(&[TRACE, "--out", out.to_str().unwrap()]).status.success());
+    let charts = out.join("charts");
+    let before: Vec<Vec<u8>> = ["trs_alpha.png", "trs_alpha.svg", "trs_beta.svg"]
+        .iter()
+        .map(|f| std::fs::read(charts.join(f)).unwrap())
+        .collect();
+    std::fs::remove_dir_all(&charts).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args(["chart", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    for (f, b) in ["trs_alpha.png", "trs_alpha.svg", "trs_beta.svg"].iter().zip(&before) {
+        assert_eq!(&std::fs::read(charts.join(f)).unwrap(), b, "{f}");
+    }
+    // A damaged trs.csv is refused with its line, nothing drawn.
+    let csv = std::fs::read_to_string(out.join("trs.csv")).unwrap();
+    std::fs::write(out.join("trs.csv"), csv.replace(",0.344828\n", ",3.44828\n")).unwrap();
+    std::fs::remove_dir_all(&charts).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args(["chart", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = text(&o.stderr);
+    assert!(e.contains("trs.csv:3: field share: must be at most 1, got `3.44828`"), "{e}");
+    assert!(!charts.exists());
+}

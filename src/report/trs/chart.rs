@@ -1,12 +1,12 @@
 //! The TRS chart of each port: a stacked bar per mode of its segment means, so the
 //! segments that make up the release time read at a glance (trs_PORT.png and .svg).
 
-use super::{PortReport, TrsReport};
+use super::PortReport;
 use crate::report::charts::draw::Chart;
 use crate::report::charts::stacked::StackedBar;
 
 /// The chart of one port (its modes with a release), or `None` when it had none.
-pub fn port_chart(p: &PortReport, after: f64) -> Option<Chart> {
+pub fn port_chart(p: &PortReport) -> Option<Chart> {
     let rows = p.rows();
     let bars: Vec<StackedBar> = p
         .modes
@@ -27,13 +27,8 @@ pub fn port_chart(p: &PortReport, after: f64) -> Option<Chart> {
     if bars.is_empty() {
         return None;
     }
-    let from = if after > 0.0 {
-        format!(", released from minute {after}")
-    } else {
-        String::new()
-    };
     Some(Chart::Stacked {
-        title: format!("Time Release Study at {}: mean release time by segment{from}", p.name),
+        title: format!("Time Release Study at {}: mean release time by segment", p.name),
         x_label: "minutes from arrival to release (segment means, stacked)".into(),
         legend: rows.into_iter().map(|(_, _, name)| name).collect(),
         bars,
@@ -41,9 +36,9 @@ pub fn port_chart(p: &PortReport, after: f64) -> Option<Chart> {
 }
 
 /// Every port's chart: (file name without extension, chart).
-pub fn charts(r: &TrsReport) -> Vec<(String, Chart)> {
-    r.ports
+pub fn charts(ports: &[PortReport]) -> Vec<(String, Chart)> {
+    ports
         .iter()
-        .filter_map(|p| port_chart(p, r.after).map(|c| (format!("trs_{}", p.name), c)))
+        .filter_map(|p| port_chart(p).map(|c| (format!("trs_{}", p.name), c)))
         .collect()
 }

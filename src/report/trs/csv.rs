@@ -8,21 +8,9 @@ use std::io::Write;
 /// Column names of trs.csv.
 pub const HEADER: &str = "port,mode,segment,kind,stage,released,visits,mean_min,median_min,p95_min,share";
 
-/// A text field, in double quotes (doubled inside) when it holds a comma, a quote or a
-/// line break: names from a trace are not limited to what scenarios allow.
-fn field(o: &mut String, s: &str) {
-    if s.contains([',', '"', '\n', '\r']) {
-        o.push('"');
-        o.push_str(&s.replace('"', "\"\""));
-        o.push('"');
-    } else {
-        o.push_str(s);
-    }
-}
-
 fn row(o: &mut String, names: [&str; 5], released: u64, visits: u64, f: &Figures) {
     for n in names {
-        field(o, n);
+        o.push_str(n);
         o.push(',');
     }
     push_u64(o, released);
@@ -41,7 +29,8 @@ fn row(o: &mut String, names: [&str; 5], released: u64, visits: u64, f: &Figures
 
 /// Writes trs.csv for `r`: numbers rounded to six decimals as in the other CSV files, the
 /// share as a fraction (empty when the mean release time is 0). Modes with no release
-/// have no rows.
+/// have no rows. Names are scenario names (checked when the trace is read) and segment
+/// names add only spaces, so no field needs quoting.
 pub fn write(w: &mut dyn Write, r: &TrsReport) -> std::io::Result<()> {
     let mut o = String::with_capacity(4096);
     o.push_str(HEADER);

@@ -139,7 +139,6 @@ pub fn ports(folded: Folded) -> Vec<PortReport> {
             modes.sort_by(|a, b| a.name.cmp(&b.name));
             PortReport {
                 name: names.get(p).to_string(),
-                stages: order.iter().map(|&s| names.get(s).to_string()).collect(),
                 modes,
             }
         })

@@ -13,6 +13,7 @@ pub mod csv;
 pub mod figures;
 pub mod fold;
 pub mod parse;
+pub mod read;
 pub mod table;
 
 use crate::error::Error;
@@ -118,29 +119,48 @@ pub struct ModeReport {
 pub struct PortReport {
     /// Port name.
     pub name: String,
-    /// Its stages that released consignments went through, in route order.
-    pub stages: Vec<String>,
     /// Its modes, by name.
     pub modes: Vec<ModeReport>,
 }
 
 impl PortReport {
+    /// The stages of its modes' segments in route order: each mode's stages in its order,
+    /// merged mode by mode (a stage new to the list goes right after the stage before it
+    /// on that mode's route). A function of what trs.csv holds, so `chart DIR` orders the
+    /// legend as the table.
+    pub fn stages(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for m in &self.modes {
+            let mut at = 0;
+            for s in &m.segments {
+                match out.iter().position(|&x| x == s.stage) {
+                    Some(i) => at = at.max(i + 1),
+                    None => {
+                        out.insert(at, &s.stage);
+                        at += 1;
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The segments of all its modes, in route order (per stage: the wait, the clearance,
     /// the time blocked after it), each (kind, stage) once, with its name: the rows of the
     /// port's table.
     pub fn rows(&self) -> Vec<(Kind, String, String)> {
         let mut out = Vec::new();
-        for stage in &self.stages {
+        for stage in self.stages() {
             let mut kinds: Vec<(Kind, &str)> = self
                 .modes
                 .iter()
                 .flat_map(|m| m.segments.iter())
-                .filter(|s| &s.stage == stage)
+                .filter(|s| s.stage == stage)
                 .map(|s| (s.kind, s.name.as_str()))
                 .collect();
             kinds.sort();
             kinds.dedup();
-            out.extend(kinds.into_iter().map(|(k, n)| (k, stage.clone(), n.to_string())));
+            out.extend(kinds.into_iter().map(|(k, n)| (k, stage.to_string(), n.to_string())));
         }
         out
     }
@@ -236,9 +256,10 @@ pub fn write_files(report: &TrsReport, out_dir: &Path, charts: bool) -> Result<V
     crate::report::atomic::write_atomic_with(&p, |w| csv::write(w, report))?;
     let mut written = vec![p];
     if charts {
+        // Drawn from the file just written, as `chart DIR` draws them.
         let dir = out_dir.join(crate::report::exporter::CHARTS);
         crate::report::atomic::ensure_dir(&dir)?;
-        for (name, c) in chart::charts(report) {
+        for (name, c) in crate::report::charts::trs_charts(out_dir)? {
             written.extend(crate::report::charts::save(&dir, &name, &c)?);
         }
     }

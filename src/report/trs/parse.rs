@@ -169,6 +169,23 @@ fn whole(line: usize, field: &str, s: &str, min: u64, empty_ok: bool) -> Result<
     }
 }
 
+/// A port, mode or stage name as scenarios allow them (they name chart files): 1-64
+/// letters, digits, `_` and `-`; empty only where `empty_ok`.
+fn name(line: usize, field: &str, s: &str, empty_ok: bool) -> Result<(), Problem> {
+    let ok = s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok && (empty_ok || !s.is_empty()) {
+        return Ok(());
+    }
+    Err(at(
+        line,
+        format!(
+            "field {field}: must be a name of 1-64 letters, digits, `_` and `-` as scenarios allow{}, got {}",
+            if empty_ok { " (or empty)" } else { "" },
+            shown(s)
+        ),
+    ))
+}
+
 /// Checks the split fields of data line `line` and returns the row.
 pub fn row(line: usize, f: &[String]) -> Result<Row<'_>, Problem> {
     if f.len() != COLUMNS {
@@ -218,10 +235,8 @@ pub fn row(line: usize, f: &[String]) -> Result<Row<'_>, Problem> {
             ),
         ));
     }
-    for (i, field) in [(3, "port"), (4, "mode")] {
-        if f[i].is_empty() {
-            return Err(at(line, format!("field {field}: empty")));
-        }
+    for (i, field) in [(3, "port"), (4, "mode"), (6, "stage")] {
+        name(line, field, &f[i], i == 6)?;
     }
     Ok(Row {
         case_id: &f[0],
@@ -291,5 +306,14 @@ mod tests {
         assert!(bad("0-3,", "0-4,").message.contains("field case_id"));
         assert!(bad(",1,gate", ",0,gate").message.contains("field vehicles"));
         assert!(bad(",gate,", ",gate,x,").message.starts_with("14 fields, expected 13"));
+        // Names go into chart file names: nothing that could leave the charts folder.
+        let e = bad(",p,", ",../p,");
+        assert!(
+            e.message.starts_with("field port: must be a name of 1-64 letters"),
+            "{}",
+            e.message
+        );
+        assert!(bad(",car,", ",,").message.starts_with("field mode: must be a name"));
+        assert!(bad(",gate,", ",ga te,").message.contains("field stage: must be a name of 1-64 letters, digits, `_` and `-` as scenarios allow (or empty), got `ga te`"));
     }
 }

@@ -8,6 +8,23 @@ use super::*;
 
 const TRACE: &str = include_str!("../../../tests/data/trs_trace.csv");
 
+/// The report of the hand-written trace, from minute 0.
+pub(super) fn report() -> TrsReport {
+    TrsReport {
+        trace: "t.csv".into(),
+        after: 0.0,
+        replications: 2,
+        ports: ports(0.0),
+    }
+}
+
+/// Its trs.csv.
+pub(super) fn written_csv() -> String {
+    let mut v = Vec::new();
+    csv::write(&mut v, &report()).unwrap();
+    String::from_utf8(v).unwrap()
+}
+
 fn ports(after: f64) -> Vec<PortReport> {
     let (reps, ports) = measure(TRACE.as_bytes(), after).unwrap();
     assert_eq!(reps, 2);
@@ -327,7 +344,7 @@ fn the_printed_table_and_chart_hold_the_figures() {
         )
     );
     assert!(text.lines().all(|l| l.chars().count() <= crate::report::table::WIDTH));
-    let charts = chart::charts(&report);
+    let charts = chart::charts(&report.ports);
     assert_eq!(
         charts.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
         ["trs_alpha", "trs_beta"]
