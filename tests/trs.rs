@@ -171,6 +171,9 @@ fn chart_redraws_the_trs_charts_from_trs_csv_identically() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let e = text(&o.stderr);
-    assert!(e.contains("trs.csv:3: field share: must be at most 1, got `3.44828`"), "{e}");
+    assert!(
+        e.contains("trs.csv:3: field share: must be at most 1, got `3.44828`"),
+        "{e}"
+    );
     assert!(!charts.exists());
 }

@@ -75,6 +75,24 @@ fn axis_end(bars: &[StackedBar], totals: &[String], plot_w: f64) -> f64 {
     if end > 0.0 && end.is_finite() { end } else { 1.0 }
 }
 
+/// Where the plot's values go in pixels of the plot's area: minutes along, bars down.
+struct Frame {
+    /// Pixel of minute 0.
+    x0: f64,
+    /// Pixels per minute.
+    per_min: f64,
+    /// Pixel row of each bar's middle.
+    rows: Vec<i32>,
+    /// Pixels per bar slot.
+    slot: f64,
+}
+
+impl Frame {
+    fn x(&self, v: f64) -> i32 {
+        (self.x0 + v * self.per_min).round() as i32
+    }
+}
+
 /// Draws the chart on `root`: title, bars, legend.
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -124,50 +142,64 @@ pub fn draw<DB: DrawingBackend>(
         let (a, b) = chart.backend_coord(&(x, y));
         (a - base.0, b - base.1)
     };
-    let slot = f64::from((px(0.0, 0.0).1 - px(0.0, 1.0).1).abs());
-    let centre = |i: usize| n as f64 - i as f64 - 0.5;
-    let piece_style = |k: usize| {
-        TextStyle::from((FONT, LABEL_SIZE).into_font())
-            .color(ink(k))
-            .pos(Pos::new(HPos::Center, VPos::Center))
+    let (origin, end) = (px(0.0, 0.0), px(x_max, n as f64));
+    let frame = Frame {
+        x0: f64::from(origin.0),
+        per_min: f64::from(end.0 - origin.0) / x_max,
+        rows: (0..n).map(|i| px(0.0, n as f64 - i as f64 - 0.5).1).collect(),
+        slot: f64::from((origin.1 - end.1).abs()) / n as f64,
     };
     for (i, b) in bars.iter().enumerate() {
-        let y = centre(i);
-        let mut x0 = 0.0;
-        for &(k, v) in &b.pieces {
-            let x1 = x0 + v;
-            chart
-                .plotting_area()
-                .draw(&Rectangle::new([(x0, y - 0.3), (x1, y + 0.3)], colour(k).filled()))
-                .map_err(err)?;
-            let text = format!("{v:.1}");
-            let (tw, th) = text_size(&text, LABEL_SIZE);
-            let (l, r) = (px(x0, y).0, px(x1, y).0);
-            if tw + 2.0 * INNER <= f64::from(r - l) && th + 2.0 <= 0.6 * slot {
-                let at = ((l + r) / 2, px(x0, y).1);
-                plot_area.draw(&Text::new(text, at, piece_style(k))).map_err(err)?;
-            }
-            x0 = x1;
-        }
-        let (x, yy) = px(x0, y);
-        let style = TextStyle::from((FONT, LABEL_SIZE).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
-        plot_area
-            .draw(&Text::new(totals[i].clone(), (x + PAD as i32, yy), style))
-            .map_err(err)?;
+        draw_bar(&plot_area, &frame, i, b, &totals[i])?;
     }
-    // Category names down the side, as large as the bars leave room for, thinned out when
-    // even the smallest size does not fit each bar.
-    let size = (slot - 2.0).clamp(LABEL_MIN_SIZE, LABEL_SIZE);
-    let every = ((size + 2.0) / slot).ceil().max(1.0) as usize;
+    draw_names(&plot_area, &frame, bars, column)?;
+    legend_draw(&legend_area, &names, cols, item)
+}
+
+/// Bar `i`: its pieces, each labelled with its value where the label fits inside, and
+/// its total after its end.
+fn draw_bar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    f: &Frame,
+    i: usize,
+    b: &StackedBar,
+    total: &str,
+) -> Res {
+    let y = f.rows[i];
+    let half = (0.3 * f.slot).round() as i32;
+    let mut x0 = 0.0;
+    for &(k, v) in &b.pieces {
+        let x1 = x0 + v;
+        let (l, r) = (f.x(x0), f.x(x1));
+        area.draw(&Rectangle::new([(l, y - half), (r, y + half)], colour(k).filled()))
+            .map_err(err)?;
+        let text = format!("{v:.1}");
+        let (tw, th) = text_size(&text, LABEL_SIZE);
+        if tw + 2.0 * INNER <= f64::from(r - l) && th + 2.0 <= f64::from(2 * half) {
+            let style = TextStyle::from((FONT, LABEL_SIZE).into_font())
+                .color(ink(k))
+                .pos(Pos::new(HPos::Center, VPos::Center));
+            area.draw(&Text::new(text, ((l + r) / 2, y), style)).map_err(err)?;
+        }
+        x0 = x1;
+    }
+    let style = TextStyle::from((FONT, LABEL_SIZE).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+    area.draw(&Text::new(total.to_string(), (f.x(x0) + PAD as i32, y), style))
+        .map_err(err)
+}
+
+/// Category names down the side, as large as the bars leave room for, thinned out when
+/// even the smallest size does not fit each bar.
+fn draw_names<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, f: &Frame, bars: &[StackedBar], column: f64) -> Res {
+    let size = (f.slot - 2.0).clamp(LABEL_MIN_SIZE, LABEL_SIZE);
+    let every = ((size + 2.0) / f.slot).ceil().max(1.0) as usize;
     let style = TextStyle::from((FONT, size).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
     for (i, b) in bars.iter().enumerate().filter(|(i, _)| i % every == 0) {
-        let (x, y) = px(0.0, centre(i));
         let name = fit(&b.label, column, size);
-        plot_area
-            .draw(&Text::new(name, (x - PAD as i32, y), style.clone()))
-            .map_err(err)?;
+        let at = (f.x(0.0) - PAD as i32, f.rows[i]);
+        area.draw(&Text::new(name, at, style.clone())).map_err(err)?;
     }
-    legend_draw(&legend_area, &names, cols, item)
+    Ok(())
 }
 
 /// The legend: a swatch and a name per piece, row by row.

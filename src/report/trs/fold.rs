@@ -157,10 +157,6 @@ pub struct Folder {
     unmeasured: HashMap<u64, (u32, u32)>,
 }
 
-fn same_stage(o: &Open, stage: u32) -> bool {
-    o.stage == Some(stage)
-}
-
 impl Folder {
     /// A folder counting consignments released (departed) at or after minute `after`.
     pub fn new(after: f64) -> Self {
@@ -172,45 +168,15 @@ impl Folder {
 
     /// Folds the row on line `line`.
     pub fn row(&mut self, line: usize, r: &Row) -> Result<(), Problem> {
-        if self.replication != Some(r.replication) {
-            if let Some(prev) = self.replication
-                && r.replication < prev
-            {
-                return Err(at(
-                    line,
-                    format!(
-                        "field replication: {} after {prev}: rows must be ordered by replication",
-                        r.replication
-                    ),
-                ));
-            }
-            self.end_replication();
-            self.replication = Some(r.replication);
-            self.out.replications += 1;
-        }
+        self.next_replication(line, r)?;
         let port = self.out.names.id(r.port);
         let mode = self.out.names.id(r.mode);
         let stage = (!r.stage.is_empty()).then(|| self.out.names.id(r.stage));
         let serial = r.consignment;
-        if self.unmeasured.contains_key(&serial) {
-            if r.event != Event::Arrived {
-                if r.event.ends_stay() {
-                    self.unmeasured.remove(&serial);
-                }
-                return Ok(());
-            }
-            self.unmeasured.remove(&serial);
+        if self.not_measured(r, port, mode) {
+            return Ok(());
         }
         let Some(o) = self.open.get_mut(&serial) else {
-            if r.event == Event::Arrived {
-                self.open.insert(serial, Open::arrive(port, mode, r.time));
-            } else {
-                // Its arrival is before the trace's first row (a trace window).
-                self.acc(port, mode).unmeasured += 1;
-                if !r.event.ends_stay() {
-                    self.unmeasured.insert(serial, (port, mode));
-                }
-            }
             return Ok(());
         };
         check_record(line, r, o, port, mode)?;
@@ -221,19 +187,76 @@ impl Folder {
         }
         step(line, r, o, stage)?;
         let arrived = o.arrived;
+        self.settle(r, port, mode, arrived);
+        Ok(())
+    }
+
+    /// Starts a new replication at a row of another one: the consignments still inside
+    /// are counted and forgotten. Replications may not go back.
+    fn next_replication(&mut self, line: usize, r: &Row) -> Result<(), Problem> {
+        if self.replication == Some(r.replication) {
+            return Ok(());
+        }
+        if let Some(prev) = self.replication
+            && r.replication < prev
+        {
+            return Err(at(
+                line,
+                format!(
+                    "field replication: {} after {prev}: rows must be ordered by replication",
+                    r.replication
+                ),
+            ));
+        }
+        self.end_replication();
+        self.replication = Some(r.replication);
+        self.out.replications += 1;
+        Ok(())
+    }
+
+    /// Opens a record at an arrival; true when the row is of a consignment whose arrival
+    /// is before the trace's first row (a trace window), which is counted once and then
+    /// passed over until it leaves.
+    fn not_measured(&mut self, r: &Row, port: u32, mode: u32) -> bool {
+        let serial = r.consignment;
+        if self.unmeasured.contains_key(&serial) {
+            if r.event != Event::Arrived {
+                if r.event.ends_stay() {
+                    self.unmeasured.remove(&serial);
+                }
+                return true;
+            }
+            self.unmeasured.remove(&serial);
+        }
+        if self.open.contains_key(&serial) {
+            return false;
+        }
+        if r.event == Event::Arrived {
+            self.open.insert(serial, Open::arrive(port, mode, r.time));
+        } else {
+            self.acc(port, mode).unmeasured += 1;
+            if !r.event.ends_stay() {
+                self.unmeasured.insert(serial, (port, mode));
+            }
+        }
+        true
+    }
+
+    /// After a row that ends a consignment's stay: a release is folded in (when at or
+    /// after `after`), a consignment that arrived at or after `after` and did not get
+    /// through is counted; the record goes (a diverted one stays, in transit).
+    fn settle(&mut self, r: &Row, port: u32, mode: u32, arrived: f64) {
         let counted = arrived >= self.after;
         match r.event {
             Event::Departed => {
-                let o = self
-                    .open
-                    .remove(&serial)
-                    .unwrap_or_else(|| Open::arrive(port, mode, arrived));
-                if r.time >= self.after {
+                if let Some(o) = self.open.remove(&r.consignment)
+                    && r.time >= self.after
+                {
                     self.release(port, mode, r.time - arrived, &o.visits);
                 }
             }
             Event::TurnedAway | Event::Abandoned => {
-                self.open.remove(&serial);
+                self.open.remove(&r.consignment);
                 let a = self.acc(port, mode);
                 if counted && r.event == Event::TurnedAway {
                     a.turned_away += 1;
@@ -244,7 +267,6 @@ impl Folder {
             Event::Diverted if counted => self.acc(port, mode).diverted += 1,
             _ => {}
         }
-        Ok(())
     }
 
     fn acc(&mut self, port: u32, mode: u32) -> &mut Acc {
@@ -337,7 +359,7 @@ fn expected(last: Event) -> &'static str {
     match last {
         Event::Arrived => "`entered` at its first stage, `turned_away` or `departed`, at the same time",
         Event::Entered => "`started`, `abandoned` or `diverted` at the same stage",
-        Event::Started => "`finished` at the same stage",
+        Event::Started => "`finished` at the same stage (at the same time at a driver stage)",
         Event::Finished => "`blocked` or `left` at the same stage and time",
         Event::Blocked => "`unblocked` at the same stage",
         Event::Unblocked => "`left` at the same stage and time",
@@ -347,46 +369,58 @@ fn expected(last: Event) -> &'static str {
     }
 }
 
-/// Moves the record `o` on by row `r` (already checked to belong to it).
-fn step(line: usize, r: &Row, o: &mut Open, stage: Option<u32>) -> Result<(), Problem> {
+/// True when row `r` (at stage `stage`) may follow the record's last event: the trace
+/// format's order, at the same stage, and at the same instant where nothing can pass in
+/// between (the next stage is entered as the last is left).
+fn allowed(r: &Row, o: &Open, stage: Option<u32>) -> bool {
     use Event as E;
-    let t = r.time;
-    let here = |s: Option<u32>| s.is_some_and(|s| same_stage(o, s));
-    let instant = o.at == t;
+    let here = |s: Option<u32>| s.is_some_and(|s| o.stage == Some(s));
+    let instant = o.at == r.time;
     let visited = |s: u32| o.visits.iter().any(|v| v.stage == s) || o.visit.is_some_and(|v| v.stage == s);
-    let ok = match (o.last, r.event, stage) {
+    let driver = o.visit.is_some_and(|v| v.driver);
+    match (o.last, r.event, stage) {
         (E::Arrived | E::Left, E::Entered, Some(s)) => instant && !visited(s),
         (E::Arrived, E::TurnedAway, Some(_)) => instant,
         (E::Arrived | E::Left, E::Departed, None) => instant,
         (E::Entered, E::Started | E::Abandoned | E::Diverted, s) => here(s),
-        (E::Started, E::Finished, s) => here(s) && (!o.visit.is_some_and(|v| v.driver) || instant),
+        (E::Started, E::Finished, s) => here(s) && (!driver || instant),
         (E::Finished, E::Blocked | E::Left, s) => here(s) && instant,
         (E::Blocked, E::Unblocked, s) => here(s),
         (E::Unblocked, E::Left, s) => here(s) && instant,
         _ => false,
-    };
-    if !ok {
-        let at_stage = |s: &str| {
-            if s.is_empty() {
-                String::new()
-            } else {
-                format!(" at stage `{s}`")
-            }
-        };
-        return Err(at(
-            line,
-            format!(
-                "consignment {}: `{}`{} at minute {t} cannot follow `{}` at minute {}: after `{}` comes {}",
-                r.case_id,
-                r.event.name(),
-                at_stage(r.stage),
-                o.last.name(),
-                o.at,
-                o.last.name(),
-                expected(o.last)
-            ),
-        ));
     }
+}
+
+/// Row `r` cannot follow the record's last event: what came, and what may come.
+fn out_of_order(line: usize, r: &Row, o: &Open) -> Problem {
+    let at_stage = if r.stage.is_empty() {
+        String::new()
+    } else {
+        format!(" at stage `{}`", r.stage)
+    };
+    at(
+        line,
+        format!(
+            "consignment {}: `{}`{at_stage} at minute {} cannot follow `{}` at minute {}: after `{}` comes {}",
+            r.case_id,
+            r.event.name(),
+            r.time,
+            o.last.name(),
+            o.at,
+            o.last.name(),
+            expected(o.last)
+        ),
+    )
+}
+
+/// Moves the record `o` on by row `r` (already checked to belong to it), measuring the
+/// current stage's wait, clearance and time blocked as their events come.
+fn step(line: usize, r: &Row, o: &mut Open, stage: Option<u32>) -> Result<(), Problem> {
+    use Event as E;
+    if !allowed(r, o, stage) {
+        return Err(out_of_order(line, r, o));
+    }
+    let t = r.time;
     match r.event {
         E::Entered => {
             o.entered = t;
@@ -403,6 +437,7 @@ fn step(line: usize, r: &Row, o: &mut Open, stage: Option<u32>) -> Result<(), Pr
             o.started = t;
             if let Some(v) = &mut o.visit {
                 v.wait = t - o.entered;
+                // Its driver is taken here: a driver stage.
                 v.driver = !o.had_driver && r.driver.is_some();
             }
         }
