@@ -125,9 +125,9 @@ pub enum Error {
         /// Where the partial results and checkpoint went, in words.
         saved: String,
     },
-    /// A results file that `chart` reads (timeseries.csv, summary.json, ...) is missing,
-    /// too large, not a regular file, or holds a value that cannot have been written by
-    /// bordersim: nothing is drawn.
+    /// A results file that `chart` reads (timeseries.csv, summary.json, ...) or a trace that
+    /// `trs` reads is missing, too large, not a regular file, or holds a value that cannot
+    /// have been written by bordersim: nothing is drawn or written.
     #[error("{path}{location}: {message}")]
     Results {
         /// The file.

@@ -191,3 +191,61 @@ fn bar_labels_fit_whatever_the_number_and_length_of_names() {
         }
     }
 }
+
+#[test]
+fn trs_chart_labels_do_not_run_into_each_other() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("chart-text-trs");
+    let _ = std::fs::remove_dir_all(&out);
+    let o = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args(["trs", "tests/data/trs_trace.csv", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for name in ["trs_alpha.svg", "trs_beta.svg"] {
+        no_text_overlaps(name, &std::fs::read_to_string(out.join("charts").join(name)).unwrap());
+    }
+}
+
+#[test]
+fn stacked_bar_labels_fit_whatever_the_number_of_modes_and_segments() {
+    use bordersim::report::charts::stacked::StackedBar;
+    for modes in [1, 2, 3, 5, 8, 20] {
+        for segments in [1, 3, 8, 14, 30] {
+            for long in [false, true] {
+                let legend: Vec<String> = (0..segments)
+                    .map(|k| {
+                        if long {
+                            format!("waiting for a driver at export_lanes_with_a_long_name_{k}")
+                        } else {
+                            format!("gate {k}")
+                        }
+                    })
+                    .collect();
+                let bars = (0..modes)
+                    .map(|m| StackedBar {
+                        label: if long {
+                            format!("self_driving_export_truck_{m} (123456 released)")
+                        } else {
+                            format!("car{m}")
+                        },
+                        // Wide and narrow pieces side by side, and zeros.
+                        pieces: (0..segments)
+                            .map(|k| (k, [30.0, 0.4, 0.0, 7.5, 120.0][(k + m) % 5]))
+                            .collect(),
+                    })
+                    .collect();
+                let chart = Chart::Stacked {
+                    title: "Time Release Study at horgos: mean release time by segment".into(),
+                    x_label: "minutes from arrival to release (segment means, stacked)".into(),
+                    legend,
+                    bars,
+                };
+                no_text_overlaps(
+                    &format!("{modes} modes, {segments} segments, long {long}"),
+                    &svg_of(&chart),
+                );
+            }
+        }
+    }
+}

@@ -1365,3 +1365,99 @@ fn fit_errors() {
     // The log itself was not touched by `--out LOG`.
     assert!(std::fs::read_to_string(&log).unwrap().starts_with("time,mode\n"));
 }
+
+/// Runs `bordersim trs` on a trace holding `src` with `args`; returns stderr after
+/// checking the exit code, the single line, and that no report was written.
+fn trs_fails(name: &str, src: &str, args: &[&str]) -> String {
+    std::fs::create_dir_all(dir()).unwrap();
+    let file = dir().join(format!("{name}.csv"));
+    std::fs::write(&file, src).unwrap();
+    let out = dir().join(format!("{name}-out"));
+    let _ = std::fs::remove_dir_all(&out);
+    let o = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args(["trs", file.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(args)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+    assert!(!err.contains("panicked"), "{name}: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{name}: not one line:\n{err}");
+    assert!(err.starts_with(&format!("error: {}", file.display())), "{name}: {err}");
+    assert!(
+        !out.join("trs.csv").exists(),
+        "{name}: trs.csv written despite the error"
+    );
+    err
+}
+
+#[test]
+fn bad_traces_are_refused_with_their_line() {
+    let trace = std::fs::read_to_string("tests/data/trs_trace.csv").unwrap();
+    let line3 = "0-0,0,0,alpha,car,1,gate,entered,gate entered,,,0,2025-01-01T00:00:00.000";
+    let c1_finished = "0-1,0,1,alpha,car,2,gate,finished,gate finished,1,,14,2025-01-01T00:14:00.000";
+    let with = |from: &str, to: &str| {
+        assert!(trace.contains(from), "{from}");
+        trace.replacen(from, to, 1)
+    };
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "trs-header",
+            with("case_id,replication", "case,replication"),
+            ".csv:1: unexpected header `case,replication,consignment,port,mode,v…`: expected case_id,replication,consignment,port,mode,vehicles,stage,event,activity,lane,driver,time_min,timestamp",
+        ),
+        (
+            "trs-number",
+            with(line3, &line3.replace(",0,2025", ",0:00,2025")),
+            ".csv:3: field time_min: must be a finite number of minutes, 0 or more, got `0:00`",
+        ),
+        (
+            "trs-event",
+            with(line3, &line3.replace(",entered,", ",queued,")),
+            ".csv:3: field event: unknown event `queued`; events are arrived, turned_away, entered, started, finished, blocked, unblocked, left, departed, abandoned, diverted",
+        ),
+        (
+            "trs-time-order",
+            with(c1_finished, &c1_finished.replace(",14,", ",9,")),
+            ".csv:18: consignment 0-1: `finished` at minute 9 is before its previous event `started` at minute 10: a consignment's events must be in time order",
+        ),
+        (
+            "trs-empty",
+            String::new(),
+            ".csv: empty: a trace starts with the header case_id,",
+        ),
+    ];
+    for (name, src, want) in cases {
+        let e = trs_fails(name, &src, &[]);
+        assert!(e.contains(&format!("{name}{want}")), "{name}: expected {want:?} in {e}");
+    }
+    let e = trs_fails("trs-after", &trace, &["--after", "1e6"]);
+    assert!(
+        e.contains(
+            "trs-after.csv: no consignment was released (departed) at or after minute 1000000: nothing to measure"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn trs_of_a_missing_trace_or_a_bad_after() {
+    let o = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args(["trs", "no/such/trace.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim_end(),
+        "error: no/such/trace.csv: cannot read the trace: No such file or directory"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args(["trs", "tests/data/trs_trace.csv", "--after", "-5"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim_end(),
+        "error: --after: must be a finite number of minutes, 0 or more, got -5"
+    );
+}

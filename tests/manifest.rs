@@ -81,10 +81,10 @@ fn run_and_compare_write_exactly_the_files_the_manifest_names() {
     let cmp_files = check_set(&cmp_dir, COMPARE.describing, &cmp_data);
 
     // The registry names nothing that neither set writes, bar the checkpoint of an
-    // interrupted run (tests/output_safety.rs).
+    // interrupted run (tests/output_safety.rs) and the TRS report of a trace (tests/trs.rs).
     for f in result_files() {
         assert!(
-            run_files.contains(f) || cmp_files.contains(f) || f == exporter::CHECKPOINT,
+            run_files.contains(f) || cmp_files.contains(f) || f == exporter::CHECKPOINT || f == exporter::TRS_CSV,
             "{f} is in the registry but no set writes it"
         );
     }

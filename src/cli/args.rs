@@ -26,11 +26,14 @@ pub enum Command {
         after_help = "Example:\n  bordersim compare scenarios/horgos-reform.toml --variants one_hour,daytime --replications 20 --out cmp"
     )]
     Compare(CompareArgs),
-    /// Redraw the charts of a run or comparison from its saved files, without simulating.
+    /// Redraw the charts of a run, a comparison or a TRS report from its saved files, without simulating.
     #[command(
         after_help = "Example:\n  bordersim run scenarios/horgos-2025.toml --out out --no-charts\n  bordersim chart out"
     )]
     Chart(ChartArgs),
+    /// Time Release Study report of a trace: each segment's mean, median, p95 and share of the release time, per port and mode.
+    #[command(after_help = "Example:\n  bordersim trs out/trace.csv --after 10080 --out out")]
+    Trs(TrsArgs),
     /// Validate a scenario and print the resolved model in plain words.
     #[command(after_help = "Example:\n  bordersim check scenarios/horgos-2025.toml")]
     Check(CheckArgs),
@@ -140,7 +143,7 @@ pub struct CheckArgs {
 /// `bordersim chart`.
 #[derive(Debug, Args)]
 pub struct ChartArgs {
-    /// The --out directory of a run or a comparison.
+    /// The --out directory of a run, a comparison or a TRS report.
     pub dir: PathBuf,
 }
 
@@ -167,4 +170,25 @@ pub struct FitArgs {
     /// Also write the TOML to this file (atomically).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+}
+
+/// `bordersim trs`.
+#[derive(Debug, Args)]
+pub struct TrsArgs {
+    /// The trace (CSV) that `run --trace` wrote.
+    pub trace: PathBuf,
+    /// Measure only consignments released (departed) at or after this minute: give the
+    /// run's warm-up to count those summary.json counts.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub after: f64,
+    /// Directory for trs.csv and charts/trs_PORT.png/.svg (created if missing). Without it,
+    /// only the table is printed.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Replace a TRS report already in DIR (the run's own files there are never touched).
+    #[arg(long)]
+    pub force: bool,
+    /// Do not draw charts into DIR/charts.
+    #[arg(long)]
+    pub no_charts: bool,
 }

@@ -64,6 +64,7 @@ pub fn run(cli: Cli) -> i32 {
             }
         }),
         Command::Fit(a) => FitConfig::from_args(&a).and_then(|c| fit_command(&c)),
+        Command::Trs(a) => trs_command(&a),
         Command::Check(a) => crate::scenario::load_set(&a.scenario, Default::default()).map(|set| {
             print!("{}", crate::scenario::describe::describe(&set.baseline));
             for v in &set.variants {
@@ -91,6 +92,31 @@ pub fn run(cli: Cli) -> i32 {
             e.exit_code()
         }
     }
+}
+
+/// `bordersim trs`: the output directory is checked first, then the trace is read (row by
+/// row), the table printed and the files written.
+pub fn trs_command(a: &args::TrsArgs) -> Result<(), Error> {
+    if !(a.after.is_finite() && a.after >= 0.0) {
+        return Err(Error::Usage(format!(
+            "--after: must be a finite number of minutes, 0 or more, got {}",
+            a.after
+        )));
+    }
+    if let Some(dir) = &a.out {
+        report::outdir::prepare_trs(dir, a.force)?;
+    }
+    let trs = report::trs::read_trs(&a.trace, a.after)?;
+    let mut out = std::io::stdout().lock();
+    let _ = write!(out, "{}", report::trs::table::table(&trs));
+    if let Some(dir) = &a.out {
+        let written = report::trs::write_files(&trs, dir, !a.no_charts)?;
+        let _ = writeln!(out);
+        for p in written {
+            let _ = writeln!(out, "wrote {}", p.display());
+        }
+    }
+    Ok(())
 }
 
 /// `bordersim run` with a resolved configuration.

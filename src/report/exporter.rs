@@ -53,6 +53,9 @@ pub const COMPARISON_JSON: &str = "comparison.json";
 pub const COMPARISON_CSV: &str = "comparison.csv";
 /// compare_timeseries.csv: each variant's queues over time ([`super::compare::write_series`]).
 pub const COMPARE_TIMESERIES: &str = "compare_timeseries.csv";
+/// trs.csv: the Time Release Study report of a trace ([`super::trs::csv`]), written by
+/// `bordersim trs` and by `run --trace` with `--out`.
+pub const TRS_CSV: &str = "trs.csv";
 /// The checkpoint an interrupted run saves beside its partial set (written by the CLI).
 pub const CHECKPOINT: &str = "checkpoint.bin";
 /// The folder the charts go to ([`super::charts::draw_dir`]).
@@ -91,15 +94,16 @@ pub const COMPARE: ResultSet<CompareWriter> = ResultSet {
 };
 
 /// Every file bordersim writes at the top of an output directory, by exact name, in a fixed
-/// order (run's, comparison's, the checkpoint): the only ones `--force` may remove there.
+/// order (run's, comparison's, the checkpoint, the TRS report): the only ones `--force` may
+/// remove there.
 pub fn result_files() -> impl Iterator<Item = &'static str> {
-    RUN.names().chain(COMPARE.names()).chain(std::iter::once(CHECKPOINT))
+    RUN.names().chain(COMPARE.names()).chain([CHECKPOINT, TRS_CSV])
 }
 
 /// The kinds of chart drawn, each into `KIND_PORT.png` and `.svg` in [`CHARTS`]
 /// (`KIND_PORT_N` when a port's panels take several files): the names `--force` recognises
 /// in `charts/` as bordersim's own, so a user's own files there are never removed.
-pub const CHART_KINDS: [&str; 10] = [
+pub const CHART_KINDS: [&str; 11] = [
     "queue",
     "backlog",
     "hour_of_day",
@@ -110,6 +114,7 @@ pub const CHART_KINDS: [&str; 10] = [
     "compare",
     "compare_difference",
     "compare_queue",
+    "trs",
 ];
 
 /// True when `file` is named as a chart bordersim draws: a kind from [`CHART_KINDS`], `_`,
@@ -147,10 +152,12 @@ mod tests {
                 "comparison.json",
                 "comparison.csv",
                 "compare_timeseries.csv",
-                "checkpoint.bin"
+                "checkpoint.bin",
+                "trs.csv"
             ]
         );
         assert!(is_chart_file("compare_difference_horgos.svg"));
         assert!(!is_chart_file("compare_.png") && !is_chart_file("queue_x.jpg"));
+        assert!(is_chart_file("trs_horgos.png") && !is_chart_file("trs_.svg"));
     }
 }

@@ -19,6 +19,7 @@ pub mod outdir;
 pub mod service_table;
 pub mod table;
 pub mod trace;
+pub mod trs;
 
 use crate::error::Error;
 use crate::experiment::Experiment;

@@ -5,7 +5,7 @@
 use crate::error::Error;
 use std::path::{Path, PathBuf};
 
-use super::exporter::{CHARTS, CHECKPOINT, is_chart_file, result_files};
+use super::exporter::{CHARTS, CHECKPOINT, TRS_CSV, is_chart_file, result_files};
 
 /// True for `.NAME.tmp-PID` where NAME is one of `names`: a temporary file of bordersim's
 /// atomic writer, left behind when a run was killed.
@@ -54,11 +54,18 @@ fn in_the_way(p: &Path) -> Error {
     ))
 }
 
+/// Which of bordersim's files a command counts as results in its output directory: the
+/// files at the top (exact names) and the charts.
+struct Owned<'a> {
+    files: &'a [&'a str],
+    chart: &'a dyn Fn(&str) -> bool,
+}
+
 /// The result files in `dir` (relative names; charts as `charts/NAME`), refusing anything
 /// that is not a regular file where a result file would go: a directory, a symlink, a FIFO.
-fn results_in(dir: &Path) -> Result<Vec<String>, Error> {
+fn results_in(dir: &Path, owned: &Owned) -> Result<Vec<String>, Error> {
     let mut found = Vec::new();
-    for name in result_files() {
+    for &name in owned.files {
         let p = dir.join(name);
         match look(&p) {
             Found::Absent => {}
@@ -76,7 +83,7 @@ fn results_in(dir: &Path) -> Result<Vec<String>, Error> {
             let mut names: Vec<String> = entries
                 .flatten()
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| is_chart_file(n))
+                .filter(|n| (owned.chart)(n))
                 .collect();
             names.sort();
             for n in names {
@@ -136,6 +143,26 @@ fn cannot_write(dir: &Path, e: &std::io::Error) -> Error {
 /// `charts/`). With `resume` nothing is removed: the checkpoint is read and checked first.
 /// Temporary files that killed runs left are removed in every case that goes ahead.
 pub fn prepare(dir: &Path, force: bool, resume: bool) -> Result<(), Error> {
+    let files: Vec<&str> = result_files().collect();
+    let owned = Owned {
+        files: &files,
+        chart: &is_chart_file,
+    };
+    prepare_owned(dir, force, resume, &owned)
+}
+
+/// [`prepare`] for `bordersim trs --out DIR`: only the TRS report's own files (trs.csv and
+/// charts/trs_PORT.png/.svg) count as results, so a report can go beside the run whose
+/// trace it reads, and `--force` replaces the report without touching the run's files.
+pub fn prepare_trs(dir: &Path, force: bool) -> Result<(), Error> {
+    let owned = Owned {
+        files: &[TRS_CSV],
+        chart: &|n: &str| is_chart_file(n) && n.starts_with("trs_"),
+    };
+    prepare_owned(dir, force, false, &owned)
+}
+
+fn prepare_owned(dir: &Path, force: bool, resume: bool, owned: &Owned) -> Result<(), Error> {
     if let Ok(m) = std::fs::symlink_metadata(dir) {
         let is_dir = if m.file_type().is_symlink() {
             dir.is_dir()
@@ -148,7 +175,7 @@ pub fn prepare(dir: &Path, force: bool, resume: bool) -> Result<(), Error> {
                 dir.display()
             )));
         }
-        let present = results_in(dir)?;
+        let present = results_in(dir, owned)?;
         if !present.is_empty() && !resume {
             let shown: Vec<&str> = present
                 .iter()

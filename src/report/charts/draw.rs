@@ -66,6 +66,17 @@ pub enum Chart {
         /// Panels, left to right.
         panels: Vec<BarPanel>,
     },
+    /// Horizontal stacked bars with a legend of their pieces (see [`super::stacked`]).
+    Stacked {
+        /// Chart title.
+        title: String,
+        /// Value axis label with its unit.
+        x_label: String,
+        /// Names of the pieces, in stacking order; a piece's number picks its colour.
+        legend: Vec<String>,
+        /// Bars, top to bottom.
+        bars: Vec<super::stacked::StackedBar>,
+    },
 }
 
 /// Draws `chart` on `root`.
@@ -91,12 +102,18 @@ pub fn render<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) 
             let areas = area.split_evenly((1, panels.len().max(1)));
             super::bars::draw_panels(&areas, panels)?;
         }
+        Chart::Stacked {
+            title,
+            x_label,
+            legend,
+            bars,
+        } => super::stacked::draw(root, title, x_label, legend, bars)?,
     }
     root.present().map_err(err)
 }
 
 /// A title font size that fits `text` across the chart.
-fn title_size(text: &str) -> u32 {
+pub(super) fn title_size(text: &str) -> u32 {
     let fit = (f64::from(super::style::SIZE.0) - 40.0) / (0.56 * text.chars().count() as f64);
     fit.clamp(14.0, 26.0) as u32
 }

@@ -7,6 +7,7 @@
 pub mod bars;
 pub mod data;
 pub mod draw;
+pub mod stacked;
 pub mod style;
 
 use super::csv::Series;
@@ -135,7 +136,7 @@ fn bad(dir: &Path, msg: String) -> Error {
 
 /// Writes `chart` as NAME.png and NAME.svg in `dir`, each through a temporary file that is
 /// renamed into place only when both are drawn, and removed on any failure.
-fn save(dir: &Path, name: &str, chart: &Chart) -> Result<Vec<PathBuf>, Error> {
+pub fn save(dir: &Path, name: &str, chart: &Chart) -> Result<Vec<PathBuf>, Error> {
     style::register_font();
     let out = |p: &Path, e: String| Error::Output {
         path: p.to_path_buf(),
@@ -590,8 +591,15 @@ pub fn compare_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
     Ok(out)
 }
 
+/// The Time Release Study charts, from DIR/trs.csv, prepared but not drawn.
+pub fn trs_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
+    let ports = read_csv(dir, exporter::TRS_CSV, super::trs::read::parse)?;
+    Ok(super::trs::chart::charts(&ports))
+}
+
 /// Draws every chart whose data files are in `dir` into `dir/charts/`: run charts when
-/// summary.json is there, comparison charts when comparison.json is. Returns the files.
+/// summary.json is there, comparison charts when comparison.json is, TRS charts when
+/// trs.csv is. Returns the files.
 pub fn draw_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut charts = Vec::new();
     if dir.join(exporter::RUN.describing).exists() {
@@ -600,10 +608,13 @@ pub fn draw_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     if dir.join(exporter::COMPARE.describing).exists() {
         charts.extend(compare_charts(dir)?);
     }
+    if dir.join(exporter::TRS_CSV).exists() {
+        charts.extend(trs_charts(dir)?);
+    }
     if charts.is_empty() {
         return Err(bad(
             dir,
-            "no summary.json or comparison.json here: give the --out directory of a run or a comparison".into(),
+            "no summary.json or comparison.json here (nor a trs.csv): give the --out directory of a run, a comparison or a TRS report".into(),
         ));
     }
     let out = dir.join(exporter::CHARTS);
