@@ -3,6 +3,7 @@
 //! renamed into place. The log is the same for any number of threads, and an interrupted
 //! or failed run leaves no log that looks complete (the parts are removed).
 
+use super::disk::Disk;
 use super::names::Names;
 use super::writer::TraceWriter;
 use crate::engine::Time;
@@ -137,7 +138,7 @@ impl Tracer for FileTracer {
         let header = self.options.replications.first() == Some(&rep);
         let window = (self.options.from, self.options.to);
         Ok(Some(TraceWriter::new(
-            file,
+            Disk::new(file, &path),
             rep,
             t.names.clone(),
             t.start,

@@ -1,6 +1,7 @@
 //! The text an event log repeats on every row, built once per model: port and mode of each
 //! flow, each stage's name and kind, and each activity's label.
 
+use super::line::Text;
 use crate::model::{ModelSpec, StageKind};
 
 /// What happened, as the log's `event` column names it. In the order of [`ACTIVITIES`],
@@ -78,10 +79,8 @@ pub fn field(s: &str) -> String {
 /// A stage as the log sees it.
 #[derive(Debug, Clone)]
 pub struct StageNames {
-    /// `stage,` (the column and its comma).
-    pub stage: Vec<u8>,
-    /// `event,activity,` for each activity, in [`ACTIVITIES`] order.
-    pub events: Vec<Vec<u8>>,
+    /// `stage,event,activity,` for each activity, in [`ACTIVITIES`] order.
+    pub events: Vec<Text>,
     /// The driver pool of a driver stage.
     pub pool: Option<usize>,
 }
@@ -90,14 +89,23 @@ pub struct StageNames {
 #[derive(Debug, Clone)]
 pub struct Names {
     /// `port,mode,` of each flow.
-    pub flows: Vec<Vec<u8>>,
+    pub flows: Vec<Text>,
     /// Each stage.
     pub stages: Vec<StageNames>,
     /// `,event,activity,` for the port-level activities (stage column empty), in
     /// [`ACTIVITIES`] order.
-    pub port_events: Vec<Vec<u8>>,
+    pub port_events: Vec<Text>,
     /// Driver pools.
     pub pools: usize,
+}
+
+impl Names {
+    /// The most bytes, padding included, that the names add to one row.
+    pub fn widest(&self) -> usize {
+        let widest = |t: &[Text]| t.iter().map(Text::padded).max().unwrap_or(0);
+        let stage = self.stages.iter().map(|s| widest(&s.events)).max().unwrap_or(0);
+        widest(&self.flows) + stage.max(widest(&self.port_events))
+    }
 }
 
 impl Names {
@@ -107,22 +115,24 @@ impl Names {
             .flows
             .iter()
             .map(|f| {
-                format!(
+                let text = format!(
                     "{},{},",
                     field(&spec.ports[f.port].name),
                     field(&spec.modes[f.mode].name)
-                )
-                .into_bytes()
+                );
+                Text::new(text.as_bytes())
             })
             .collect();
         let stages = spec
             .stages
             .iter()
             .map(|s| StageNames {
-                stage: format!("{},", field(&s.name)).into_bytes(),
                 events: ACTIVITIES
                     .iter()
-                    .map(|a| format!("{},{},", a.word(), field(&format!("{} {}", s.name, a.word()))).into_bytes())
+                    .map(|a| {
+                        let activity = field(&format!("{} {}", s.name, a.word()));
+                        Text::new(format!("{},{},{activity},", field(&s.name), a.word()).as_bytes())
+                    })
                     .collect(),
                 pool: match s.kind {
                     StageKind::Driver { pool } => Some(pool),
@@ -132,7 +142,7 @@ impl Names {
             .collect();
         let port_events = ACTIVITIES
             .iter()
-            .map(|a| format!(",{},{},", a.word(), a.word()).into_bytes())
+            .map(|a| Text::new(format!(",{},{},", a.word(), a.word()).as_bytes()))
             .collect();
         Self {
             flows,

@@ -4,6 +4,7 @@
 //! flow, vehicles, lane and driver).
 
 use super::books::{Drivers, Numbers};
+use super::line::{ALIGN, Block, Line, MIN_PADDED, Text};
 use super::names::{Activity, Names};
 use crate::date::{StartInstant, civil_from_days};
 use crate::engine::Time;
@@ -19,7 +20,51 @@ pub const HEADER: &str =
     "case_id,replication,consignment,port,mode,vehicles,stage,event,activity,lane,driver,time_min,timestamp\n";
 
 /// Bytes gathered before a write to disk.
-const FLUSH_AT: usize = 1 << 18;
+const WRITE_AT: usize = 1 << 20;
+
+/// Room for the parts of a row that are not names: case id, replication, consignment and
+/// vehicles in the case's text; lane, driver, time and timestamp after the names.
+const NUMBERS: usize = 256;
+
+/// Where full blocks of rows go. Every block but the last is handed over with a length
+/// that is a multiple of [`ALIGN`] (the bytes past it are carried into the next block), so
+/// the disk can write it as it is.
+pub trait Sink {
+    /// A block of `size` bytes to fill next (one written earlier, or a new one).
+    fn spare(&mut self, size: usize) -> std::io::Result<Block>;
+    /// Takes the first `len` bytes of `full`.
+    fn take(&mut self, full: Block, len: usize) -> std::io::Result<()>;
+}
+
+/// Writes each block to a [`Write`] in place (tests, and any writer that is fast enough).
+pub struct Direct<W> {
+    out: W,
+    spare: Option<Block>,
+}
+
+impl<W: Write> Direct<W> {
+    /// Writes to `out`.
+    pub fn new(out: W) -> Self {
+        Self { out, spare: None }
+    }
+
+    /// The writer.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+impl<W: Write> Sink for Direct<W> {
+    fn spare(&mut self, size: usize) -> std::io::Result<Block> {
+        Ok(self.spare.take().unwrap_or_else(|| Block::new(size)))
+    }
+
+    fn take(&mut self, full: Block, len: usize) -> std::io::Result<()> {
+        self.out.write_all(&full.bytes()[..len])?;
+        self.spare = Some(full);
+        Ok(())
+    }
+}
 
 /// Serials are distinct integers: one multiply spreads them well enough, and SipHash would
 /// cost more than the rest of the row.
@@ -43,16 +88,58 @@ impl Hasher for SerialHasher {
 /// What the log remembers of a consignment inside.
 #[derive(Debug, Clone, Copy)]
 struct Case {
-    flow: u32,
-    vehicles: u32,
+    /// Its slot in the case texts.
+    slot: u32,
+    /// Length of its text `case_id,replication,consignment,port,mode,vehicles,`.
+    len: u32,
     /// Lane it holds (1-based), 0 for none.
     lane: u32,
     /// Driver it holds (1-based), 0 for none.
     driver: u32,
 }
 
-/// Turns the steps of replication `rep` into rows written to `out`.
-pub struct Rows<W: Write> {
+/// The text every row of a case starts with, one fixed-size slot per consignment inside,
+/// slots reused as consignments leave: built once on arrival instead of on every row.
+struct CaseTexts {
+    bytes: Vec<u8>,
+    /// Bytes per slot, a multiple of 16.
+    stride: usize,
+    free: Vec<u32>,
+}
+
+impl CaseTexts {
+    fn slot(&mut self) -> u32 {
+        self.free.pop().unwrap_or_else(|| {
+            let slot = self.bytes.len() / self.stride;
+            self.bytes.resize(self.bytes.len() + self.stride, 0);
+            slot as u32
+        })
+    }
+
+    /// Writes the text of consignment `serial` (of `flow`, carrying `vehicles`) into
+    /// `slot`; returns its length.
+    fn write(&mut self, slot: u32, rep: &[u8], serial: u64, flow: &Text, vehicles: u32) -> u32 {
+        let mut ints = itoa::Buffer::new();
+        let serial = ints.format(serial).as_bytes();
+        let start = slot as usize * self.stride;
+        let mut text = std::io::Cursor::new(&mut self.bytes[start..start + self.stride]);
+        for part in [rep, b"-", serial, b",", rep, b",", serial, b",", flow.as_bytes()] {
+            // The stride has room for any of these (see `Rows::new`).
+            let _ = text.write_all(part);
+        }
+        let _ = write!(text, "{vehicles},");
+        text.position() as u32
+    }
+
+    /// The slot's text, padded to whole blocks.
+    fn padded(&self, case: &Case) -> &[u8] {
+        let start = case.slot as usize * self.stride;
+        &self.bytes[start..start + ((case.len as usize).div_ceil(16) * 16).max(MIN_PADDED)]
+    }
+}
+
+/// Turns the steps of replication `rep` into rows handed to `sink`.
+pub struct Rows<S: Sink> {
     /// The replication's number as text.
     rep: Vec<u8>,
     names: Arc<Names>,
@@ -60,64 +147,137 @@ pub struct Rows<W: Write> {
     /// Rows are written for times in `from..to`; the books are kept at all times.
     from: Time,
     to: Time,
-    out: W,
-    buf: Vec<u8>,
+    sink: S,
+    line: Line,
+    /// Room kept for one row.
+    slack: usize,
     error: Option<std::io::Error>,
     cases: HashMap<u64, Case, BuildHasherDefault<SerialHasher>>,
+    texts: CaseTexts,
     lanes: Vec<Numbers>,
     drivers: Vec<Drivers>,
     /// The last day whose date was formatted, and its `YYYY-MM-DD`.
     day: (i64, [u8; 10]),
     float: zmij::Buffer,
+    /// `time_min,timestamp\n` of the time `stamp_of` (as bits): the steps of a consignment
+    /// often come at one instant (arrived, entered, started), and formatting the time is
+    /// the dearest part of a row.
+    stamp: [u8; 64],
+    stamp_len: usize,
+    stamp_of: u64,
     rows: u64,
 }
 
-impl<W: Write> Rows<W> {
+impl<S: Sink> Rows<S> {
     /// A writer for replication `rep` of the model `names` describes, keeping rows in
     /// `from..to` (minutes), with the header first when `header`.
-    pub fn new(out: W, rep: u64, names: Arc<Names>, start: StartInstant, window: (Time, Time), header: bool) -> Self {
-        let mut buf = Vec::with_capacity(FLUSH_AT + 4096);
+    pub fn new(sink: S, rep: u64, names: Arc<Names>, start: StartInstant, window: (Time, Time), header: bool) -> Self {
+        let rep = rep.to_string().into_bytes();
+        let slack = names.widest() + NUMBERS + 2 * rep.len();
+        let mut line = Line::new(WRITE_AT, slack.max(HEADER.len()));
         if header {
-            buf.extend_from_slice(HEADER.as_bytes());
+            line.bytes(HEADER.as_bytes());
         }
+        let widest_flow = names.flows.iter().map(Text::padded).max().unwrap_or(0);
         Self {
-            rep: rep.to_string().into_bytes(),
+            texts: CaseTexts {
+                bytes: Vec::new(),
+                stride: (2 * rep.len() + widest_flow + 64).div_ceil(16) * 16,
+                free: Vec::new(),
+            },
+            rep,
             lanes: vec![Numbers::default(); names.stages.len()],
             drivers: vec![Drivers::default(); names.pools],
             names,
             start,
             from: window.0,
             to: window.1,
-            out,
-            buf,
+            sink,
+            line,
+            slack,
             error: None,
             cases: HashMap::default(),
             day: (i64::MIN, [b'0'; 10]),
             float: zmij::Buffer::new(),
+            stamp: [0; 64],
+            stamp_len: 0,
+            stamp_of: u64::MAX,
             rows: 0,
         }
     }
 
-    /// Writes what is left and hands back the output, or the first write error.
-    pub fn finish(mut self) -> std::io::Result<(W, u64)> {
-        self.flush();
-        if let Some(e) = self.error.take() {
-            return Err(e);
+    /// Hands over what is left; returns the sink and the rows written, or the first write
+    /// error.
+    pub fn finish(mut self) -> std::io::Result<(S, u64)> {
+        if !self.line.is_empty() {
+            let (full, len) = self.take_line();
+            if self.error.is_none()
+                && let Err(e) = self.sink.take(full, len)
+            {
+                self.error = Some(e);
+            }
         }
-        self.out.flush()?;
-        Ok((self.out, self.rows))
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok((self.sink, self.rows)),
+        }
     }
 
+    fn take_line(&mut self) -> (Block, usize) {
+        std::mem::replace(&mut self.line, Line::reuse(Block::default(), 0, 0)).into_inner()
+    }
+
+    /// Hands over the whole blocks gathered and carries the rest into the next block.
     fn flush(&mut self) {
+        let (full, len) = self.take_line();
+        let size = full.size();
+        let whole = len / ALIGN * ALIGN;
+        let mut next = match &self.error {
+            None => self.sink.spare(size),
+            Some(_) => Ok(Block::new(size)),
+        }
+        .unwrap_or_else(|e| {
+            self.error = Some(e);
+            Block::new(size)
+        });
+        next.bytes_mut()[..len - whole].copy_from_slice(&full.bytes()[whole..len]);
         if self.error.is_none()
-            && let Err(e) = self.out.write_all(&self.buf)
+            && let Err(e) = self.sink.take(full, whole)
         {
             self.error = Some(e);
         }
-        self.buf.clear();
+        self.line = Line::reuse(next, self.slack, len - whole);
+    }
+
+    /// A consignment arrived (again, at another port, when diverted): its text is built.
+    fn arrive(&mut self, serial: u64, flow: usize, vehicles: u32) {
+        let slot = match self.cases.get(&serial) {
+            Some(c) => c.slot,
+            None => self.texts.slot(),
+        };
+        let len = self
+            .texts
+            .write(slot, &self.rep, serial, &self.names.flows[flow], vehicles);
+        self.cases.insert(
+            serial,
+            Case {
+                slot,
+                len,
+                lane: 0,
+                driver: 0,
+            },
+        );
+    }
+
+    /// It has left the ports: its slot is free.
+    fn forget(&mut self, serial: u64) {
+        if let Some(c) = self.cases.remove(&serial) {
+            self.texts.free.push(c.slot);
+        }
     }
 
     /// One row, if `t` is in the window.
+    #[inline(always)]
     fn row(&mut self, t: Time, serial: u64, stage: Option<usize>, what: Activity) {
         if !(t >= self.from && t < self.to) || self.error.is_some() {
             return;
@@ -125,80 +285,79 @@ impl<W: Write> Rows<W> {
         let Some(c) = self.cases.get(&serial).copied() else {
             return;
         };
-        let mut ints = itoa::Buffer::new();
-        let serial = ints.format(serial).as_bytes();
-        let b = &mut self.buf;
-        b.extend_from_slice(&self.rep);
-        b.push(b'-');
-        b.extend_from_slice(serial);
-        b.push(b',');
-        b.extend_from_slice(&self.rep);
-        b.push(b',');
-        b.extend_from_slice(serial);
-        b.push(b',');
-        let mut ints = itoa::Buffer::new();
-        b.extend_from_slice(&self.names.flows[c.flow as usize]);
-        b.extend_from_slice(ints.format(c.vehicles).as_bytes());
-        b.push(b',');
+        if t.to_bits() != self.stamp_of {
+            self.restamp(t);
+        }
+        let line = &mut self.line;
+        line.blocks(self.texts.padded(&c), c.len as usize);
         let k = what as usize;
         match stage {
-            Some(s) => {
-                let st = &self.names.stages[s];
-                b.extend_from_slice(&st.stage);
-                b.extend_from_slice(&st.events[k]);
-            }
-            None => b.extend_from_slice(&self.names.port_events[k]),
+            Some(s) => line.text(&self.names.stages[s].events[k]),
+            None => line.text(&self.names.port_events[k]),
         }
         if c.lane != 0 {
-            b.extend_from_slice(ints.format(c.lane).as_bytes());
+            line.int(c.lane);
         }
-        b.push(b',');
+        line.byte(b',');
         if c.driver != 0 {
-            b.extend_from_slice(ints.format(c.driver).as_bytes());
+            line.int(c.driver);
         }
-        b.push(b',');
-        b.extend_from_slice(self.float.format_finite(t).as_bytes());
-        b.push(b',');
-        self.timestamp(t);
-        self.buf.push(b'\n');
+        line.byte(b',');
+        line.blocks(&self.stamp, self.stamp_len);
         self.rows += 1;
-        if self.buf.len() >= FLUSH_AT {
+        if self.line.full() {
             self.flush();
         }
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS.mmm` of time `t`, rounded to the millisecond.
-    fn timestamp(&mut self, t: Time) {
+    /// `time_min,YYYY-MM-DDTHH:MM:SS.mmm\n` of time `t` (the timestamp rounded to the
+    /// millisecond) into the stamp.
+    fn restamp(&mut self, t: Time) {
         let ms = (t * 60_000.0).round() as i64 + i64::from(self.start.minute) * 60_000;
         let (day, in_day) = (self.start.day + ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
         if day != self.day.0 {
             let d = civil_from_days(day);
             let text = format!("{:04}-{:02}-{:02}", d.year, d.month, d.day);
             let mut date = [b'0'; 10];
-            date.copy_from_slice(&text.as_bytes()[..10]);
+            let n = text.len().min(10);
+            date[..n].copy_from_slice(&text.as_bytes()[..n]);
             self.day = (day, date);
         }
-        let b = &mut self.buf;
-        b.extend_from_slice(&self.day.1);
-        let (h, m, s, milli) = (
+        let time = self.float.format_finite(t).as_bytes();
+        let s = &mut self.stamp;
+        s[..time.len()].copy_from_slice(time);
+        let mut p = time.len();
+        s[p] = b',';
+        s[p + 1..p + 11].copy_from_slice(&self.day.1);
+        p += 11;
+        let digits = |v: i64| [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
+        let (h, m, sec, milli) = (
             in_day / 3_600_000,
             in_day / 60_000 % 60,
             in_day / 1000 % 60,
             in_day % 1000,
         );
-        let two = |b: &mut Vec<u8>, v: i64| b.extend_from_slice(&[b'0' + (v / 10) as u8, b'0' + (v % 10) as u8]);
-        b.push(b'T');
-        two(b, h);
-        b.push(b':');
-        two(b, m);
-        b.push(b':');
-        two(b, s);
-        b.push(b'.');
-        b.extend_from_slice(&[
+        let [h0, h1] = digits(h);
+        let [m0, m1] = digits(m);
+        let [s0, s1] = digits(sec);
+        s[p..p + 14].copy_from_slice(&[
+            b'T',
+            h0,
+            h1,
+            b':',
+            m0,
+            m1,
+            b':',
+            s0,
+            s1,
+            b'.',
             b'0' + (milli / 100) as u8,
             b'0' + (milli / 10 % 10) as u8,
             b'0' + (milli % 10) as u8,
+            b'\n',
         ]);
+        self.stamp_len = p + 14;
+        self.stamp_of = t.to_bits();
     }
 
     fn case(&mut self, serial: u64) -> Option<&mut Case> {
@@ -206,7 +365,7 @@ impl<W: Write> Rows<W> {
     }
 }
 
-impl<W: Write> Observer for Rows<W> {
+impl<S: Sink> Observer for Rows<S> {
     fn record(&mut self, entry: Trace) {
         match entry {
             Trace::Arrive {
@@ -216,20 +375,12 @@ impl<W: Write> Observer for Rows<W> {
                 vehicles,
             } => {
                 // A diverted consignment arrives again: same case, new port.
-                self.cases.insert(
-                    serial,
-                    Case {
-                        flow: flow as u32,
-                        vehicles,
-                        lane: 0,
-                        driver: 0,
-                    },
-                );
+                self.arrive(serial, flow, vehicles);
                 self.row(t, serial, None, Activity::Arrived);
             }
             Trace::TurnedAway { t, serial, stage } => {
                 self.row(t, serial, Some(stage), Activity::TurnedAway);
-                self.cases.remove(&serial);
+                self.forget(serial);
             }
             Trace::Enter { t, serial, stage, .. } => self.row(t, serial, Some(stage), Activity::Entered),
             Trace::Start { t, serial, stage } => {
@@ -257,11 +408,11 @@ impl<W: Write> Observer for Rows<W> {
             }
             Trace::Depart { t, serial } => {
                 self.row(t, serial, None, Activity::Departed);
-                self.cases.remove(&serial);
+                self.forget(serial);
             }
             Trace::Abandon { t, serial, stage } => {
                 self.row(t, serial, Some(stage), Activity::Abandoned);
-                self.cases.remove(&serial);
+                self.forget(serial);
             }
             Trace::Divert { t, serial, stage } => {
                 self.row(t, serial, Some(stage), Activity::Diverted);

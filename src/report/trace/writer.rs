@@ -1,15 +1,17 @@
-//! The event log's observer: the simulation thread only appends each step to a chunk, and a
-//! thread of the log's own turns full chunks into rows and writes them, so formatting and
-//! disk writes run beside the simulation instead of inside it. The chunks go round between
-//! the two threads (a few of them, reused), so memory stays flat and the hot loop does not
-//! allocate.
+//! The event log's observer: the simulation thread only appends each step to a chunk; a
+//! thread of the log's own turns full chunks into rows, and a third writes the rows to
+//! disk, so formatting and the kernel's copying of hundreds of megabytes run beside the
+//! simulation and beside each other instead of inside it. Chunks and buffers go round
+//! between the threads (a few of each, reused), so memory stays flat and the hot loop does
+//! not allocate.
 
+use super::disk::Disk;
+use super::line::Block;
 use super::names::Names;
-use super::rows::Rows;
+use super::rows::{Rows, Sink};
 use crate::date::StartInstant;
 use crate::engine::Time;
 use crate::model::{Observer, Trace};
-use std::io::Write;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
@@ -18,6 +20,74 @@ use std::thread::JoinHandle;
 const CHUNK: usize = 8192;
 /// Full chunks that may wait for the writing thread before the simulation waits for it.
 const QUEUED: usize = 4;
+/// Buffers of rows in use at once: one being filled, the others queued or being written.
+const BUFFERS: usize = 3;
+
+/// Hands full blocks of rows to a thread that writes them to disk, and takes back written
+/// ones to fill next.
+struct Handoff {
+    full: Option<SyncSender<(Block, usize)>>,
+    written: Receiver<Block>,
+    /// Blocks made so far, at most [`BUFFERS`].
+    made: usize,
+    io: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+fn disk_stopped() -> std::io::Error {
+    std::io::Error::other("the event log's disk thread stopped")
+}
+
+impl Handoff {
+    fn new(mut out: Disk) -> Self {
+        let (full, queue) = sync_channel::<(Block, usize)>(BUFFERS);
+        let (back, written) = channel::<Block>();
+        let io = std::thread::spawn(move || {
+            let mut result = Ok(());
+            for (mut block, len) in queue {
+                if result.is_ok() {
+                    result = out.put_block(&mut block, len);
+                }
+                let _ = back.send(block);
+            }
+            result.and_then(|()| out.finish())
+        });
+        Self {
+            full: Some(full),
+            written,
+            made: 1,
+            io: Some(io),
+        }
+    }
+
+    /// Waits for every block to be written; the first write error.
+    fn close(mut self) -> std::io::Result<()> {
+        self.full = None;
+        match self.io.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            _ => Err(disk_stopped()),
+        }
+    }
+}
+
+impl Sink for Handoff {
+    fn spare(&mut self, size: usize) -> std::io::Result<Block> {
+        if let Ok(block) = self.written.try_recv() {
+            return Ok(block);
+        }
+        if self.made < BUFFERS {
+            self.made += 1;
+            return Ok(Block::new(size));
+        }
+        self.written.recv().map_err(|_| disk_stopped())
+    }
+
+    fn take(&mut self, full: Block, len: usize) -> std::io::Result<()> {
+        match &self.full {
+            Some(tx) => tx.send((full, len)).map_err(|_| disk_stopped()),
+            None => Err(disk_stopped()),
+        }
+    }
+}
 
 /// Writes the event log of one replication from a thread of its own.
 pub struct TraceWriter {
@@ -30,8 +100,8 @@ pub struct TraceWriter {
 impl TraceWriter {
     /// Starts the writing thread for replication `rep` of the model `names` describes: rows
     /// for times in `window` (minutes) go to `out`, after the header when `header`.
-    pub fn new<W: Write + Send + 'static>(
-        out: W,
+    pub fn new(
+        out: Disk,
         rep: u64,
         names: Arc<Names>,
         start: StartInstant,
@@ -41,7 +111,7 @@ impl TraceWriter {
         let (full, queue) = sync_channel::<Vec<Trace>>(QUEUED);
         let (back, spare) = channel::<Vec<Trace>>();
         let worker = std::thread::spawn(move || {
-            let mut rows = Rows::new(out, rep, names, start, window, header);
+            let mut rows = Rows::new(Handoff::new(out), rep, names, start, window, header);
             for mut chunk in queue {
                 for entry in chunk.drain(..) {
                     rows.record(entry);
@@ -49,7 +119,8 @@ impl TraceWriter {
                 // The simulation may have finished and gone: then the chunk is simply freed.
                 let _ = back.send(chunk);
             }
-            rows.finish().map(|(_, n)| n)
+            let (disk, n) = rows.finish()?;
+            disk.close().map(|()| n)
         });
         Self {
             chunk: Vec::with_capacity(CHUNK),
