@@ -76,8 +76,9 @@ fn when(flag: &str, text: &str, sc: &Scenario) -> Result<f64, Error> {
     Ok(t)
 }
 
-/// Checks a log file: not a directory, its directory exists, and an existing file is
-/// replaced only with `--force`.
+/// Checks a log file: not a directory, its directory a directory (created if missing, as
+/// `--out` is, so that `--out out --trace out/trace.csv` works on a fresh directory), and
+/// an existing file is replaced only with `--force`.
 fn check_file(path: &Path, force: bool) -> Result<(), Error> {
     if path.is_dir() {
         return Err(Error::Usage(format!("--trace: {} is a directory", path.display())));
@@ -86,12 +87,13 @@ fn check_file(path: &Path, force: bool) -> Result<(), Error> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    if !dir.is_dir() {
+    if dir.exists() && !dir.is_dir() {
         return Err(Error::Usage(format!(
-            "--trace: the directory of {} does not exist",
+            "--trace: the directory of {} is not a directory",
             path.display()
         )));
     }
+    crate::report::atomic::ensure_dir(dir)?;
     if path.exists() && !force {
         return Err(Error::Usage(format!(
             "--trace: {} exists: choose another file, or add --force to replace it",
@@ -132,10 +134,11 @@ pub fn for_run(
 ) -> Result<Option<TraceConfig>, Error> {
     let Some(file) = file else { return Ok(None) };
     refuse_resume(resume)?;
+    let options = options(a, sc)?;
     check_file(file, force)?;
     Ok(Some(TraceConfig {
         files: vec![file.clone()],
-        options: options(a, sc)?,
+        options,
     }))
 }
 
@@ -149,6 +152,7 @@ pub fn for_compare(
 ) -> Result<Option<TraceConfig>, Error> {
     let Some(dir) = dir else { return Ok(None) };
     refuse_resume(resume)?;
+    let options = options(a, &scenarios[0])?;
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Usage(format!(
             "--trace: {} exists and is not a directory",
@@ -169,10 +173,7 @@ pub fn for_compare(
     for f in &files {
         check_file(f, force)?;
     }
-    Ok(Some(TraceConfig {
-        files,
-        options: options(a, &scenarios[0])?,
-    }))
+    Ok(Some(TraceConfig { files, options }))
 }
 
 fn refuse_resume(resume: bool) -> Result<(), Error> {
