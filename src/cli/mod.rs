@@ -58,11 +58,16 @@ pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Run(a) => RunConfig::from_args(&a).and_then(|c| run_command(&c)),
         Command::Compare(a) => CompareConfig::from_args(&a).and_then(|c| compare_command(&c)),
-        Command::Chart(a) => report::charts::draw_dir(&a.dir).map(|files| {
-            for f in files {
-                println!("wrote {}", f.display());
-            }
-        }),
+        Command::Chart(a) => report::charts::draw_dir(&a.dir)
+            .and_then(|mut files| {
+                files.extend(report::html::write_report(&a.dir, None)?);
+                Ok(files)
+            })
+            .map(|files| {
+                for f in files {
+                    println!("wrote {}", f.display());
+                }
+            }),
         Command::Fit(a) => FitConfig::from_args(&a).and_then(|c| fit_command(&c)),
         Command::Trs(a) => trs_command(&a),
         Command::Check(a) => crate::scenario::load_set(&a.scenario, Default::default()).map(|set| {
@@ -172,6 +177,7 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
                 description: sc.variant_description.clone(),
                 variant: sc.variant.clone(),
                 requested: sc.replications,
+                provenance: provenance(&sc.path),
             };
             let opts = report::SetOptions {
                 charts: cfg.output.charts && !halted,
@@ -296,7 +302,8 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
                 charts: cfg.output.charts && halted.is_none(),
                 checkpoint: halted.is_some(),
             };
-            written = report::write_comparison(dir, c, &file, cfg.replications, opts)?;
+            let prov = provenance(&cfg.scenarios[0].path);
+            written = report::write_comparison(dir, c, &file, cfg.replications, &prov, opts)?;
         }
         if halted.is_none() {
             interrupt::clear(dir);
@@ -318,6 +325,48 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+/// The command line as typed, with the value of `--out`/`-o` written `OUT` (so the same
+/// command gives byte-identical files in any directory), and the scenario file's SHA-256.
+fn provenance(scenario: &std::path::Path) -> report::json::Provenance {
+    report::json::Provenance {
+        command: command_line(std::env::args().skip(1)),
+        file_sha256: std::fs::read(scenario)
+            .map(|b| report::sha256::hex(&b))
+            .unwrap_or_default(),
+    }
+}
+
+/// `bordersim ARGS`, each argument quoted for a POSIX shell where it needs it, the output
+/// directory replaced by `OUT`.
+pub fn command_line(args: impl Iterator<Item = String>) -> String {
+    let mut out = vec!["bordersim".to_string()];
+    let mut next_is_out = false;
+    for a in args {
+        let a = if next_is_out {
+            next_is_out = false;
+            "OUT".to_string()
+        } else if a == "--out" || a == "-o" {
+            next_is_out = true;
+            a
+        } else if a.starts_with("--out=") {
+            "--out=OUT".to_string()
+        } else if a.starts_with("-o") && a.len() > 2 && !a.starts_with("--") {
+            "-oOUT".to_string()
+        } else {
+            a
+        };
+        let plain = !a.is_empty()
+            && a.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b));
+        out.push(if plain {
+            a
+        } else {
+            format!("'{}'", a.replace('\'', "'\\''"))
+        });
+    }
+    out.join(" ")
 }
 
 /// Runs `work` on a pool of `threads` workers, or on rayon's default pool (one per core).
