@@ -67,10 +67,15 @@ fn ticks(lo: f64, hi: f64, n: f64) -> Vec<f64> {
         .map(|m| m * mag)
         .find(|s| *s >= raw)
         .unwrap_or(10.0 * mag);
-    let mut t = (lo / step).ceil() * step;
+    // From the round step at or below `lo` to the one at or above `hi`, so the data stay
+    // inside the frame.
+    let mut t = (lo / step + 1e-9).floor() * step;
     let mut out = Vec::new();
-    while t <= hi + step * 1e-9 {
+    loop {
         out.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
+        if t >= hi - step * 1e-9 {
+            break;
+        }
         t += step;
     }
     out
@@ -362,7 +367,7 @@ mod tests {
     #[test]
     fn ticks_are_round_and_cover_the_range() {
         assert_eq!(ticks(0.0, 10.0, 5.0), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
-        assert_eq!(ticks(0.0, 0.9, 5.0).last(), Some(&0.8));
+        assert_eq!(ticks(0.0, 0.9, 5.0).last(), Some(&1.0));
         assert_eq!(day_ticks(0.0, 1440.0 * 30.0).len(), 5);
     }
 
