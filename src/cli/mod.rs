@@ -327,8 +327,10 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
     Ok(())
 }
 
-/// The command line as typed, with the value of `--out`/`-o` written `OUT` (so the same
-/// command gives byte-identical files in any directory), and the scenario file's SHA-256.
+/// The command line as typed, with the value of `--out`/`-o` written `OUT` and the flags
+/// that do not change the results left out (`--threads`, `--resume`, `--force`, `--quiet`,
+/// `--no-charts`), so that the same results give byte-identical files, and the scenario
+/// file's SHA-256.
 fn provenance(scenario: &std::path::Path) -> report::json::Provenance {
     report::json::Provenance {
         command: command_line(std::env::args().skip(1)),
@@ -338,12 +340,24 @@ fn provenance(scenario: &std::path::Path) -> report::json::Provenance {
     }
 }
 
-/// `bordersim ARGS`, each argument quoted for a POSIX shell where it needs it, the output
-/// directory replaced by `OUT`.
+/// `bordersim ARGS` as [`provenance`] records it, each argument quoted for a POSIX shell
+/// where it needs it.
 pub fn command_line(args: impl Iterator<Item = String>) -> String {
     let mut out = vec!["bordersim".to_string()];
+    let mut skip_value = false;
     let mut next_is_out = false;
     for a in args {
+        if skip_value {
+            skip_value = false;
+            continue;
+        }
+        if matches!(a.as_str(), "--resume" | "--force" | "--quiet" | "-q" | "--no-charts") || a.starts_with("--threads=") {
+            continue;
+        }
+        if a == "--threads" {
+            skip_value = true;
+            continue;
+        }
         let a = if next_is_out {
             next_is_out = false;
             "OUT".to_string()
@@ -352,7 +366,7 @@ pub fn command_line(args: impl Iterator<Item = String>) -> String {
             a
         } else if a.starts_with("--out=") {
             "--out=OUT".to_string()
-        } else if a.starts_with("-o") && a.len() > 2 && !a.starts_with("--") {
+        } else if a.starts_with("-o") && a.len() > 2 {
             "-oOUT".to_string()
         } else {
             a
@@ -367,6 +381,18 @@ pub fn command_line(args: impl Iterator<Item = String>) -> String {
         });
     }
     out.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_recorded_command_hides_the_output_directory_and_flags_without_effect() {
+        let args = ["run", "my file.toml", "--out", "/tmp/x", "-q", "--threads", "2", "--seed", "7", "--resume"];
+        assert_eq!(
+            super::command_line(args.iter().map(|s| s.to_string())),
+            "bordersim run 'my file.toml' --out OUT --seed 7"
+        );
+    }
 }
 
 /// Runs `work` on a pool of `threads` workers, or on rayon's default pool (one per core).

@@ -131,7 +131,7 @@ pub fn page(d: &CompareData, files: &[String]) -> String {
             id: "run",
             title: "What was run".into(),
             body: provenance(&[
-                ("Command", if cmd.is_empty() { "not recorded".into() } else { format!("<code>{}</code> (OUT is the output directory)", esc(cmd)) }),
+                ("Command", if cmd.is_empty() { "not recorded".into() } else { format!("<code>{}</code> (OUT is the output directory; --threads, --resume, --force, --quiet and --no-charts, which do not change the results, are left out)", esc(cmd)) }),
                 ("Scenario file", format!("<code>{}</code>", esc(s("file")))),
                 ("SHA-256 of the scenario file", format!("<code class=\"hash\">{}</code>", esc(s("file_sha256")))),
                 ("bordersim version", esc(s("bordersim_version"))),
