@@ -68,7 +68,11 @@ fn check_set(dir: &Path, describing: &str, data: &[&str]) -> BTreeSet<String> {
         .filter(|f| !f.contains('/') && *f != exporter::REPORT)
         .collect();
     assert_eq!(top, data, "{describing}");
-    assert_eq!(listed.last().map(String::as_str), Some(exporter::REPORT), "{describing}: the page comes last");
+    assert_eq!(
+        listed.last().map(String::as_str),
+        Some(exporter::REPORT),
+        "{describing}: the page comes last"
+    );
     assert!(disk.iter().any(|f| f.starts_with("charts/")), "{describing}: no charts");
     disk
 }

@@ -133,7 +133,10 @@ const PRINT: &str = r#"(function(){
 
 fn eval_json(tab: &Tab, js: &str) -> Value {
     let v = tab.evaluate(js, false).expect("evaluate");
-    let s = v.value.and_then(|v| v.as_str().map(String::from)).expect("a JSON string");
+    let s = v
+        .value
+        .and_then(|v| v.as_str().map(String::from))
+        .expect("a JSON string");
     serde_json::from_str(&s).unwrap()
 }
 
@@ -158,16 +161,15 @@ fn open(browser: &Browser, page: &Path) -> Seen {
                 e2.lock().unwrap().push(format!("console.{kind}: {}", text.join(" ")));
             }
         }
-        Event::RuntimeExceptionThrown(x) => e2.lock().unwrap().push(format!("exception: {}", x.params.exception_details.text)),
-        Event::LogEntryAdded(l) => {
-            if format!("{:?}", l.params.entry.level).contains("Error") {
-                e2.lock().unwrap().push(format!("log: {}", l.params.entry.text));
-            }
+        Event::RuntimeExceptionThrown(x) => e2
+            .lock()
+            .unwrap()
+            .push(format!("exception: {}", x.params.exception_details.text)),
+        Event::LogEntryAdded(l) if format!("{:?}", l.params.entry.level).contains("Error") => {
+            e2.lock().unwrap().push(format!("log: {}", l.params.entry.text));
         }
-        Event::NetworkRequestWillBeSent(r) => {
-            if r.params.request.url != u2 {
-                r2.lock().unwrap().push(r.params.request.url.clone());
-            }
+        Event::NetworkRequestWillBeSent(r) if r.params.request.url != u2 => {
+            r2.lock().unwrap().push(r.params.request.url.clone());
         }
         _ => {}
     }))
@@ -203,15 +205,14 @@ fn open(browser: &Browser, page: &Path) -> Seen {
         }))
         .unwrap();
     let _ = tab.close(true);
-    let seen = Seen {
+    Seen {
         errors: errors.lock().unwrap().clone(),
         requests: requests.lock().unwrap().clone(),
         facts,
         print,
         png,
         pdf,
-    };
-    seen
+    }
 }
 
 /// Console errors and exceptions.
@@ -252,7 +253,10 @@ fn number_problems(s: &Seen, doc: &Value, least: usize) -> Vec<String> {
     let cells = s.facts["cells"].as_array().cloned().unwrap_or_default();
     let mut out = Vec::new();
     if cells.len() < least {
-        out.push(format!("{} numbers in the tables, expected at least {least}", cells.len()));
+        out.push(format!(
+            "{} numbers in the tables, expected at least {least}",
+            cells.len()
+        ));
     }
     for c in &cells {
         let key = c["key"].as_str().unwrap_or("");
@@ -274,7 +278,12 @@ fn number_problems(s: &Seen, doc: &Value, least: usize) -> Vec<String> {
 
 /// Headings not starting at one h1 or skipping a level; header cells without scope.
 fn structure_problems(s: &Seen) -> Vec<String> {
-    let heads: Vec<u64> = s.facts["heads"].as_array().unwrap().iter().filter_map(Value::as_u64).collect();
+    let heads: Vec<u64> = s.facts["heads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_u64)
+        .collect();
     let mut out = Vec::new();
     if heads.first() != Some(&1) || heads.iter().filter(|h| **h == 1).count() != 1 {
         out.push(format!("headings must start with a single h1: {heads:?}"));
@@ -313,7 +322,10 @@ fn render_problems(s: &Seen) -> Vec<String> {
 }
 
 fn bordersim(args: &[&str]) {
-    let o = Command::new(env!("CARGO_BIN_EXE_bordersim")).args(args).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args(args)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
 }
 
@@ -413,10 +425,14 @@ fn each_check_catches_a_broken_page() {
         format!("{}{}", &h[..start], &h[end..])
     };
     // A script error.
-    let p = broken(&out, "broken-console.html", |h| h.replace("<main>", "<main><script>console.error('boom')</script>"));
+    let p = broken(&out, "broken-console.html", |h| {
+        h.replace("<main>", "<main><script>console.error('boom')</script>")
+    });
     let e = console_problems(&open(&b, &p));
     assert!(e.iter().any(|e| e.contains("boom")), "{e:?}");
-    let p = broken(&out, "broken-exception.html", |h| h.replace("<main>", "<main><script>undefined_function()</script>"));
+    let p = broken(&out, "broken-exception.html", |h| {
+        h.replace("<main>", "<main><script>undefined_function()</script>")
+    });
     assert!(!console_problems(&open(&b, &p)).is_empty());
     // A request to the network, without the page's Content-Security-Policy: seen as a request.
     let p = broken(&out, "broken-network.html", |h| {
@@ -429,10 +445,14 @@ fn each_check_catches_a_broken_page() {
         h.replace("<main>", r#"<main><img alt="" src="http://127.0.0.1:9/y.png">"#)
     });
     let s = open(&b, &p);
-    assert!(!network_problems(&s).is_empty() || !console_problems(&s).is_empty(), "{s:?}");
+    assert!(
+        !network_problems(&s).is_empty() || !console_problems(&s).is_empty(),
+        "{s:?}"
+    );
     // A chart that drew nothing (its lines emptied), and one without a name.
     let p = broken(&out, "broken-chart.html", |h| {
-        let at = h.find(r#"<g class="series" data-i="0"><path d=""#).unwrap() + r#"<g class="series" data-i="0"><path d=""#.len();
+        let at = h.find(r#"<g class="series" data-i="0"><path d=""#).unwrap()
+            + r#"<g class="series" data-i="0"><path d=""#.len();
         let end = at + h[at..].find('"').unwrap();
         let cut = h[..end].rfind(r#"<svg class="chart""#).unwrap();
         let close = cut + h[cut..].find("</svg>").unwrap();
@@ -441,7 +461,9 @@ fn each_check_catches_a_broken_page() {
     });
     let c = chart_problems(&open(&b, &p), 6);
     assert!(c.iter().any(|c| c.contains("drew nothing")), "{c:?}");
-    let p = broken(&out, "broken-chart-name.html", |h| h.replacen(r#"aria-labelledby="queue-horgos-title""#, "", 1));
+    let p = broken(&out, "broken-chart-name.html", |h| {
+        h.replacen(r#"aria-labelledby="queue-horgos-title""#, "", 1)
+    });
     let c = chart_problems(&open(&b, &p), 6);
     assert!(c.iter().any(|c| c.contains("no title")), "{c:?}");
     // A headline number that is not summary.json's.
@@ -455,7 +477,9 @@ fn each_check_catches_a_broken_page() {
     assert!(n.iter().any(|n| n.contains("time_in_system_mean_min")), "{n:?}");
     // Headings out of order and a header without scope.
     let p = broken(&out, "broken-structure.html", |h| {
-        h.replacen("<h3>", "<h5>", 1).replacen("</h3>", "</h5>", 1).replacen(r#"<th scope="col">"#, "<th>", 1)
+        h.replacen("<h3>", "<h5>", 1)
+            .replacen("</h3>", "</h5>", 1)
+            .replacen(r#"<th scope="col">"#, "<th>", 1)
     });
     let st = structure_problems(&open(&b, &p));
     assert!(st.len() >= 2, "{st:?}");

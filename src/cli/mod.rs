@@ -351,7 +351,9 @@ pub fn command_line(args: impl Iterator<Item = String>) -> String {
             skip_value = false;
             continue;
         }
-        if matches!(a.as_str(), "--resume" | "--force" | "--quiet" | "-q" | "--no-charts") || a.starts_with("--threads=") {
+        if matches!(a.as_str(), "--resume" | "--force" | "--quiet" | "-q" | "--no-charts")
+            || a.starts_with("--threads=")
+        {
             continue;
         }
         if a == "--threads" {
@@ -383,18 +385,6 @@ pub fn command_line(args: impl Iterator<Item = String>) -> String {
     out.join(" ")
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_recorded_command_hides_the_output_directory_and_flags_without_effect() {
-        let args = ["run", "my file.toml", "--out", "/tmp/x", "-q", "--threads", "2", "--seed", "7", "--resume"];
-        assert_eq!(
-            super::command_line(args.iter().map(|s| s.to_string())),
-            "bordersim run 'my file.toml' --out OUT --seed 7"
-        );
-    }
-}
-
 /// Runs `work` on a pool of `threads` workers, or on rayon's default pool (one per core).
 fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<T, Error> {
     match threads {
@@ -404,5 +394,28 @@ fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send
             .build()
             .map(|pool| pool.install(work))
             .map_err(|e| Error::Usage(format!("--threads {n}: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_recorded_command_hides_the_output_directory_and_flags_without_effect() {
+        let args = [
+            "run",
+            "my file.toml",
+            "--out",
+            "/tmp/x",
+            "-q",
+            "--threads",
+            "2",
+            "--seed",
+            "7",
+            "--resume",
+        ];
+        assert_eq!(
+            super::command_line(args.iter().map(|s| s.to_string())),
+            "bordersim run 'my file.toml' --out OUT --seed 7"
+        );
     }
 }

@@ -118,7 +118,11 @@ pub(crate) fn read_csv<T>(
 }
 
 /// A JSON results file, checked by `parse`.
-pub(crate) fn read_json<T>(dir: &Path, name: &str, parse: impl FnOnce(&str) -> Result<T, check::Problem>) -> Result<T, Error> {
+pub(crate) fn read_json<T>(
+    dir: &Path,
+    name: &str,
+    parse: impl FnOnce(&str) -> Result<T, check::Problem>,
+) -> Result<T, Error> {
     use std::io::Read;
     let (p, mut r) = open(dir, name, MAX_JSON_BYTES)?;
     let mut text = String::new();

@@ -31,12 +31,17 @@ fn row<'a>(rows: &'a [CompareRow], v: &str, port: &str, stage: &str, metric: &st
 /// "one_hour cuts mean time in system by 300 ± 0.3 min; throughput is unchanged (+0.1 ± 2
 /// consignments/day)."
 pub fn sentence(rows: &[CompareRow], variant: &str, port: &str) -> String {
-    let t = row(rows, variant, port, "", "time_in_system_mean_min").and_then(|(_, r)| r.diff.map(|d| (d, r.significant)));
+    let t =
+        row(rows, variant, port, "", "time_in_system_mean_min").and_then(|(_, r)| r.diff.map(|d| (d, r.significant)));
     let q = row(rows, variant, port, "", "consignments_per_day").and_then(|(_, r)| r.diff.map(|d| (d, r.significant)));
     let mut parts = Vec::new();
     if let Some(((m, c), sig)) = t {
         parts.push(if !sig {
-            format!("leaves mean time in system unchanged within the noise ({} ± {} min)", signed(m), num(c))
+            format!(
+                "leaves mean time in system unchanged within the noise ({} ± {} min)",
+                signed(m),
+                num(c)
+            )
         } else if m < 0.0 {
             format!("cuts mean time in system by {} ± {} min", num(-m), num(c))
         } else {
@@ -87,7 +92,11 @@ pub fn page(d: &CompareData, files: &[String]) -> String {
     let doc = &d.doc;
     let info = &d.info;
     let s = |k: &str| doc.get(k).and_then(Value::as_str).unwrap_or("");
-    let raw = |k: &str| doc.get(k).map(|v| esc(v.to_string().trim_matches('"'))).unwrap_or_default();
+    let raw = |k: &str| {
+        doc.get(k)
+            .map(|v| esc(v.to_string().trim_matches('"')))
+            .unwrap_or_default()
+    };
     let vdesc: Vec<(String, String)> = doc["variants"]
         .as_array()
         .map(|a| {
@@ -105,7 +114,11 @@ pub fn page(d: &CompareData, files: &[String]) -> String {
         r#"<p>A comparison of {} variants of <code>{}</code> against the baseline, by bordersim. Differences are paired (each replication of a variant against the same replication of the baseline{}), with 95 % confidence intervals; a difference marked * (and "yes") has an interval that excludes zero.</p><ul class="variants">"#,
         info.variants.len().saturating_sub(1),
         esc(s("file")),
-        if doc["common_random_numbers"].as_bool().unwrap_or(false) { ", on common random numbers" } else { "" }
+        if doc["common_random_numbers"].as_bool().unwrap_or(false) {
+            ", on common random numbers"
+        } else {
+            ""
+        }
     );
     for (n, desc) in &vdesc {
         intro.push_str(&format!("<li><strong>{}</strong>: {}</li>", esc(n), esc(desc)));
@@ -131,12 +144,32 @@ pub fn page(d: &CompareData, files: &[String]) -> String {
             id: "run",
             title: "What was run".into(),
             body: provenance(&[
-                ("Command", if cmd.is_empty() { "not recorded".into() } else { format!("<code>{}</code> (OUT is the output directory; --threads, --resume, --force, --quiet and --no-charts, which do not change the results, are left out)", esc(cmd)) }),
+                (
+                    "Command",
+                    if cmd.is_empty() {
+                        "not recorded".into()
+                    } else {
+                        format!(
+                            "<code>{}</code> (OUT stands for the output directory; flags that do not change the results are left out)",
+                            esc(cmd)
+                        )
+                    },
+                ),
                 ("Scenario file", format!("<code>{}</code>", esc(s("file")))),
-                ("SHA-256 of the scenario file", format!("<code class=\"hash\">{}</code>", esc(s("file_sha256")))),
+                (
+                    "SHA-256 of the scenario file",
+                    format!("<code class=\"hash\">{}</code>", esc(s("file_sha256"))),
+                ),
                 ("bordersim version", esc(s("bordersim_version"))),
                 ("Seed", raw("seed")),
-                ("Replications", format!("{} of {} asked for (per variant)", raw("replications"), raw("replications_requested"))),
+                (
+                    "Replications",
+                    format!(
+                        "{} of {} asked for (per variant)",
+                        raw("replications"),
+                        raw("replications_requested")
+                    ),
+                ),
                 ("Start", esc(&s("start").replace('T', " "))),
                 ("Common random numbers", raw("common_random_numbers")),
             ]),
@@ -157,10 +190,16 @@ pub fn page(d: &CompareData, files: &[String]) -> String {
         let mut rows = Vec::new();
         for (metric, words, dg) in METRICS {
             for v in &info.variants {
-                let Some((i, r)) = row(&info.rows, v, port, "", metric) else { continue };
+                let Some((i, r)) = row(&info.rows, v, port, "", metric) else {
+                    continue;
+                };
                 rows.push(vec![
                     Cell::text(format!("{words}: {v}")),
-                    estimate_of(rows_json.get(i).and_then(|r| r.get("value")), &format!("rows.{i}.value"), dg),
+                    estimate_of(
+                        rows_json.get(i).and_then(|r| r.get("value")),
+                        &format!("rows.{i}.value"),
+                        dg,
+                    ),
                     diff_cell(r, i, dg),
                     sig_cell(r),
                 ]);
@@ -220,7 +259,10 @@ pub fn page(d: &CompareData, files: &[String]) -> String {
                     if x.is_empty() {
                         x = ds.x.clone();
                     }
-                    lines.push(Line { label: v.clone(), y: ds.mean });
+                    lines.push(Line {
+                        label: v.clone(),
+                        y: ds.mean,
+                    });
                 }
             }
             let Some(start) = info.start else { continue };
@@ -252,7 +294,11 @@ pub fn page(d: &CompareData, files: &[String]) -> String {
             let dg = if r.metric == "utilization" { 3 } else { 2 };
             rows.push(vec![
                 Cell::text(format!("{} / {}: {}", r.stage, r.metric, r.variant)),
-                estimate_of(rows_json.get(i).and_then(|r| r.get("value")), &format!("rows.{i}.value"), dg),
+                estimate_of(
+                    rows_json.get(i).and_then(|r| r.get("value")),
+                    &format!("rows.{i}.value"),
+                    dg,
+                ),
                 diff_cell(r, i, dg),
                 sig_cell(r),
             ]);
@@ -260,8 +306,15 @@ pub fn page(d: &CompareData, files: &[String]) -> String {
         stage_html.push_str(&format!("<h3>{}</h3>", esc(port)));
         stage_html.push_str(&table(
             &format!("stages-{port}"),
-            &format!("{port}: per-stage wait, queue and utilization of each variant, with the difference from the baseline"),
-            &["stage / metric: variant", "value", "difference from baseline", "significant"],
+            &format!(
+                "{port}: per-stage wait, queue and utilization of each variant, with the difference from the baseline"
+            ),
+            &[
+                "stage / metric: variant",
+                "value",
+                "difference from baseline",
+                "significant",
+            ],
             &rows,
         ));
     }

@@ -69,7 +69,7 @@ fn route_order(dir: &Path) -> Result<BTreeMap<String, Vec<String>>, Error> {
 
 /// Reads a run's summary.json, timeseries.csv and distribution.csv from `dir`.
 pub fn run(dir: &Path) -> Result<RunData, Error> {
-    let doc = read_json(dir, exporter::SUMMARY, |t| check::parse_json(t))?;
+    let doc = read_json(dir, exporter::SUMMARY, check::parse_json)?;
     let info = read_json(dir, exporter::SUMMARY, json_read::parse_summary)?;
     let ts = read_csv(dir, exporter::TIMESERIES, |r| {
         crate::report::csv::parse_timeseries(r, &info.ports, info.replications)
@@ -89,7 +89,7 @@ pub fn run(dir: &Path) -> Result<RunData, Error> {
 
 /// Reads a comparison's comparison.json and compare_timeseries.csv from `dir`.
 pub fn compare(dir: &Path) -> Result<CompareData, Error> {
-    let doc = read_json(dir, exporter::COMPARISON_JSON, |t| check::parse_json(t))?;
+    let doc = read_json(dir, exporter::COMPARISON_JSON, check::parse_json)?;
     let info = read_json(dir, exporter::COMPARISON_JSON, compare_read::parse_comparison)?;
     let series = read_csv(dir, exporter::COMPARE_TIMESERIES, |r| {
         compare_read::parse_compare_series(r, &info)

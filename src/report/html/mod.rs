@@ -64,8 +64,8 @@ pub fn num(v: f64) -> String {
 /// [`num`] with a sign ("+3", "−2.5").
 pub fn signed(v: f64) -> String {
     let s = num(v);
-    if s.starts_with('-') {
-        format!("\u{2212}{}", &s[1..])
+    if let Some(rest) = s.strip_prefix('-') {
+        format!("\u{2212}{rest}")
     } else if s == "0" {
         s
     } else {

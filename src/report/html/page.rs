@@ -55,6 +55,6 @@ pub fn document(title: &str, intro: &str, sections: &[Section], data: &[(String,
     for (id, json) in data {
         let _ = write!(s, r#"<script type="application/json" id="{}">{json}</script>"#, esc(id));
     }
-    let _ = write!(s, "<script>{JS}</script></body></html>\n");
+    let _ = writeln!(s, "<script>{JS}</script></body></html>");
     s
 }

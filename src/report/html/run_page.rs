@@ -48,7 +48,9 @@ pub fn provenance(rows: &[(&str, String)]) -> String {
 
 /// Links to the data files beside the page.
 pub fn links(files: &[String]) -> String {
-    let mut s = String::from(r#"<p>Everything on this page is drawn from these files, which sit beside it (the links work while the page is in its output directory):</p><ul class="files">"#);
+    let mut s = String::from(
+        r#"<p>Everything on this page is drawn from these files, which sit beside it (the links work while the page is in its output directory):</p><ul class="files">"#,
+    );
     for f in files {
         s.push_str(&format!(r#"<li><a href="{}">{}</a></li>"#, esc(f), esc(f)));
     }
@@ -61,7 +63,13 @@ fn down(s: &Series) -> (Series, usize) {
 }
 
 /// Lines sharing one x (all series of a port share the report intervals).
-fn chart(id: String, title: String, y: &str, start: crate::date::StartInstant, lines: Vec<(String, Series)>) -> Option<LineChart> {
+fn chart(
+    id: String,
+    title: String,
+    y: &str,
+    start: crate::date::StartInstant,
+    lines: Vec<(String, Series)>,
+) -> Option<LineChart> {
     let x = lines.first()?.1.x.clone();
     Some(LineChart {
         id,
@@ -69,10 +77,7 @@ fn chart(id: String, title: String, y: &str, start: crate::date::StartInstant, l
         y_label: y.into(),
         x,
         axis: XAxis::Date(start),
-        lines: lines
-            .into_iter()
-            .map(|(label, s)| Line { label, y: s.mean })
-            .collect(),
+        lines: lines.into_iter().map(|(label, s)| Line { label, y: s.mean }).collect(),
     })
 }
 
@@ -85,7 +90,10 @@ fn cdf_chart(d: &RunData, port: &str, id: String) -> Option<LineChart> {
         .filter(|((p, _), v)| p == port && !v.is_empty())
         .map(|((_, m), v)| (m, v))
         .collect();
-    let hi = curves.iter().filter_map(|(_, v)| v.last().map(|p| p.0)).fold(0.0, f64::max);
+    let hi = curves
+        .iter()
+        .filter_map(|(_, v)| v.last().map(|p| p.0))
+        .fold(0.0, f64::max);
     if curves.is_empty() || hi <= 0.0 {
         return None;
     }
@@ -141,13 +149,17 @@ pub fn page(d: &RunData, files: &[String]) -> String {
         title: "Warnings".into(),
         body: warnings::html(&warnings::run(d)),
     });
-    let num = |k: &str| sc.get(k).map(|v| esc(&v.to_string().trim_matches('"').to_string())).unwrap_or_default();
+    let num = |k: &str| {
+        sc.get(k)
+            .map(|v| esc(v.to_string().trim_matches('"')))
+            .unwrap_or_default()
+    };
     let cmd = text(sc, "command");
     sections.push(Section {
         id: "run",
         title: "What was run".into(),
         body: provenance(&[
-            ("Command", if cmd.is_empty() { "not recorded".into() } else { format!("<code>{}</code> (OUT is the output directory; --threads, --resume, --force, --quiet and --no-charts, which do not change the results, are left out)", esc(cmd)) }),
+            ("Command", if cmd.is_empty() { "not recorded".into() } else { format!("<code>{}</code> (OUT stands for the output directory; flags that do not change the results are left out)", esc(cmd)) }),
             ("Scenario file", format!("<code>{}</code>", esc(text(sc, "file")))),
             ("SHA-256 of the scenario file", format!("<code class=\"hash\">{}</code>", esc(text(sc, "file_sha256")))),
             ("bordersim version", esc(text(doc, "bordersim_version"))),
@@ -174,7 +186,11 @@ pub fn page(d: &RunData, files: &[String]) -> String {
                 None => format!("ports.{port}.totals"),
             };
             let mut row = vec![Cell::text(m.cloned().unwrap_or_else(|| "all modes".into()))];
-            row.extend(HEADLINE.iter().map(|(_, k, dg)| estimate(doc, &format!("{base}.{k}"), *dg)));
+            row.extend(
+                HEADLINE
+                    .iter()
+                    .map(|(_, k, dg)| estimate(doc, &format!("{base}.{k}"), *dg)),
+            );
             rows.push(row);
         }
         let head: Vec<&str> = std::iter::once("mode").chain(HEADLINE.iter().map(|h| h.0)).collect();
@@ -185,12 +201,20 @@ pub fn page(d: &RunData, files: &[String]) -> String {
             &head,
             &rows,
         ));
-        let order: Vec<&String> = d.order.get(port).map(|o| o.iter().filter(|s| stages.contains(*s)).collect()).unwrap_or_default();
+        let order: Vec<&String> = d
+            .order
+            .get(port)
+            .map(|o| o.iter().filter(|s| stages.contains(*s)).collect())
+            .unwrap_or_default();
         let rows: Vec<Vec<Cell>> = order
             .iter()
             .map(|st| {
                 let mut row = vec![Cell::text(st.as_str())];
-                row.extend(STAGE.iter().map(|(_, k, dg)| estimate(doc, &format!("ports.{port}.stages.{st}.{k}"), *dg)));
+                row.extend(
+                    STAGE
+                        .iter()
+                        .map(|(_, k, dg)| estimate(doc, &format!("ports.{port}.stages.{st}.{k}"), *dg)),
+                );
                 row
             })
             .collect();
@@ -211,24 +235,42 @@ pub fn page(d: &RunData, files: &[String]) -> String {
         let mut charts: Vec<(LineChart, String)> = Vec::new();
         let queued: Vec<(String, Series)> = order
             .iter()
-            .filter_map(|s| d.ts.get(port, s, "", "queue").filter(|q| q.max() > 0.0).map(|q| ((*s).clone(), q)))
+            .filter_map(|s| {
+                d.ts.get(port, s, "", "queue")
+                    .filter(|q| q.max() > 0.0)
+                    .map(|q| ((*s).clone(), q))
+            })
             .map(|(s, q)| {
                 let (q, g) = down(q);
                 spans.push(averaging(g, interval(d.ts.get(port, &s, "", "queue").expect("listed"))));
                 (s, q)
             })
             .collect();
-        if let Some(c) = chart(format!("queue-{port}"), format!("Queue length by stage at {port}"), "waiting (consignments)", start, queued) {
+        if let Some(c) = chart(
+            format!("queue-{port}"),
+            format!("Queue length by stage at {port}"),
+            "waiting (consignments)",
+            start,
+            queued,
+        ) {
             charts.push((c, "Consignments waiting at each stage where a queue formed, mean over replications. Read across for peaks and how fast they drain; a line that only climbs means the stage cannot keep up.".into()));
         }
         let util: Vec<(String, Series)> = order
             .iter()
-            .filter_map(|s| match (d.ts.get(port, s, "", "busy"), d.ts.get(port, s, "", "servers_open")) {
-                (Some(b), Some(o)) => Some(((*s).clone(), down(&data::utilization(b, o)).0)),
-                _ => None,
-            })
+            .filter_map(
+                |s| match (d.ts.get(port, s, "", "busy"), d.ts.get(port, s, "", "servers_open")) {
+                    (Some(b), Some(o)) => Some(((*s).clone(), down(&data::utilization(b, o)).0)),
+                    _ => None,
+                },
+            )
             .collect();
-        if let Some(c) = chart(format!("util-{port}"), format!("Lane utilization by stage at {port}"), "busy / open lanes", start, util) {
+        if let Some(c) = chart(
+            format!("util-{port}"),
+            format!("Lane utilization by stage at {port}"),
+            "busy / open lanes",
+            start,
+            util,
+        ) {
             charts.push((c, "Share of open lanes that are busy (1 = every open lane serving). Near 1 for long spells a stage is the bottleneck; gaps are times with no lane open.".into()));
         }
         let thr: Vec<(String, Series)> = modes
@@ -241,11 +283,24 @@ pub fn page(d: &RunData, files: &[String]) -> String {
                     mean: pts.iter().map(|p| p.1).collect(),
                     ..Series::default()
                 };
-                let (s, _) = data::downsample(&Series { lo: s.mean.clone(), hi: s.mean.clone(), ..s }, data::group_size(pts.len(), 1440.0, super::MAX_POINTS));
+                let (s, _) = data::downsample(
+                    &Series {
+                        lo: s.mean.clone(),
+                        hi: s.mean.clone(),
+                        ..s
+                    },
+                    data::group_size(pts.len(), 1440.0, super::MAX_POINTS),
+                );
                 (m, s)
             })
             .collect();
-        if let Some(c) = chart(format!("thr-{port}"), format!("Throughput by mode at {port}"), "consignments per day", start, thr) {
+        if let Some(c) = chart(
+            format!("thr-{port}"),
+            format!("Throughput by mode at {port}"),
+            "consignments per day",
+            start,
+            thr,
+        ) {
             charts.push((c, "Consignments that finished, as a rate per day, by mode. Compare with demand: a dip that is not made up later is work turned away or still queued at the end.".into()));
         }
         let mut occ = Vec::new();
@@ -255,7 +310,13 @@ pub fn page(d: &RunData, files: &[String]) -> String {
         if let Some(s) = d.ts.get(port, "", "", "drivers_busy") {
             occ.push(("drivers away".to_string(), down(s).0));
         }
-        if let Some(c) = chart(format!("occ-{port}"), format!("Consignments in the port and drivers away at {port}"), "count", start, occ) {
+        if let Some(c) = chart(
+            format!("occ-{port}"),
+            format!("Consignments in the port and drivers away at {port}"),
+            "count",
+            start,
+            occ,
+        ) {
             charts.push((c, "How many consignments are inside the port, and how many drivers are away with trucks, mean over replications. A rising floor means work is piling up.".into()));
         }
         if let Some(c) = cdf_chart(d, port, format!("cdf-{port}")) {
@@ -264,7 +325,15 @@ pub fn page(d: &RunData, files: &[String]) -> String {
         for (c, caption) in charts {
             let (svg, json) = line_chart(&c);
             data_blocks.push((format!("{}-data", c.id), json));
-            chart_html.push_str(&figure(&c.title, &format!(r#"<div class="plot" data-chart="{}">{svg}<div class="readout" aria-live="polite"></div></div>"#, esc(&c.id)), &legend(&c), &caption));
+            chart_html.push_str(&figure(
+                &c.title,
+                &format!(
+                    r#"<div class="plot" data-chart="{}">{svg}<div class="readout" aria-live="polite"></div></div>"#,
+                    esc(&c.id)
+                ),
+                &legend(&c),
+                &caption,
+            ));
         }
     }
     let span = spans.iter().find(|s| !s.is_empty()).cloned().unwrap_or_default();

@@ -27,7 +27,10 @@ fn list(v: &Option<Vec<f64>>) -> String {
 }
 
 fn at(v: &Option<Vec<f64>>, k: usize) -> String {
-    v.as_ref().and_then(|v| v.get(k)).map(|x| format!("{x:.1}")).unwrap_or_else(|| "\u{2013}".into())
+    v.as_ref()
+        .and_then(|v| v.get(k))
+        .map(|x| format!("{x:.1}"))
+        .unwrap_or_else(|| "\u{2013}".into())
 }
 
 /// The schematic's HTML (figure with slider) and its data block, for `port`; `None` when
@@ -69,13 +72,11 @@ pub fn schematic(d: &RunData, port: &str, id: &str) -> Option<(String, String, S
     let rows = boxes.div_ceil(PER_ROW);
     let w = PER_ROW as f64 * (BOX_W + GAP);
     let h = rows as f64 * (BOX_H + GAP) + 4.0;
-    let when = super::svg::date_label(&d.info.start, x.get(peak).copied().unwrap_or(0.0), true);
     let clock = d.info.start.format(x.get(peak).copied().unwrap_or(0.0));
     let mut s = format!(
-        r##"<figure class="fig schematic" id="{id}"><h3>{} in route order</h3><p class="when">Shown: interval ending <output class="t">{}</output> ({}){}</p><svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title"><title id="{id}-title">Stages of {} in route order with queue, lanes busy and open, and drivers away at the chosen time</title><defs><marker id="{id}-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0L8 4L0 8z" fill="#555"/></marker></defs>"##,
+        r##"<figure class="fig schematic" id="{id}"><h3>{} in route order</h3><p class="when">Shown: interval ending <output class="t">{}</output>{}</p><svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title"><title id="{id}-title">Stages of {} in route order with queue, lanes busy and open, and drivers away at the chosen time</title><defs><marker id="{id}-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0L8 4L0 8z" fill="#555"/></marker></defs>"##,
         esc(port),
         esc(&clock.replace('T', " ")),
-        esc(&when),
         if group > 1 { esc(&span) } else { String::new() },
         esc(port)
     );
@@ -93,9 +94,11 @@ pub fn schematic(d: &RunData, port: &str, id: &str) -> Option<(String, String, S
                     by + BOX_H / 2.0
                 );
             } else {
+                // Down, back to the first column, down into the next row.
+                let mid = by + BOX_H + GAP / 2.0;
                 let _ = write!(
                     s,
-                    r##"<line class="flow" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" marker-end="url(#{id}-arrow)"/>"##,
+                    r##"<path class="flow" fill="none" d="M{:.1} {:.1}V{mid:.1}H{:.1}V{:.1}" marker-end="url(#{id}-arrow)"/>"##,
                     bx + BOX_W / 2.0,
                     by + BOX_H,
                     2.0 + BOX_W / 2.0,
@@ -111,11 +114,22 @@ pub fn schematic(d: &RunData, port: &str, id: &str) -> Option<(String, String, S
                     at(&t.busy, peak),
                     at(&t.open, peak)
                 ),
-                _ => format!(r#"<tspan class="inside">{}</tspan> inside (dwell)"#, at(&t.inside, peak)),
+                _ => format!(
+                    r#"<tspan class="inside">{}</tspan> inside (dwell)"#,
+                    at(&t.inside, peak)
+                ),
             };
-            let qmax = t.queue.as_ref().map(|q| q.iter().copied().fold(0.0, f64::max)).unwrap_or(0.0);
+            let qmax = t
+                .queue
+                .as_ref()
+                .map(|q| q.iter().copied().fold(0.0, f64::max))
+                .unwrap_or(0.0);
             let qv = t.queue.as_ref().and_then(|q| q.get(peak)).copied().unwrap_or(0.0);
-            let bar = if qmax > 0.0 { (qv / qmax * (BOX_W - 16.0)).max(0.0) } else { 0.0 };
+            let bar = if qmax > 0.0 {
+                (qv / qmax * (BOX_W - 16.0)).max(0.0)
+            } else {
+                0.0
+            };
             let _ = write!(
                 s,
                 r#"<g class="stage" data-s="{k}" data-qmax="{}"><rect class="box" x="{bx:.1}" y="{by:.1}" width="{BOX_W}" height="{BOX_H}" rx="6"/><text class="name" x="{:.1}" y="{:.1}">{}</text><text x="{:.1}" y="{:.1}">queue <tspan class="queue">{}</tspan></text><rect class="qbar" x="{:.1}" y="{:.1}" width="{bar:.1}" height="8"/><text x="{:.1}" y="{:.1}">{lanes}</text></g>"#,
@@ -151,7 +165,11 @@ pub fn schematic(d: &RunData, port: &str, id: &str) -> Option<(String, String, S
         s,
         r#"</svg><div class="slider"><label for="{id}-range">Time</label><input type="range" id="{id}-range" min="0" max="{}" value="{peak}" step="1" aria-describedby="{id}-help"><button type="button" class="play" aria-pressed="false">Play</button></div><figcaption id="{id}-help">Each box is a stage, in the order the route passes them (trucks and cars take different branches of the list). It shows the consignments waiting (and a bar against that stage's largest queue in the run), the lanes busy and open, or for a waiting area how many are inside; the last box counts drivers away with trucks. Values are means over replications{}. The page opens at the busiest time (the largest total queue); drag the slider (or press Play) to watch a peak or a closure build up and drain. With scripts off the busiest time is shown.</figcaption></figure>"#,
         x.len().saturating_sub(1),
-        if group > 1 { format!(", {}", span.trim().trim_matches(|c| c == '(' || c == ')')) } else { String::new() }
+        if group > 1 {
+            format!(", {}", span.trim().trim_matches(|c| c == '(' || c == ')'))
+        } else {
+            String::new()
+        }
     );
     let mut j = format!(
         r#"{{"start":"{}","x":[{}],"peak":{peak},"drivers":{},"stages":["#,

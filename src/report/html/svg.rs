@@ -106,9 +106,18 @@ const MONTHS: [&str; 12] = [
 pub fn date_label(start: &StartInstant, t: f64, year: bool) -> String {
     let s = start.format(t);
     let (y, m, d) = (&s[0..4], &s[5..7], &s[8..10]);
-    let month = m.parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1))).copied().unwrap_or(m);
+    let month = m
+        .parse::<usize>()
+        .ok()
+        .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
+        .copied()
+        .unwrap_or(m);
     let d = d.trim_start_matches('0');
-    if year { format!("{d} {month} {y}") } else { format!("{d} {month}") }
+    if year {
+        format!("{d} {month} {y}")
+    } else {
+        format!("{d} {month}")
+    }
 }
 
 /// A y-axis label: short, with thousands as k.
@@ -142,7 +151,10 @@ pub fn line_chart(c: &LineChart) -> (String, String) {
         .filter(|v| v.is_finite())
         .fold(0.0, f64::min);
     let yt = ticks(ymin, if ymax > ymin { ymax } else { ymin + 1.0 }, 5.0);
-    let (y0, y1) = (yt.first().copied().unwrap_or(0.0).min(ymin), yt.last().copied().unwrap_or(1.0).max(ymax));
+    let (y0, y1) = (
+        yt.first().copied().unwrap_or(0.0).min(ymin),
+        yt.last().copied().unwrap_or(1.0).max(ymax),
+    );
     let px = |x: f64| ML + (x - x0) / (x1 - x0) * (W - ML - MR);
     let py = |y: f64| H - MB - (y - y0) / (y1 - y0).max(1e-12) * (H - MT - MB);
     let id = esc(&c.id);
@@ -210,7 +222,11 @@ pub fn line_chart(c: &LineChart) -> (String, String) {
             }
         }
         let dash = DASH[(i / 2) % DASH.len()];
-        let dash = if dash.is_empty() { String::new() } else { format!(r#" stroke-dasharray="{dash}""#) };
+        let dash = if dash.is_empty() {
+            String::new()
+        } else {
+            format!(r#" stroke-dasharray="{dash}""#)
+        };
         let _ = write!(
             s,
             r#"<g class="series" data-i="{i}"><path d="{d}" stroke="{}"{dash}/></g>"#,
@@ -242,7 +258,10 @@ pub fn line_chart(c: &LineChart) -> (String, String) {
         .lines
         .iter()
         .map(|l| {
-            let ys: Vec<String> = l.y.iter().map(|v| if v.is_finite() { num(*v) } else { "null".into() }).collect();
+            let ys: Vec<String> =
+                l.y.iter()
+                    .map(|v| if v.is_finite() { num(*v) } else { "null".into() })
+                    .collect();
             format!("{{\"label\":\"{}\",\"y\":[{}]}}", json_text(&l.label), ys.join(","))
         })
         .collect();
@@ -254,7 +273,10 @@ pub fn line_chart(c: &LineChart) -> (String, String) {
 /// `s` as the inside of a JSON string that is also safe inside a `<script>` element.
 pub fn json_text(s: &str) -> String {
     let q = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
-    q[1..q.len() - 1].replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    q[1..q.len() - 1]
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// The legend of a line chart: a toggle button per line (plain labels when scripts are off).
@@ -294,9 +316,16 @@ pub fn diff_chart(id: &str, title: &str, unit: &str, rows: &[DiffRow]) -> String
     let (lab_w, note_w) = (220.0, 190.0);
     let lo = rows.iter().map(|r| r.mean - r.ci).fold(0.0, f64::min);
     let hi = rows.iter().map(|r| r.mean + r.ci).fold(0.0, f64::max);
-    let (lo, hi) = if hi - lo < 1e-12 { (lo - 1.0, hi + 1.0) } else { (lo, hi) };
+    let (lo, hi) = if hi - lo < 1e-12 {
+        (lo - 1.0, hi + 1.0)
+    } else {
+        (lo, hi)
+    };
     let t = ticks(lo, hi, 6.0);
-    let (v0, v1) = (t.first().copied().unwrap_or(lo).min(lo), t.last().copied().unwrap_or(hi).max(hi));
+    let (v0, v1) = (
+        t.first().copied().unwrap_or(lo).min(lo),
+        t.last().copied().unwrap_or(hi).max(hi),
+    );
     let px = |v: f64| lab_w + (v - v0) / (v1 - v0) * (W - lab_w - note_w);
     let mut s = String::new();
     let _ = write!(
@@ -348,7 +377,11 @@ pub fn diff_chart(id: &str, title: &str, unit: &str, rows: &[DiffRow]) -> String
                 "{} ± {}{}",
                 super::signed(r.mean),
                 num(r.ci),
-                if r.significant { " * significant" } else { " (not significant)" }
+                if r.significant {
+                    " * significant"
+                } else {
+                    " (not significant)"
+                }
             ))
         );
     }
@@ -380,8 +413,14 @@ mod tests {
             x: vec![60.0, 120.0, 180.0],
             axis: XAxis::Minutes,
             lines: vec![
-                Line { label: "a".into(), y: vec![1.0, f64::NAN, 3.0] },
-                Line { label: "b".into(), y: vec![0.0, 1.0, 2.0] },
+                Line {
+                    label: "a".into(),
+                    y: vec![1.0, f64::NAN, 3.0],
+                },
+                Line {
+                    label: "b".into(),
+                    y: vec![0.0, 1.0, 2.0],
+                },
             ],
         };
         let (svg, data) = line_chart(&c);

@@ -75,7 +75,11 @@ pub fn table(id: &str, caption: &str, head: &[&str], rows: &[Vec<Cell>]) -> Stri
     for row in rows {
         s.push_str("<tr>");
         for (i, c) in row.iter().enumerate() {
-            let tag = if i == 0 { r#"th scope="row""# } else { r#"td class="num""# };
+            let tag = if i == 0 {
+                r#"th scope="row""#
+            } else {
+                r#"td class="num""#
+            };
             let mut attrs = String::new();
             if let Some(v) = c.value {
                 let _ = write!(attrs, r#" data-value="{v}""#);

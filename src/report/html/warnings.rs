@@ -82,9 +82,15 @@ pub fn run(d: &RunData) -> Vec<String> {
                     u * 100.0
                 ));
             }
-            if let (Some(end), Some(mean)) = (f(doc, &at("queue_at_end")), f(doc, &at("queue_mean")))
-                && end > 10.0
+            // Still growing: at the end the queue is near the largest it reached (a peak
+            // that drained leaves it well below).
+            if let (Some(end), Some(mean), Some(max)) = (
+                f(doc, &at("queue_at_end")),
+                f(doc, &at("queue_mean")),
+                f(doc, &at("queue_max")),
+            ) && end > 10.0
                 && end > 3.0 * mean.max(1.0)
+                && end >= 0.5 * max
             {
                 w.push(format!(
                     "{port} / {st}: {end:.0} waiting at the end against {mean:.1} on average: the queue was still growing, so the means depend on the horizon."
