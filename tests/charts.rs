@@ -96,10 +96,16 @@ fn run_draws_every_chart_and_chart_redraws_them_identically() {
     check_images(&charts);
     panels_not_empty(&run_charts(&out).unwrap());
     let before: Vec<Vec<u8>> = names.iter().map(|f| std::fs::read(charts.join(f)).unwrap()).collect();
+    let page = std::fs::read(out.join("report.html")).unwrap();
     std::fs::remove_dir_all(&charts).unwrap();
+    std::fs::remove_file(out.join("report.html")).unwrap();
     bordersim(&["chart", out.to_str().unwrap()]);
     let after: Vec<Vec<u8>> = names.iter().map(|f| std::fs::read(charts.join(f)).unwrap()).collect();
     assert_eq!(before, after, "chart did not redraw the same files");
+    assert!(
+        std::fs::read(out.join("report.html")).unwrap() == page,
+        "chart did not rewrite the same report.html"
+    );
 }
 
 #[test]

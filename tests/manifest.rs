@@ -62,8 +62,17 @@ fn check_set(dir: &Path, describing: &str, data: &[&str]) -> BTreeSet<String> {
         }
     }
     // Every data file of the registry's set is written, in the registry's order.
-    let top: Vec<&str> = listed.iter().map(String::as_str).filter(|f| !f.contains('/')).collect();
+    let top: Vec<&str> = listed
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !f.contains('/') && *f != exporter::REPORT)
+        .collect();
     assert_eq!(top, data, "{describing}");
+    assert_eq!(
+        listed.last().map(String::as_str),
+        Some(exporter::REPORT),
+        "{describing}: the page comes last"
+    );
     assert!(disk.iter().any(|f| f.starts_with("charts/")), "{describing}: no charts");
     disk
 }

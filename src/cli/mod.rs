@@ -58,11 +58,16 @@ pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Run(a) => RunConfig::from_args(&a).and_then(|c| run_command(&c)),
         Command::Compare(a) => CompareConfig::from_args(&a).and_then(|c| compare_command(&c)),
-        Command::Chart(a) => report::charts::draw_dir(&a.dir).map(|files| {
-            for f in files {
-                println!("wrote {}", f.display());
-            }
-        }),
+        Command::Chart(a) => report::charts::draw_dir(&a.dir)
+            .and_then(|mut files| {
+                files.extend(report::html::write_report(&a.dir, None)?);
+                Ok(files)
+            })
+            .map(|files| {
+                for f in files {
+                    println!("wrote {}", f.display());
+                }
+            }),
         Command::Fit(a) => FitConfig::from_args(&a).and_then(|c| fit_command(&c)),
         Command::Trs(a) => trs_command(&a),
         Command::Check(a) => crate::scenario::load_set(&a.scenario, Default::default()).map(|set| {
@@ -172,6 +177,7 @@ pub fn run_command(cfg: &RunConfig) -> Result<(), Error> {
                 description: sc.variant_description.clone(),
                 variant: sc.variant.clone(),
                 requested: sc.replications,
+                provenance: provenance(&sc.path),
             };
             let opts = report::SetOptions {
                 charts: cfg.output.charts && !halted,
@@ -296,7 +302,8 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
                 charts: cfg.output.charts && halted.is_none(),
                 checkpoint: halted.is_some(),
             };
-            written = report::write_comparison(dir, c, &file, cfg.replications, opts)?;
+            let prov = provenance(&cfg.scenarios[0].path);
+            written = report::write_comparison(dir, c, &file, cfg.replications, &prov, opts)?;
         }
         if halted.is_none() {
             interrupt::clear(dir);
@@ -320,6 +327,64 @@ pub fn compare_command(cfg: &CompareConfig) -> Result<(), Error> {
     Ok(())
 }
 
+/// The command line as typed, with the value of `--out`/`-o` written `OUT` and the flags
+/// that do not change the results left out (`--threads`, `--resume`, `--force`, `--quiet`,
+/// `--no-charts`), so that the same results give byte-identical files, and the scenario
+/// file's SHA-256.
+fn provenance(scenario: &std::path::Path) -> report::json::Provenance {
+    report::json::Provenance {
+        command: command_line(std::env::args().skip(1)),
+        file_sha256: std::fs::read(scenario)
+            .map(|b| report::sha256::hex(&b))
+            .unwrap_or_default(),
+    }
+}
+
+/// `bordersim ARGS` as [`provenance`] records it, each argument quoted for a POSIX shell
+/// where it needs it.
+pub fn command_line(args: impl Iterator<Item = String>) -> String {
+    let mut out = vec!["bordersim".to_string()];
+    let mut skip_value = false;
+    let mut next_is_out = false;
+    for a in args {
+        if skip_value {
+            skip_value = false;
+            continue;
+        }
+        if matches!(a.as_str(), "--resume" | "--force" | "--quiet" | "-q" | "--no-charts")
+            || a.starts_with("--threads=")
+        {
+            continue;
+        }
+        if a == "--threads" {
+            skip_value = true;
+            continue;
+        }
+        let a = if next_is_out {
+            next_is_out = false;
+            "OUT".to_string()
+        } else if a == "--out" || a == "-o" {
+            next_is_out = true;
+            a
+        } else if a.starts_with("--out=") {
+            "--out=OUT".to_string()
+        } else if a.starts_with("-o") && a.len() > 2 {
+            "-oOUT".to_string()
+        } else {
+            a
+        };
+        let plain = !a.is_empty()
+            && a.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b));
+        out.push(if plain {
+            a
+        } else {
+            format!("'{}'", a.replace('\'', "'\\''"))
+        });
+    }
+    out.join(" ")
+}
+
 /// Runs `work` on a pool of `threads` workers, or on rayon's default pool (one per core).
 fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<T, Error> {
     match threads {
@@ -329,5 +394,28 @@ fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send
             .build()
             .map(|pool| pool.install(work))
             .map_err(|e| Error::Usage(format!("--threads {n}: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_recorded_command_hides_the_output_directory_and_flags_without_effect() {
+        let args = [
+            "run",
+            "my file.toml",
+            "--out",
+            "/tmp/x",
+            "-q",
+            "--threads",
+            "2",
+            "--seed",
+            "7",
+            "--resume",
+        ];
+        assert_eq!(
+            super::command_line(args.iter().map(|s| s.to_string())),
+            "bordersim run 'my file.toml' --out OUT --seed 7"
+        );
     }
 }

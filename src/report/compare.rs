@@ -139,7 +139,7 @@ pub fn csv(c: &Comparison) -> String {
 }
 
 /// comparison.json: the same rows, plus the run settings.
-pub fn json(c: &Comparison, file: &str, requested: u32) -> Value {
+pub fn json(c: &Comparison, file: &str, requested: u32, prov: &super::json::Provenance) -> Value {
     let rows: Vec<Value> = c
         .rows
         .iter()
@@ -160,6 +160,8 @@ pub fn json(c: &Comparison, file: &str, requested: u32) -> Value {
         "name": c.name,
         "start": c.start,
         "file": file,
+        "file_sha256": prov.file_sha256,
+        "command": prov.command,
         "seed": c.seed,
         "replications": c.replications,
         "replications_requested": requested,

@@ -56,6 +56,9 @@ pub const COMPARE_TIMESERIES: &str = "compare_timeseries.csv";
 /// trs.csv: the Time Release Study report of a trace ([`super::trs::csv`]), written by
 /// `bordersim trs` and by `run --trace` with `--out`.
 pub const TRS_CSV: &str = "trs.csv";
+/// report.html: the self-contained page of a run or a comparison ([`super::html`]),
+/// written after the charts and redrawn by `bordersim chart DIR`.
+pub const REPORT: &str = "report.html";
 /// The checkpoint an interrupted run saves beside its partial set (written by the CLI).
 pub const CHECKPOINT: &str = "checkpoint.bin";
 /// The folder the charts go to ([`super::charts::draw_dir`]).
@@ -94,10 +97,10 @@ pub const COMPARE: ResultSet<CompareWriter> = ResultSet {
 };
 
 /// Every file bordersim writes at the top of an output directory, by exact name, in a fixed
-/// order (run's, comparison's, the checkpoint, the TRS report): the only ones `--force` may
+/// order (run's, comparison's, the report page, the checkpoint, the TRS report): the only ones `--force` may
 /// remove there.
 pub fn result_files() -> impl Iterator<Item = &'static str> {
-    RUN.names().chain(COMPARE.names()).chain([CHECKPOINT, TRS_CSV])
+    RUN.names().chain(COMPARE.names()).chain([REPORT, CHECKPOINT, TRS_CSV])
 }
 
 /// The kinds of chart drawn, each into `KIND_PORT.png` and `.svg` in [`CHARTS`]
@@ -152,6 +155,7 @@ mod tests {
                 "comparison.json",
                 "comparison.csv",
                 "compare_timeseries.csv",
+                "report.html",
                 "checkpoint.bin",
                 "trs.csv"
             ]

@@ -15,6 +15,20 @@ pub struct RunInfo {
     pub variant: String,
     /// Replications asked for (more than were run when the run was interrupted).
     pub requested: u32,
+    /// The command and the scenario file's digest, so the report can say how to redo it.
+    pub provenance: Provenance,
+}
+
+/// How a result set was made, recorded so that anyone holding the files can redo it: the
+/// command line as typed (with the output directory written `OUT`, so the same command
+/// gives the same bytes wherever it writes) and the SHA-256 of the scenario file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Provenance {
+    /// `bordersim run scenarios/x.toml --out OUT ...`; empty when not known (library use).
+    pub command: String,
+    /// SHA-256 of the scenario file's bytes (what `sha256sum FILE` prints); empty when not
+    /// known.
+    pub file_sha256: String,
 }
 
 fn obj<'a>(parent: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
@@ -71,6 +85,8 @@ pub fn summary(spec: &ModelSpec, exp: &Experiment, info: &RunInfo) -> Value {
             "name": spec.name,
             "variant": info.variant,
             "file": info.file,
+            "file_sha256": info.provenance.file_sha256,
+            "command": info.provenance.command,
             "description": info.description,
             "start": spec.start.format(0.0),
             "horizon_days": spec.horizon / 1440.0,

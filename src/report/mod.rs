@@ -12,11 +12,13 @@ pub mod distribution;
 pub mod exporter;
 pub mod fit;
 pub mod headline;
+pub mod html;
 pub mod json;
 pub mod json_read;
 pub mod number;
 pub mod outdir;
 pub mod service_table;
+pub mod sha256;
 pub mod table;
 pub mod trace;
 pub mod trs;
@@ -94,6 +96,10 @@ fn write_set<W>(
             }
             written.push(p);
         }
+        if let Some(p) = html::write_report(dir, Some(false))? {
+            files.push(exporter::REPORT.to_string());
+            written.push(p);
+        }
     }
     let j = write_describing(dir, set.describing, doc, &files, set.partial_at, partial)?;
     written.insert(0, j);
@@ -121,9 +127,10 @@ pub fn write_comparison(
     c: &crate::experiment::Comparison,
     file: &str,
     requested: u32,
+    prov: &json::Provenance,
     opts: SetOptions,
 ) -> Result<Vec<PathBuf>, Error> {
-    let doc = compare::json(c, file, requested);
+    let doc = compare::json(c, file, requested, prov);
     let partial = c.replications < requested;
     write_set(dir, &exporter::COMPARE, doc, partial, |write, w| write(w, c), opts)
 }
@@ -143,6 +150,7 @@ mod tests {
             description: None,
             variant: "baseline".into(),
             requested: 3,
+            provenance: json::Provenance::default(),
         };
         let dir = std::env::temp_dir().join(format!("bordersim-set-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);

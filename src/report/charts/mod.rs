@@ -32,7 +32,7 @@ const MAX_POINTS_SHARED: usize = 200;
 pub use super::exporter::{CHART_KINDS, is_chart_file};
 
 /// "" when rows are drawn as they are, else what each point averages.
-fn averaging(group: usize, interval_min: f64) -> String {
+pub(crate) fn averaging(group: usize, interval_min: f64) -> String {
     if group <= 1 {
         return String::new();
     }
@@ -50,7 +50,7 @@ fn averaging(group: usize, interval_min: f64) -> String {
 }
 
 /// Minutes between the first two interval ends of a series.
-fn interval(s: &Series) -> f64 {
+pub(crate) fn interval(s: &Series) -> f64 {
     match s.x.as_slice() {
         [a, b, ..] => b - a,
         [a] => *a,
@@ -108,7 +108,7 @@ fn open(dir: &Path, name: &str, limit: u64) -> Result<(PathBuf, std::io::Take<st
 }
 
 /// A CSV results file, checked by `parse`.
-fn read_csv<T>(
+pub(crate) fn read_csv<T>(
     dir: &Path,
     name: &str,
     parse: impl FnOnce(std::io::BufReader<std::io::Take<std::fs::File>>) -> Result<T, check::Problem>,
@@ -118,7 +118,11 @@ fn read_csv<T>(
 }
 
 /// A JSON results file, checked by `parse`.
-fn read_json<T>(dir: &Path, name: &str, parse: impl FnOnce(&str) -> Result<T, check::Problem>) -> Result<T, Error> {
+pub(crate) fn read_json<T>(
+    dir: &Path,
+    name: &str,
+    parse: impl FnOnce(&str) -> Result<T, check::Problem>,
+) -> Result<T, Error> {
     use std::io::Read;
     let (p, mut r) = open(dir, name, MAX_JSON_BYTES)?;
     let mut text = String::new();
