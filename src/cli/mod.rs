@@ -351,12 +351,24 @@ pub fn command_line(args: impl Iterator<Item = String>) -> String {
             skip_value = false;
             continue;
         }
-        if matches!(a.as_str(), "--resume" | "--force" | "--quiet" | "-q" | "--no-charts")
-            || a.starts_with("--threads=")
+        // Flags that change neither the results nor the files described: how many
+        // threads, resuming, replacing, printing, charts, and the event log.
+        const NO_EFFECT: [&str; 5] = ["--resume", "--force", "--quiet", "-q", "--no-charts"];
+        const NO_EFFECT_VALUE: [&str; 5] = [
+            "--threads",
+            "--trace",
+            "--trace-replications",
+            "--trace-from",
+            "--trace-to",
+        ];
+        if NO_EFFECT.contains(&a.as_str())
+            || NO_EFFECT_VALUE
+                .iter()
+                .any(|f| a.strip_prefix(f).is_some_and(|rest| rest.starts_with('=')))
         {
             continue;
         }
-        if a == "--threads" {
+        if NO_EFFECT_VALUE.contains(&a.as_str()) {
             skip_value = true;
             continue;
         }
@@ -412,6 +424,11 @@ mod tests {
             "--seed",
             "7",
             "--resume",
+            "--trace",
+            "log.csv",
+            "--trace-replications=0-2",
+            "--trace-from",
+            "3",
         ];
         assert_eq!(
             super::command_line(args.iter().map(|s| s.to_string())),
