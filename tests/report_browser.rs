@@ -279,8 +279,7 @@ fn open(browser: &Browser, page: &Path) -> Seen {
         device_posture: None,
     };
     tab.call_method(metrics(h as u32)).unwrap();
-    let print: Vec<String> =
-        serde_json::from_value(eval_json(&tab, &format!("{PRINT}({w}, {h})"))).unwrap();
+    let print: Vec<String> = serde_json::from_value(eval_json(&tab, &format!("{PRINT}({w}, {h})"))).unwrap();
     // The whole page at A4 width, to look at.
     let tall = tab
         .evaluate("document.documentElement.scrollHeight", false)
@@ -445,9 +444,10 @@ fn render_problems(s: &Seen) -> Vec<String> {
         Err(e) => out.push(format!("screenshot: {e}")),
     }
     match image::load_from_memory(&s.a4_png) {
-        Ok(img) if img.width() < 600 || img.width() > 800 => {
-            out.push(format!("print screenshot {} px wide, not A4's printable width", img.width()))
-        }
+        Ok(img) if img.width() < 600 || img.width() > 800 => out.push(format!(
+            "print screenshot {} px wide, not A4's printable width",
+            img.width()
+        )),
         Ok(_) => {}
         Err(e) => out.push(format!("print screenshot: {e}")),
     }
@@ -467,7 +467,10 @@ fn render_problems(s: &Seen) -> Vec<String> {
         b => out.push(format!("PDF page is not A4: {b:?} pt")),
     }
     if s.pdf.len() < 20_000 * pages.max(1) {
-        out.push(format!("PDF is {} bytes for {pages} pages: next to nothing drawn", s.pdf.len()));
+        out.push(format!(
+            "PDF is {} bytes for {pages} pages: next to nothing drawn",
+            s.pdf.len()
+        ));
     }
     out
 }
@@ -825,7 +828,11 @@ fn use_page(browser: &Browser, page: &Path, port: &str) -> Used {
     let fig = format!("port-{port}");
     let opened = call(SCHEMATIC_STATE, &format!("'{fig}'"));
     let max = opened["max"].as_u64().unwrap_or(0) as usize;
-    let step = if opened["k"].as_u64() == Some(max as u64 / 3) { max / 2 } else { max / 3 };
+    let step = if opened["k"].as_u64() == Some(max as u64 / 3) {
+        max / 2
+    } else {
+        max / 3
+    };
     tab.evaluate(
         &format!("(function(){{ var r = document.querySelector('#{fig} input[type=range]'); r.value = {step}; r.dispatchEvent(new Event('input', {{bubbles: true}})); }})()"),
         false,
@@ -859,11 +866,16 @@ fn sort_problems(u: &Used) -> Vec<String> {
         n
     };
     if unsorted_column(before) != Some(*col) {
-        out.push(format!("{table}: column {col} was already in order, a sort shows nothing"));
+        out.push(format!(
+            "{table}: column {col} was already in order, a sort shows nothing"
+        ));
     }
     for (s, want, up) in [(asc, "ascending", true), (desc, "descending", false)] {
         if s["aria"][*col].as_str() != Some(want) {
-            out.push(format!("{table}: column {col} title says {} after sorting {want}", s["aria"][*col]));
+            out.push(format!(
+                "{table}: column {col} title says {} after sorting {want}",
+                s["aria"][*col]
+            ));
         }
         if names(s) != names(before) {
             out.push(format!("{table}: sorting {want} changed the rows"));
@@ -878,7 +890,9 @@ fn sort_problems(u: &Used) -> Vec<String> {
             v.iter().take(missing).all(Option::is_none)
         };
         if !ordered || !place {
-            out.push(format!("{table}: column {col} not {want} after clicking its title: {v:?}"));
+            out.push(format!(
+                "{table}: column {col} not {want} after clicking its title: {v:?}"
+            ));
         }
     }
     out
@@ -903,21 +917,40 @@ fn toggle_problems(u: &Used) -> Vec<String> {
         *w = false;
     }
     if shown(off) != want || off[*i]["pressed"].as_str() != Some("false") {
-        out.push(format!("{chart}: after clicking legend button {i}, lines shown {:?} (button pressed {}), expected {want:?}", shown(off), off[*i]["pressed"]));
+        out.push(format!(
+            "{chart}: after clicking legend button {i}, lines shown {:?} (button pressed {}), expected {want:?}",
+            shown(off),
+            off[*i]["pressed"]
+        ));
     }
     if shown(on) != all || on[*i]["pressed"].as_str() != Some("true") {
-        out.push(format!("{chart}: after a second click, lines shown {:?} (button pressed {}), expected all", shown(on), on[*i]["pressed"]));
+        out.push(format!(
+            "{chart}: after a second click, lines shown {:?} (button pressed {}), expected all",
+            shown(on),
+            on[*i]["pressed"]
+        ));
     }
     out
 }
 
-/// `shown` is `want` as the page's script prints it (0, 2 or 3 decimals by size; "–" for
-/// none).
+/// `shown` is `want` as the page prints it: embedded to 4 significant digits, then shown
+/// with 0, 2 or 3 decimals by size ("–" for none), so within both roundings.
 fn same_number(shown: &str, want: Option<f64>) -> bool {
     match (shown.trim().parse::<f64>(), want) {
         (Ok(s), Some(w)) => {
-            let tol = if w.abs() >= 100.0 { 0.5 } else if w.abs() >= 1.0 { 0.005 } else { 0.0005 };
-            (s - w).abs() <= tol + 1e-9
+            let tol = if w.abs() >= 100.0 {
+                0.5
+            } else if w.abs() >= 1.0 {
+                0.005
+            } else {
+                0.0005
+            };
+            let embedded = if w == 0.0 {
+                0.0
+            } else {
+                0.5 * 10f64.powf(w.abs().log10().floor() - 3.0)
+            };
+            (s - w).abs() <= tol + embedded + 1e-9
         }
         (Err(_), None) => shown.trim() == "\u{2013}",
         _ => false,
@@ -936,7 +969,9 @@ fn hover_problems(u: &Used) -> Vec<String> {
     let text = h["text"].as_str().unwrap_or("");
     if let Some(when) = h["when"].as_str() {
         if !text.lines().next().unwrap_or("").contains(when) {
-            out.push(format!("readout {text:?} does not name the time under the pointer, {when}"));
+            out.push(format!(
+                "readout {text:?} does not name the time under the pointer, {when}"
+            ));
         }
     }
     for l in h["lines"].as_array().cloned().unwrap_or_default() {
@@ -949,7 +984,10 @@ fn hover_problems(u: &Used) -> Vec<String> {
     }
     match (h["cursor"].as_f64(), h["pointer"].as_f64(), h["step"].as_f64()) {
         (Some(c), Some(p), Some(s)) if (c - p).abs() <= s / 2.0 + 2.0 => {}
-        _ => out.push(format!("cursor line at {} for the pointer at {}", h["cursor"], h["pointer"])),
+        _ => out.push(format!(
+            "cursor line at {} for the pointer at {}",
+            h["cursor"], h["pointer"]
+        )),
     }
     out
 }
@@ -982,41 +1020,62 @@ fn slider_problems(u: &Used, csv: &Rows) -> Vec<String> {
     let first = moved["stages"][0]["name"].as_str().unwrap_or("");
     let steps = csv.get(&(first.to_string(), "queue".to_string())).map_or(0, Vec::len);
     if moved["max"].as_u64().map(|m| m as usize + 1) != Some(steps) {
-        out.push(format!("slider has {} steps, timeseries.csv {steps} intervals: the test reads unaveraged steps only", moved["max"]));
+        out.push(format!(
+            "slider has {} steps, timeseries.csv {steps} intervals: the test reads unaveraged steps only",
+            moved["max"]
+        ));
         return out;
     }
     if moved["k"].as_u64() != Some(*k as u64) {
         out.push(format!("slider at {}, set to {k}", moved["k"]));
     }
-    let at = |stage: &str, metric: &str| csv.get(&(stage.to_string(), metric.to_string())).and_then(|r| r.get(*k));
+    let at = |stage: &str, metric: &str| {
+        csv.get(&(stage.to_string(), metric.to_string()))
+            .and_then(|r| r.get(*k))
+    };
     if let Some((end, _)) = at(first, "queue") {
         if moved["t"].as_str() != Some(end.as_str()) {
-            out.push(format!("schematic shows time {} for step {k}, timeseries.csv {end}", moved["t"]));
+            out.push(format!(
+                "schematic shows time {} for step {k}, timeseries.csv {end}",
+                moved["t"]
+            ));
         }
     }
     let mut numbers = 0;
     for s in moved["stages"].as_array().cloned().unwrap_or_default() {
         let name = s["name"].as_str().unwrap_or("");
-        for (field, metric) in [("queue", "queue"), ("busy", "busy"), ("open", "servers_open"), ("inside", "in_stage")] {
+        for (field, metric) in [
+            ("queue", "queue"),
+            ("busy", "busy"),
+            ("open", "servers_open"),
+            ("inside", "in_stage"),
+        ] {
             let Some(shown) = s[field].as_str() else { continue };
             numbers += 1;
             let want = at(name, metric).and_then(|r| r.1);
             if !same_number(shown, want) {
-                out.push(format!("{name} {field}: schematic {shown:?} at step {k}, timeseries.csv {want:?}"));
+                out.push(format!(
+                    "{name} {field}: schematic {shown:?} at step {k}, timeseries.csv {want:?}"
+                ));
             }
         }
     }
     if let Some(shown) = moved["away"].as_str() {
         let want = at("", "drivers_busy").and_then(|r| r.1);
         if !same_number(shown, want) {
-            out.push(format!("drivers away: schematic {shown:?} at step {k}, timeseries.csv {want:?}"));
+            out.push(format!(
+                "drivers away: schematic {shown:?} at step {k}, timeseries.csv {want:?}"
+            ));
         }
     }
     if numbers == 0 {
         out.push("schematic shows no numbers".into());
     }
     if opened["stages"] == moved["stages"] || opened["t"] == moved["t"] {
-        out.push(format!("moving the slider from step {} to {k} changed nothing shown", opened["k"]));
+        out.push(format!(
+            "moving the slider from step {} to {k} changed nothing shown",
+            opened["k"]
+        ));
     }
     out
 }
@@ -1046,10 +1105,14 @@ const NOSCRIPT: &str = r#"(function(){
 /// collects [`NOSCRIPT`].
 fn open_without_scripts(browser: &Browser, page: &Path) -> Value {
     let tab = browser.new_tab().unwrap();
-    tab.call_method(Emulation::SetScriptExecutionDisabled { value: true }).unwrap();
+    tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
+        .unwrap();
     let url = format!("file://{}", page.canonicalize().unwrap().display());
     tab.navigate_to(&url).unwrap().wait_until_navigated().unwrap();
-    let v = eval_json(&tab, &NOSCRIPT.replace("JSON.parse(FACTS)", &format!("JSON.parse({FACTS})")));
+    let v = eval_json(
+        &tab,
+        &NOSCRIPT.replace("JSON.parse(FACTS)", &format!("JSON.parse({FACTS})")),
+    );
     let _ = tab.close(true);
     v
 }
@@ -1064,23 +1127,36 @@ fn noscript_problems(v: &Value, tables: usize, charts: usize) -> Vec<String> {
     }
     let t = v["tables"].as_array().cloned().unwrap_or_default();
     if t.len() < tables {
-        out.push(format!("{} tables without scripts, expected at least {tables}", t.len()));
+        out.push(format!(
+            "{} tables without scripts, expected at least {tables}",
+            t.len()
+        ));
     }
     for t in &t {
         if t["rows"].as_u64() == Some(0) || t["drawn"] != t["rows"] || t["h"].as_f64().unwrap_or(0.0) <= 0.0 {
-            out.push(format!("table {} not shown without scripts: {} of {} rows drawn", t["id"], t["drawn"], t["rows"]));
+            out.push(format!(
+                "table {} not shown without scripts: {} of {} rows drawn",
+                t["id"], t["drawn"], t["rows"]
+            ));
         }
     }
     let seen = Seen {
         facts: v["facts"].clone(),
         ..Seen::default()
     };
-    out.extend(chart_problems(&seen, charts).into_iter().map(|p| format!("without scripts: {p}")));
+    out.extend(
+        chart_problems(&seen, charts)
+            .into_iter()
+            .map(|p| format!("without scripts: {p}")),
+    );
     for h in v["hidden"].as_array().cloned().unwrap_or_default() {
         out.push(format!("hidden without scripts: {}", h.as_str().unwrap_or("")));
     }
     let s = v["schematic"].as_array().cloned().unwrap_or_default();
-    if s.is_empty() || s.iter().any(|n| n.as_str().is_none_or(|n| n.trim().parse::<f64>().is_err())) {
+    if s.is_empty()
+        || s.iter()
+            .any(|n| n.as_str().is_none_or(|n| n.trim().parse::<f64>().is_err()))
+    {
         out.push(format!("schematic numbers without scripts: {s:?}"));
     }
     out
@@ -1126,13 +1202,20 @@ fn the_interactions_work_and_the_page_reads_without_scripts() {
     let p = without("broken-hover.html", r#"out.style.display = "block";"#);
     let e = hover_problems(&use_page(&b, &p, "horgos"));
     assert!(e.iter().any(|e| e.contains("readout not shown")), "{e:?}");
-    let p = broken(&out, "broken-hover-value.html", |h| h.replace("fmt(l.y[k])", "fmt(l.y[k] * 1.1 + 1)"));
+    let p = broken(&out, "broken-hover-value.html", |h| {
+        h.replace("fmt(l.y[k])", "fmt(l.y[k] * 1.1 + 1)")
+    });
     let e = hover_problems(&use_page(&b, &p, "horgos"));
     assert!(e.iter().any(|e| e.contains("should be")), "{e:?}");
-    let p = without("broken-slider.html", r#"range.addEventListener("input", function () { show(+range.value); });"#);
+    let p = without(
+        "broken-slider.html",
+        r#"range.addEventListener("input", function () { show(+range.value); });"#,
+    );
     let e = slider_problems(&use_page(&b, &p, "horgos"), &csv);
     assert!(e.iter().any(|e| e.contains("changed nothing")), "{e:?}");
-    let p = broken(&out, "broken-slider-step.html", |h| h.replace("show(+range.value)", "show(+range.value + 1)"));
+    let p = broken(&out, "broken-slider-step.html", |h| {
+        h.replace("show(+range.value)", "show(+range.value + 1)")
+    });
     let e = slider_problems(&use_page(&b, &p, "horgos"), &csv);
     assert!(e.iter().any(|e| e.contains("timeseries.csv")), "{e:?}");
     // Tables that only a script shows.
@@ -1145,5 +1228,8 @@ fn the_interactions_work_and_the_page_reads_without_scripts() {
     let used = use_page(&b, &p, "horgos");
     assert!(sort_problems(&used).is_empty(), "with scripts on the tables show");
     let e = noscript_problems(&open_without_scripts(&b, &p), 2, 6);
-    assert!(e.iter().any(|e| e.starts_with("table") && e.contains("not shown")), "{e:?}");
+    assert!(
+        e.iter().any(|e| e.starts_with("table") && e.contains("not shown")),
+        "{e:?}"
+    );
 }
