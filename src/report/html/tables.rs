@@ -47,7 +47,9 @@ pub fn estimate_of(node: Option<&Value>, path: &str, digits: usize) -> Cell {
         },
         Some(m) => Cell {
             text: match ci {
-                Some(c) => format!("{} ± {}", fixed(m, digits, false), fixed(c, digits, false)),
+                // No break between ± and the half-width: a cell too narrow for one line
+                // (print at A4) wraps before the ±, not after it.
+                Some(c) => format!("{} ±\u{a0}{}", fixed(m, digits, false), fixed(c, digits, false)),
                 None => fixed(m, digits, false),
             },
             value: Some(m),
