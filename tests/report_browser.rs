@@ -967,12 +967,12 @@ fn hover_problems(u: &Used) -> Vec<String> {
         return out;
     }
     let text = h["text"].as_str().unwrap_or("");
-    if let Some(when) = h["when"].as_str() {
-        if !text.lines().next().unwrap_or("").contains(when) {
-            out.push(format!(
-                "readout {text:?} does not name the time under the pointer, {when}"
-            ));
-        }
+    if let Some(when) = h["when"].as_str()
+        && !text.lines().next().unwrap_or("").contains(when)
+    {
+        out.push(format!(
+            "readout {text:?} does not name the time under the pointer, {when}"
+        ));
     }
     for l in h["lines"].as_array().cloned().unwrap_or_default() {
         let label = l["label"].as_str().unwrap_or("");
@@ -1033,13 +1033,13 @@ fn slider_problems(u: &Used, csv: &Rows) -> Vec<String> {
         csv.get(&(stage.to_string(), metric.to_string()))
             .and_then(|r| r.get(*k))
     };
-    if let Some((end, _)) = at(first, "queue") {
-        if moved["t"].as_str() != Some(end.as_str()) {
-            out.push(format!(
-                "schematic shows time {} for step {k}, timeseries.csv {end}",
-                moved["t"]
-            ));
-        }
+    if let Some((end, _)) = at(first, "queue")
+        && moved["t"].as_str() != Some(end.as_str())
+    {
+        out.push(format!(
+            "schematic shows time {} for step {k}, timeseries.csv {end}",
+            moved["t"]
+        ));
     }
     let mut numbers = 0;
     for s in moved["stages"].as_array().cloned().unwrap_or_default() {
