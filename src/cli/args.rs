@@ -42,6 +42,48 @@ pub enum Command {
         after_help = "Example:\n  bordersim fit gate_log.csv --mode cage_truck --from 2025-01-06 --to 2025-03-03 --out fitted.toml"
     )]
     Fit(FitArgs),
+    /// Run a scenario at every point of a design (factorial, Latin hypercube or a CSV file) with common random numbers across points, and rank the factors of a Latin hypercube; write sweep.csv, sweep.json, sensitivity.csv and charts.
+    #[command(
+        after_help = "Example:\n  bordersim sweep sweeps/horgos-assumptions.toml --out sweep --days 28 --replications 4\n  bordersim sweep sweeps/horgos-assumptions.toml --shard 2/4 --out shard-2"
+    )]
+    Sweep(SweepArgs),
+    /// Combine the shard files of `sweep --shard K/N` (given in any order) into the results of the whole sweep, byte-identical to one machine running it.
+    #[command(after_help = "Example:\n  bordersim merge shard-1 shard-2 shard-3 shard-4 --out sweep")]
+    Merge(MergeArgs),
+}
+
+/// `bordersim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Sweep file (TOML): a base scenario, factors and a design (README, "Sweeps and sensitivity").
+    pub sweep: PathBuf,
+    /// Run only shard K of N (1-based) of the (point, replication) runs and write
+    /// DIR/sweep-shard.bin for `bordersim merge`.
+    #[arg(long, value_name = "K/N", requires = "out")]
+    pub shard: Option<String>,
+    /// Settings shared with `run` and `compare`.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `bordersim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The --out directories of the shards (or their sweep-shard.bin files).
+    #[arg(required = true, value_name = "DIR")]
+    pub shards: Vec<PathBuf>,
+    /// Directory for the merged results and charts.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Replace the results already in DIR.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not draw charts into DIR/charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print only the table, no notes.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `bordersim run`.

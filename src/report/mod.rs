@@ -17,6 +17,7 @@ pub mod json_read;
 pub mod number;
 pub mod outdir;
 pub mod service_table;
+pub mod sweep;
 pub mod table;
 pub mod trace;
 pub mod trs;

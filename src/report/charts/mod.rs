@@ -9,6 +9,7 @@ pub mod data;
 pub mod draw;
 pub mod stacked;
 pub mod style;
+pub mod sweep;
 
 use super::csv::Series;
 use super::exporter;
@@ -610,6 +611,18 @@ pub fn draw_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     }
     if dir.join(exporter::TRS_CSV).exists() {
         charts.extend(trs_charts(dir)?);
+    }
+    if dir.join(exporter::SWEEP_JSON).exists() {
+        let j = super::sweep::read_json(dir)?;
+        let mut written = super::sweep::draw_charts(dir, &j)?;
+        if charts.is_empty() {
+            return Ok(written);
+        }
+        let out = dir.join(exporter::CHARTS);
+        for (name, chart) in &charts {
+            written.extend(save(&out, name, chart)?);
+        }
+        return Ok(written);
     }
     if charts.is_empty() {
         return Err(bad(

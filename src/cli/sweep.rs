@@ -1,0 +1,172 @@
+//! `bordersim sweep` and `bordersim merge`: the sweep file and every design point checked
+//! before any work, then the runs (all, or one shard's), then the outputs.
+
+use super::args::{MergeArgs, SweepArgs};
+use super::{interrupt, progress, with_threads};
+use crate::error::Error;
+use crate::experiment::sweep::{self, Shard, Sweep, Values, shard};
+use crate::report;
+use crate::report::exporter::{SWEEP_CHECKPOINT, SWEEP_SHARD};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Everything `sweep` needs, checked: the sweep with every point's scenario built.
+#[derive(Debug, Clone)]
+pub struct SweepConfig {
+    /// The sweep.
+    pub sweep: Sweep,
+    /// Which share of the runs.
+    pub shard: Shard,
+    /// Where and how to write.
+    pub output: super::Output,
+    /// Replace results in `--out`.
+    pub force: bool,
+}
+
+impl SweepConfig {
+    /// Reads the sweep file and the scenario, applies the command-line settings, builds and
+    /// checks every design point, and checks `--out`.
+    pub fn from_args(a: &SweepArgs) -> Result<Self, Error> {
+        let c = &a.common;
+        super::config::check_out(&c.out)?;
+        let shard = match &a.shard {
+            Some(t) => Shard::parse(t).map_err(Error::Usage)?,
+            None => Shard::WHOLE,
+        };
+        let def = sweep::load(&a.sweep)?;
+        let sweep = sweep::build(&def, super::config::overrides(c))?;
+        let output = super::Output::from_args(c)?;
+        super::config::probe_out(&c.out, c.force, c.resume)?;
+        Ok(Self {
+            sweep,
+            shard,
+            output,
+            force: c.force,
+        })
+    }
+}
+
+/// The checkpoint to resume, checked to be of this sweep and shard.
+fn resumed(cfg: &SweepConfig) -> Result<Values, Error> {
+    let (Some(dir), true) = (&cfg.output.out, cfg.output.resume) else {
+        return Ok(Values::new());
+    };
+    let path = dir.join(SWEEP_CHECKPOINT);
+    if !path.exists() {
+        return Err(Error::Usage(format!(
+            "--resume: no sweep checkpoint in {} ({} is missing)",
+            dir.display(),
+            path.display()
+        )));
+    }
+    let f = shard::read(&path).map_err(|e| Error::Usage(format!("--resume: {e}")))?;
+    if f.plan.hash != cfg.sweep.plan.hash || f.plan != cfg.sweep.plan || f.shard != cfg.shard {
+        return Err(Error::Usage(format!(
+            "--resume: {} was saved for another sweep file, design, shard or settings (seed, replications, days)",
+            path.display()
+        )));
+    }
+    Ok(f.values.into_iter().collect())
+}
+
+/// `bordersim sweep` with a resolved configuration.
+pub fn sweep_command(cfg: &SweepConfig) -> Result<(), Error> {
+    let plan = &cfg.sweep.plan;
+    let done = resumed(cfg)?;
+    let total = cfg.shard.share(plan.pairs());
+    let bar = progress::Progress::runs(total, cfg.output.quiet);
+    bar.set(done.len() as u64);
+    let stop = &interrupt::INTERRUPTED;
+    let result = with_threads(cfg.output.threads, || {
+        sweep::run(&cfg.sweep, cfg.shard, done, |n| bar.set(n), stop)
+    })?;
+    bar.finish();
+    let (values, complete) = result?;
+    let mut out = std::io::stdout().lock();
+    if !complete {
+        let saved = match &cfg.output.out {
+            Some(dir) => {
+                shard::save(&dir.join(SWEEP_CHECKPOINT), plan, cfg.shard, &values)?;
+                format!(
+                    "; the finished runs are in {}; continue with the same command and --resume",
+                    dir.join(SWEEP_CHECKPOINT).display()
+                )
+            }
+            None => "; without --out nothing was saved".into(),
+        };
+        return Err(Error::SweepInterrupted {
+            done: values.len() as u64,
+            requested: total,
+            saved,
+        });
+    }
+    if cfg.shard != Shard::WHOLE {
+        let dir = cfg
+            .output
+            .out
+            .as_ref()
+            .ok_or_else(|| Error::Usage("--shard needs --out".into()))?;
+        report::atomic::ensure_dir(dir)?;
+        let path = dir.join(SWEEP_SHARD);
+        shard::save(&path, plan, cfg.shard, &values)?;
+        let _ = std::fs::remove_file(dir.join(SWEEP_CHECKPOINT));
+        if !cfg.output.quiet {
+            let _ = writeln!(
+                out,
+                "wrote {} (shard {}/{}: {} of {} runs; sweep {:016x}); combine all shards with `bordersim merge`",
+                path.display(),
+                cfg.shard.k,
+                cfg.shard.n,
+                values.len(),
+                plan.pairs(),
+                plan.hash
+            );
+        }
+        return Ok(());
+    }
+    let r = sweep::summarise(plan.clone(), &values)?;
+    finish(&r, &cfg.output.out, cfg.output.charts, cfg.output.quiet)?;
+    if let Some(dir) = &cfg.output.out {
+        let _ = std::fs::remove_file(dir.join(SWEEP_CHECKPOINT));
+    }
+    Ok(())
+}
+
+/// Prints the tables and writes the set.
+fn finish(r: &sweep::SweepResult, dir: &Option<PathBuf>, charts: bool, quiet: bool) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    let j = report::sweep::json(r);
+    let _ = write!(out, "{}", report::sweep::table(&j));
+    if let Some(dir) = dir {
+        let written = report::sweep::write(dir, r, charts)?;
+        if !quiet {
+            let _ = writeln!(out);
+            for p in written {
+                let _ = writeln!(out, "wrote {}", p.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `bordersim merge`: `--out` checked first, then every shard read and checked, then the
+/// results written as one machine would have.
+pub fn merge_command(a: &MergeArgs) -> Result<(), Error> {
+    super::config::check_out(&Some(a.out.clone()))?;
+    report::outdir::prepare(&a.out, a.force, false)?;
+    let mut files = Vec::with_capacity(a.shards.len());
+    for p in &a.shards {
+        let path = if p.is_dir() { p.join(SWEEP_SHARD) } else { p.clone() };
+        if !path.exists() {
+            return Err(Error::Usage(format!(
+                "merge: {} holds no {SWEEP_SHARD}: give the --out directories of `sweep --shard K/N`",
+                p.display()
+            )));
+        }
+        let f = shard::read(&path)?;
+        files.push((path, f));
+    }
+    let (plan, values) = shard::merge(files)?;
+    let r = sweep::summarise(plan, &values)?;
+    finish(&r, &Some(a.out.clone()), !a.no_charts, a.quiet)
+}
