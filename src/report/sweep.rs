@@ -180,6 +180,11 @@ fn fixed(v: f64) -> String {
     super::number::fixed(v, super::number::decimals_for(v).min(3), false)
 }
 
+/// A metric's value with the decimals the run and compare tables give it.
+fn metric_value(metric: &str, v: f64) -> String {
+    super::number::fixed(v, crate::model::registry::digits(metric), false)
+}
+
 /// The printed summary: the sweep in a line, each point's headline metrics (the first 30
 /// points), and the sensitivity table.
 pub fn table(j: &SweepJson) -> String {
@@ -204,9 +209,10 @@ pub fn table(j: &SweepJson) -> String {
         let mut line = vec![i.to_string()];
         line.extend(pt.iter().map(|v| fixed(*v)));
         for h in &j.headline {
+            let f = |v| metric_value(&h.metric, v);
             line.push(match (h.mean[i], h.ci95[i]) {
-                (Some(m), Some(c)) => format!("{} ± {}", fixed(m), fixed(c)),
-                (Some(m), None) => fixed(m),
+                (Some(m), Some(c)) => format!("{} ± {}", f(m), f(c)),
+                (Some(m), None) => f(m),
                 _ => "-".into(),
             });
         }
@@ -261,8 +267,8 @@ fn part(s: &str) -> String {
         .collect()
 }
 
-/// Cell edges over a factor: between its distinct values when there are at most 12, else
-/// 8 equal bins.
+/// Cell edges over a factor: between its distinct values when there are at most 8 (a
+/// factorial's levels), else about √n equal bins (3 to 10) for n values.
 fn edges(v: &[f64]) -> Vec<f64> {
     let mut d: Vec<f64> = v.to_vec();
     d.sort_by(f64::total_cmp);
@@ -271,13 +277,14 @@ fn edges(v: &[f64]) -> Vec<f64> {
     if d.len() == 1 {
         return vec![lo - 0.5, lo + 0.5];
     }
-    if d.len() <= 12 {
+    if d.len() <= 8 {
         let mut e = vec![d[0] - (d[1] - d[0]) / 2.0];
         e.extend(d.windows(2).map(|w| (w[0] + w[1]) / 2.0));
         e.push(hi + (hi - d[d.len() - 2]) / 2.0);
         return e;
     }
-    (0..=8).map(|i| lo + (hi - lo) * f64::from(i) / 8.0).collect()
+    let bins = ((v.len() as f64).sqrt().round() as u32).clamp(3, 10);
+    (0..=bins).map(|i| lo + (hi - lo) * f64::from(i) / f64::from(bins)).collect()
 }
 
 fn heat(j: &SweepJson, h: &HeadlineJson) -> Heat {

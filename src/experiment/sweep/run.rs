@@ -88,6 +88,62 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::Ordering;
+
+    /// A 2 × 2 factorial on M/M/4 over two days, two replications per point.
+    pub(crate) fn small() -> Sweep {
+        let src = r#"
+[sweep]
+scenario = "mmc.toml"
+[design]
+kind = "factorial"
+[[factors]]
+key = "ports.textbook.stages.lanes.servers"
+values = [4, 5]
+[[factors]]
+name = "rate"
+key = "ports.textbook.flows.car.rate.per_hour"
+range = { min = 40, max = 50, steps = 2 }
+"#;
+        let def = super::super::file::parse(src, std::path::Path::new("scenarios/sweep-test.toml")).unwrap();
+        let o = crate::scenario::Overrides {
+            horizon_days: Some(3.0),
+            replications: Some(2),
+            seed: None,
+        };
+        super::super::build(&def, o).unwrap()
+    }
+
+    fn on(threads: usize, f: impl FnOnce() -> (Values, bool) + Send) -> (Values, bool) {
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(f)
+    }
+
+    /// Interrupted after some runs and resumed from what was kept, on other thread counts
+    /// and in shards, the values are those of one uninterrupted run.
+    #[test]
+    fn interrupted_resumed_and_sharded_runs_keep_the_same_values() {
+        let sw = small();
+        assert_eq!(sw.plan.points, vec![vec![4.0, 40.0], vec![4.0, 50.0], vec![5.0, 40.0], vec![5.0, 50.0]]);
+        let never = AtomicBool::new(false);
+        let (whole, done) = on(1, || run(&sw, Shard::WHOLE, Values::new(), |_| {}, &never).unwrap());
+        assert!(done);
+        assert_eq!(whole.len(), 8);
+        let stop = AtomicBool::new(false);
+        let (part, done) = on(2, || {
+            run(&sw, Shard::WHOLE, Values::new(), |n| if n >= 3 { stop.store(true, Ordering::Relaxed) }, &stop).unwrap()
+        });
+        assert!(!done && part.len() >= 3 && part.len() < 8, "{}", part.len());
+        let (resumed, done) = on(3, || run(&sw, Shard::WHOLE, part, |_| {}, &never).unwrap());
+        assert!(done);
+        assert_eq!(resumed, whole);
+        let mut merged = Values::new();
+        for k in 1..=3 {
+            let (v, done) = on(k as usize, || run(&sw, Shard { k, n: 3 }, Values::new(), |_| {}, &never).unwrap());
+            assert!(done);
+            merged.extend(v);
+        }
+        assert_eq!(merged, whole);
+    }
 
     #[test]
     fn shards_deal_every_pair_once() {
