@@ -96,6 +96,16 @@ pub struct Sweep {
 /// reads the design, builds and checks every point's scenario. A point the scenario refuses
 /// is named with its values and the key at fault, before anything runs.
 pub fn build(def: &SweepDef, overrides: Overrides) -> Result<Sweep, Error> {
+    let located = |kp: crate::scenario::KeyPath, m: String| crate::scenario::invalid(&def.src, &def.path, kp.invalid(m));
+    if !def.scenario.is_file() {
+        return Err(located(
+            crate::scenario::KeyPath::root("sweep").child("scenario"),
+            format!(
+                "{} is not a scenario file (the path is relative to the sweep file's folder)",
+                def.scenario.display()
+            ),
+        ));
+    }
     let base = crate::scenario::load_with(&def.scenario, overrides)?;
     let scenario_src = std::fs::read_to_string(&def.scenario).map_err(|e| Error::Read {
         path: def.scenario.clone(),
@@ -105,6 +115,7 @@ pub fn build(def: &SweepDef, overrides: Overrides) -> Result<Sweep, Error> {
         path: def.scenario.clone(),
         reason: e.message().to_string(),
     })?;
+    check_keys(def, &table).map_err(|(kp, m)| located(kp, m))?;
     let (raw, design_name, design_seed, design_text) = match &def.design {
         Design::Factorial => (design::factorial(&def.factors), "factorial", None, String::new()),
         Design::LatinHypercube { points, seed } => (
@@ -178,6 +189,28 @@ pub fn build(def: &SweepDef, overrides: Overrides) -> Result<Sweep, Error> {
         scenarios,
         layout,
     })
+}
+
+/// Every factor's keys lead somewhere in the base scenario: a misspelt key is the sweep
+/// file's fault, located there, not any one point's.
+fn check_keys(def: &SweepDef, base: &toml::Table) -> Result<(), (crate::scenario::KeyPath, String)> {
+    for (i, f) in def.factors.iter().enumerate() {
+        for (j, s) in f.setters.iter().enumerate() {
+            let segs: Vec<&str> = s.key.split('.').collect();
+            let mut t = base.clone();
+            if let Err(m) = parent_mut(&mut t, &segs, &s.key) {
+                let kp = crate::scenario::KeyPath::root("factors").child(&i.to_string());
+                // Written as the factor's `key`, or as an entry of its `set`.
+                let kp = if crate::scenario::locate::locate(&def.src, &kp.child("key").0).is_some() {
+                    kp.child("key")
+                } else {
+                    kp.child("set").child(&j.to_string()).child("key")
+                };
+                return Err((kp, format!("{m}: a factor can only change what the base scenario defines")));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn point_error(def: &SweepDef, i: usize, values: &[f64], message: String) -> Error {
