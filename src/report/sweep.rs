@@ -333,6 +333,7 @@ pub fn charts(j: &SweepJson) -> Vec<(String, Chart)> {
                     .zip(h.mean.iter().zip(&h.ci95))
                     .filter_map(|(p, (m, c))| Some((p[f], (*m)?, c.unwrap_or(0.0))))
                     .collect(),
+                connect: j.factors.len() == 1,
             })
             .filter(|p| !p.points.is_empty())
             .collect::<Vec<_>>();

@@ -16,6 +16,9 @@ pub struct XyPanel {
     pub y_label: String,
     /// (factor value, mean, ci95 half-width) per point.
     pub points: Vec<(f64, f64, f64)>,
+    /// Join the points into a line with a 95 % band: only when nothing else varies between
+    /// them (a one-factor sweep); otherwise each point stands alone with its error bar.
+    pub connect: bool,
 }
 
 /// A heat map: cells of a grid over two factors, each the mean of the points inside.
@@ -91,7 +94,7 @@ fn xy_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &XyPanel) -> R
     let mut sorted = p.points.clone();
     sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
     let distinct = sorted.windows(2).all(|w| w[0].0 < w[1].0);
-    if distinct && sorted.len() > 1 {
+    if p.connect && distinct && sorted.len() > 1 {
         // One point per factor value: a line with its 95 % band.
         let band: Vec<(f64, f64)> = sorted
             .iter()
@@ -196,7 +199,7 @@ pub fn draw_tornado<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, x_label: 
     chart
         .configure_mesh()
         .x_desc(x_label)
-        .x_label_formatter(&|x| number(*x, 2.0 * reach))
+        .x_label_formatter(&|x| number(if x.abs() < 1e-9 { 0.0 } else { *x }, 2.0 * reach))
         .y_labels(n)
         .y_label_formatter(&|y| {
             let i = y.round();
