@@ -196,7 +196,7 @@ fn check_metrics(m: Option<Vec<String>>) -> Result<Vec<String>, Invalid> {
             .is_some_and(|d| d.compare.contains(&crate::model::registry::Level::Port));
         if !known {
             return Err(kp.child(&i.to_string()).invalid(format!(
-                "`{n}` is not a port-level metric (see README, \"Metrics\"), e.g. time_in_system_mean_min"
+                "`{n}` is not a port-level metric (the totals of summary.json, README \"Outputs\"), e.g. time_in_system_mean_min"
             )));
         }
     }
