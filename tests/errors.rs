@@ -1505,14 +1505,26 @@ fn bad_sweep_files() {
         GOOD_SWEEP.replacen(from, to, 1)
     };
     let cases = [
-        ("sweep-misspelt", sw("points = 4", "pionts = 4"), "sweep-misspelt.toml:6:1: unknown field `pionts`"),
-        ("sweep-kind", sw("\"latin_hypercube\"", "\"latin\""), "sweep-kind.toml:5:8: unknown variant `latin`"),
+        (
+            "sweep-misspelt",
+            sw("points = 4", "pionts = 4"),
+            "sweep-misspelt.toml:6:1: unknown field `pionts`",
+        ),
+        (
+            "sweep-kind",
+            sw("\"latin_hypercube\"", "\"latin\""),
+            "sweep-kind.toml:5:8: unknown variant `latin`",
+        ),
         (
             "sweep-no-points",
             sw("points = 4\n", ""),
             "sweep-no-points.toml:4:2: design: kind = \"latin_hypercube\" needs `points`",
         ),
-        ("sweep-one-point", sw("points = 4", "points = 1"), "sweep-one-point.toml:6:1: design.points: must be 2 to"),
+        (
+            "sweep-one-point",
+            sw("points = 4", "points = 1"),
+            "sweep-one-point.toml:6:1: design.points: must be 2 to",
+        ),
         (
             "sweep-no-seed",
             sw("seed = 1\n", ""),
@@ -1555,7 +1567,10 @@ fn bad_sweep_files() {
         ),
         (
             "sweep-metric",
-            sw("scenario = \"good.toml\"", "scenario = \"good.toml\"\nmetrics = [\"speed\"]"),
+            sw(
+                "scenario = \"good.toml\"",
+                "scenario = \"good.toml\"\nmetrics = [\"speed\"]",
+            ),
             "sweep-metric.toml:3:12: sweep.metrics.0: `speed` is not a port-level metric",
         ),
         (
@@ -1563,7 +1578,11 @@ fn bad_sweep_files() {
             sw("min = 1, max = 3", "min = -2, max = -1"),
             "design point 0 (lanes = -",
         ),
-        ("sweep-factors", GOOD_SWEEP.split("[[factors]]").next().unwrap().to_string(), "factors: a sweep needs at least one"),
+        (
+            "sweep-factors",
+            GOOD_SWEEP.split("[[factors]]").next().unwrap().to_string(),
+            "factors: a sweep needs at least one",
+        ),
     ];
     let mut wrong = Vec::new();
     for (name, src, want) in cases {

@@ -27,7 +27,12 @@ fn ok(args: &[&str]) -> String {
 
 fn refused(args: &[&str]) -> String {
     let o = run(args);
-    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let e = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(!e.contains("panicked"), "{e}");
     e
@@ -55,7 +60,11 @@ key = "ports.textbook.stages.lanes.clearance.mean"
 range = {{ min = 3.0, max = 3.8{steps} }}
 "#,
         scenario.display(),
-        steps = if design.contains("factorial") { ", steps = 2" } else { "" }
+        steps = if design.contains("factorial") {
+            ", steps = 2"
+        } else {
+            ""
+        }
     );
     let p = dir.join("sweep.toml");
     std::fs::write(&p, text).unwrap();
@@ -94,7 +103,10 @@ fn a_factorial_sweep_writes_its_set_the_same_at_any_thread_count() {
     let (one, two) = (d.join("one"), d.join("two"));
     let printed = sweep(&file, &one, &["--threads", "1"]);
     sweep(&file, &two, &["--threads", "2"]);
-    assert!(printed.contains("factorial design, 6 points × 2 replications"), "{printed}");
+    assert!(
+        printed.contains("factorial design, 6 points × 2 replications"),
+        "{printed}"
+    );
     let a = files(&one);
     assert_eq!(a, files(&two), "thread count changed the results");
     let csv = String::from_utf8(a["sweep.csv"].clone()).unwrap();
@@ -147,7 +159,10 @@ fn shards_merged_in_any_order_equal_one_machine() {
     let file = sweep_file(&d, "kind = \"latin_hypercube\"\npoints = 8\nseed = 11");
     let whole = d.join("whole");
     let printed = sweep(&file, &whole, &["--threads", "2"]);
-    assert!(printed.contains("Sensitivity of textbook time_in_system_mean_min"), "{printed}");
+    assert!(
+        printed.contains("Sensitivity of textbook time_in_system_mean_min"),
+        "{printed}"
+    );
     let want = files(&whole);
     assert!(want.contains_key("sensitivity.csv"));
     assert!(want.contains_key("charts/tornado_textbook_time_in_system_mean_min.png"));
@@ -177,7 +192,10 @@ fn shards_merged_in_any_order_equal_one_machine() {
     let other = d.join("other-seed");
     sweep(&file, &other, &["--shard", "2/3", "--seed", "5"]);
     let e = refused(&["merge", &s(1), other.to_str().unwrap(), &s(3), "--out", o]);
-    assert!(e.contains("is a shard of another sweep") && e.contains("seed 5 vs 42"), "{e}");
+    assert!(
+        e.contains("is a shard of another sweep") && e.contains("seed 5 vs 42"),
+        "{e}"
+    );
     let e = refused(&["merge", &s(1), d.join("shard-2-of-2").to_str().unwrap(), "--out", o]);
     assert!(e.contains("were cut differently"), "{e}");
     let e = refused(&["merge", whole.to_str().unwrap(), "--out", o]);
@@ -205,7 +223,10 @@ fn a_design_file_is_brought_in_and_bad_points_are_refused_before_anything_runs()
     assert!(!bad.exists(), "nothing is written for a refused sweep");
     std::fs::write(d.join("design.csv"), "clearance_mean,lanes\n3.0,x\n").unwrap();
     let e = refused(&["sweep", &file, "-q"]);
-    assert!(e.contains("design.csv:2:5: `x` for `lanes` is not a finite number"), "{e}");
+    assert!(
+        e.contains("design.csv:2:5: `x` for `lanes` is not a finite number"),
+        "{e}"
+    );
     // --resume needs a checkpoint of this sweep.
     std::fs::write(d.join("design.csv"), "clearance_mean,lanes\n3.0,4\n3.5,6\n").unwrap();
     let e = refused(&["sweep", &file, "--out", out.to_str().unwrap(), "--resume", "-q"]);

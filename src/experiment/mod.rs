@@ -6,8 +6,8 @@ mod fold;
 mod replicate;
 mod replication;
 mod runner;
-mod tracer;
 pub mod sweep;
+mod tracer;
 
 pub use compare::{
     CompareRow, Comparison, compare, compare_models, compare_resumable, compare_with_progress, comparison_from_folds,

@@ -110,7 +110,10 @@ pub const SWEEP_FILES: [&str; 5] = [SWEEP_JSON, SWEEP_CSV, SENSITIVITY_CSV, SWEE
 /// order (run's, comparison's, the checkpoint, the TRS report): the only ones `--force` may
 /// remove there.
 pub fn result_files() -> impl Iterator<Item = &'static str> {
-    RUN.names().chain(COMPARE.names()).chain([CHECKPOINT, TRS_CSV]).chain(SWEEP_FILES)
+    RUN.names()
+        .chain(COMPARE.names())
+        .chain([CHECKPOINT, TRS_CSV])
+        .chain(SWEEP_FILES)
 }
 
 /// The kinds of chart drawn, each into `KIND_PORT.png` and `.svg` in [`CHARTS`]

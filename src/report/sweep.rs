@@ -143,7 +143,16 @@ pub fn csv(r: &SweepResult) -> String {
             head.push(',');
             num(&mut head, Some(*v));
         }
-        for (Named { port, stage, mode, metric }, e) in p.metrics.iter().zip(est) {
+        for (
+            Named {
+                port,
+                stage,
+                mode,
+                metric,
+            },
+            e,
+        ) in p.metrics.iter().zip(est)
+        {
             let _ = write!(o, "{head},{port},{stage},{mode},{metric},");
             num(&mut o, e.map(|e| e.mean));
             o.push(',');
@@ -243,7 +252,13 @@ pub fn sensitivity_table(j: &SweepJson) -> String {
             "",
             "  ",
         ));
-        let mut rows = vec![vec!["rank".into(), "factor".into(), "SRC".into(), "95% interval".into(), "PRCC".into()]];
+        let mut rows = vec![vec![
+            "rank".into(),
+            "factor".into(),
+            "SRC".into(),
+            "95% interval".into(),
+            "PRCC".into(),
+        ]];
         let mut by_rank = s.effects.clone();
         by_rank.sort_by_key(|e| e.rank);
         for e in by_rank {
@@ -284,7 +299,9 @@ fn edges(v: &[f64]) -> Vec<f64> {
         return e;
     }
     let bins = ((v.len() as f64).sqrt().round() as u32).clamp(3, 10);
-    (0..=bins).map(|i| lo + (hi - lo) * f64::from(i) / f64::from(bins)).collect()
+    (0..=bins)
+        .map(|i| lo + (hi - lo) * f64::from(i) / f64::from(bins))
+        .collect()
 }
 
 fn heat(j: &SweepJson, h: &HeadlineJson) -> Heat {
@@ -340,11 +357,23 @@ pub fn charts(j: &SweepJson) -> Vec<(String, Chart)> {
         if panels.is_empty() {
             continue;
         }
-        let title = format!("{} at {}: point means with 95% intervals, {} replications each", h.metric, h.port, j.replications);
+        let title = format!(
+            "{} at {}: point means with 95% intervals, {} replications each",
+            h.metric, h.port, j.replications
+        );
         out.push((format!("sweep_{tag}"), Chart::Xy { title, panels }));
         if j.factors.len() >= 2 {
-            let title = format!("{} at {} over {} and {}", h.metric, h.port, j.factors[0].name, j.factors[1].name);
-            out.push((format!("heatmap_{tag}"), Chart::Heat { title, heat: heat(j, h) }));
+            let title = format!(
+                "{} at {} over {} and {}",
+                h.metric, h.port, j.factors[0].name, j.factors[1].name
+            );
+            out.push((
+                format!("heatmap_{tag}"),
+                Chart::Heat {
+                    title,
+                    heat: heat(j, h),
+                },
+            ));
         }
     }
     for s in &j.sensitivity {
@@ -391,8 +420,10 @@ pub fn read_json(dir: &Path) -> Result<SweepJson, Error> {
         location: String::new(),
         message,
     };
-    let bytes = crate::scenario::read_limited(&p, super::charts::MAX_JSON_BYTES).map_err(|m| bad(format!("cannot read: {m}")))?;
-    let j: SweepJson = serde_json::from_slice(&bytes).map_err(|e| bad(format!("not a sweep.json bordersim wrote: {e}")))?;
+    let bytes = crate::scenario::read_limited(&p, super::charts::MAX_JSON_BYTES)
+        .map_err(|m| bad(format!("cannot read: {m}")))?;
+    let j: SweepJson =
+        serde_json::from_slice(&bytes).map_err(|e| bad(format!("not a sweep.json bordersim wrote: {e}")))?;
     let k = j.factors.len();
     let n = j.points.len();
     let fits = j.points.iter().all(|p| p.len() == k)

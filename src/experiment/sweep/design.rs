@@ -189,7 +189,14 @@ fn parse_csv(text: &str, path: &Path, factors: &[Factor]) -> Result<Vec<Vec<f64>
     let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
     let names: Vec<String> = factors.iter().map(|f| f.name.clone()).collect();
     let Some((h, header)) = lines.next() else {
-        return Err(bad(1, 1, format!("the design file is empty: it needs a header with the factors {}", names.join(","))));
+        return Err(bad(
+            1,
+            1,
+            format!(
+                "the design file is empty: it needs a header with the factors {}",
+                names.join(",")
+            ),
+        ));
     };
     let cols: Vec<&str> = header.split(',').map(|c| c.trim().trim_matches('"')).collect();
     let mut order = Vec::new();
@@ -199,10 +206,14 @@ fn parse_csv(text: &str, path: &Path, factors: &[Factor]) -> Result<Vec<Vec<f64>
             Some(i) if !order.contains(&i) => order.push(i),
             Some(_) => return Err(bad(h + 1, at, format!("column `{c}` appears twice"))),
             None => {
-                return Err(bad(h + 1, at, format!(
-                    "column `{c}` is not a factor of the sweep (its factors: {})",
-                    names.join(", ")
-                )));
+                return Err(bad(
+                    h + 1,
+                    at,
+                    format!(
+                        "column `{c}` is not a factor of the sweep (its factors: {})",
+                        names.join(", ")
+                    ),
+                ));
             }
         }
         at += c.chars().count() + 1;
@@ -215,22 +226,31 @@ fn parse_csv(text: &str, path: &Path, factors: &[Factor]) -> Result<Vec<Vec<f64>
         let mut row = vec![0.0; names.len()];
         let fields: Vec<&str> = line.split(',').collect();
         if fields.len() != cols.len() {
-            return Err(bad(n + 1, 1, format!("{} fields where the header has {}", fields.len(), cols.len())));
+            return Err(bad(
+                n + 1,
+                1,
+                format!("{} fields where the header has {}", fields.len(), cols.len()),
+            ));
         }
         let mut col = 1;
         for (f, &i) in fields.iter().zip(&order) {
-            let v: f64 = f
-                .trim()
-                .parse()
-                .ok()
-                .filter(|v: &f64| v.is_finite())
-                .ok_or_else(|| bad(n + 1, col, format!("`{}` for `{}` is not a finite number", f.trim(), names[i])))?;
+            let v: f64 = f.trim().parse().ok().filter(|v: &f64| v.is_finite()).ok_or_else(|| {
+                bad(
+                    n + 1,
+                    col,
+                    format!("`{}` for `{}` is not a finite number", f.trim(), names[i]),
+                )
+            })?;
             row[i] = v;
             col += f.chars().count() + 1;
         }
         rows.push(row);
         if rows.len() > super::file::MAX_POINTS {
-            return Err(bad(n + 1, 1, format!("more than {} design points", super::file::MAX_POINTS)));
+            return Err(bad(
+                n + 1,
+                1,
+                format!("more than {} design points", super::file::MAX_POINTS),
+            ));
         }
     }
     if rows.is_empty() {
@@ -255,7 +275,14 @@ mod tests {
     fn a_factorial_enumerates_every_combination_last_fastest() {
         let f = [
             factor("a", Levels::Values(vec![1.0, 2.0])),
-            factor("b", Levels::Range { min: 0.0, max: 1.0, steps: Some(3) }),
+            factor(
+                "b",
+                Levels::Range {
+                    min: 0.0,
+                    max: 1.0,
+                    steps: Some(3),
+                },
+            ),
         ];
         assert_eq!(
             factorial(&f),
@@ -285,7 +312,14 @@ mod tests {
             assert_eq!(unit_hypercube(n, k, seed), pts, "seeded: the same design again");
         }
         assert_ne!(unit_hypercube(10, 2, 1), unit_hypercube(10, 2, 2));
-        let f = [factor("a", Levels::Range { min: 10.0, max: 20.0, steps: None })];
+        let f = [factor(
+            "a",
+            Levels::Range {
+                min: 10.0,
+                max: 20.0,
+                steps: None,
+            },
+        )];
         let pts = latin_hypercube(&f, 5, 3);
         let mut strata: Vec<usize> = pts.iter().map(|p| ((p[0] - 10.0) / 2.0) as usize).collect();
         strata.sort_unstable();
@@ -299,10 +333,17 @@ mod tests {
     fn a_design_file_is_read_by_column_name_and_refused_with_its_line() {
         let f = [factor("a", Levels::Free), factor("b", Levels::Free)];
         let p = Path::new("d.csv");
-        assert_eq!(parse_csv("b,a\n1,2\n3,4.5\n", p, &f).unwrap(), vec![vec![2.0, 1.0], vec![4.5, 3.0]]);
+        assert_eq!(
+            parse_csv("b,a\n1,2\n3,4.5\n", p, &f).unwrap(),
+            vec![vec![2.0, 1.0], vec![4.5, 3.0]]
+        );
         let e = |t: &str| parse_csv(t, p, &f).unwrap_err().to_string();
         assert_eq!(e("a,b\n1,x\n"), "d.csv:2:3: `x` for `b` is not a finite number");
-        assert!(e("a,c\n").starts_with("d.csv:1:3: column `c` is not a factor"), "{}", e("a,c\n"));
+        assert!(
+            e("a,c\n").starts_with("d.csv:1:3: column `c` is not a factor"),
+            "{}",
+            e("a,c\n")
+        );
         assert!(e("a\n1\n").contains("no column for factor `b`"));
         assert!(e("a,b\n1\n").contains("d.csv:2:1: 1 fields where the header has 2"));
         assert!(e("a,b\n").contains("no points"));

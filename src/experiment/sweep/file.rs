@@ -192,8 +192,8 @@ fn check_metrics(m: Option<Vec<String>>) -> Result<Vec<String>, Invalid> {
         return Err(kp.invalid("name at least one metric, or leave `metrics` out for the headline ones"));
     }
     for (i, n) in names.iter().enumerate() {
-        let known = crate::model::registry::metric(n)
-            .is_some_and(|d| d.compare.contains(&crate::model::registry::Level::Port));
+        let known =
+            crate::model::registry::metric(n).is_some_and(|d| d.compare.contains(&crate::model::registry::Level::Port));
         if !known {
             return Err(kp.child(&i.to_string()).invalid(format!(
                 "`{n}` is not a port-level metric (the totals of summary.json, README \"Outputs\"), e.g. time_in_system_mean_min"
@@ -205,10 +205,17 @@ fn check_metrics(m: Option<Vec<String>>) -> Result<Vec<String>, Invalid> {
 
 fn check_design(d: &DesignSection, folder: &Path) -> Result<Design, Invalid> {
     let kp = KeyPath::root("design");
-    let unused = |key: &str, kind: &str| kp.child(key).invalid(format!("`{key}` does not apply to kind = \"{kind}\""));
+    let unused = |key: &str, kind: &str| {
+        kp.child(key)
+            .invalid(format!("`{key}` does not apply to kind = \"{kind}\""))
+    };
     match d.kind {
         DesignKind::Factorial => {
-            for (k, set) in [("points", d.points.is_some()), ("seed", d.seed.is_some()), ("file", d.file.is_some())] {
+            for (k, set) in [
+                ("points", d.points.is_some()),
+                ("seed", d.seed.is_some()),
+                ("file", d.file.is_some()),
+            ] {
                 if set {
                     return Err(unused(k, "factorial"));
                 }
@@ -242,9 +249,7 @@ fn check_design(d: &DesignSection, folder: &Path) -> Result<Design, Invalid> {
                 .file
                 .as_ref()
                 .ok_or_else(|| kp.invalid("kind = \"file\" needs `file`, a CSV with one column per factor name"))?;
-            Ok(Design::File {
-                path: folder.join(f),
-            })
+            Ok(Design::File { path: folder.join(f) })
         }
     }
 }
@@ -350,11 +355,15 @@ fn check_levels(
         }
     };
     match (design, &levels) {
-        (Design::Factorial, Levels::Free) => Err(kp.invalid("a factorial design needs `values` or `range` with `steps`")),
+        (Design::Factorial, Levels::Free) => {
+            Err(kp.invalid("a factorial design needs `values` or `range` with `steps`"))
+        }
         (Design::Factorial, Levels::Range { steps: None, .. }) => Err(kp
             .child("range")
             .invalid("a factorial design needs `steps` in the range (the number of levels, min and max included)")),
-        (Design::LatinHypercube { .. }, Levels::Free) => Err(kp.invalid("a latin_hypercube design needs `values` or `range`")),
+        (Design::LatinHypercube { .. }, Levels::Free) => {
+            Err(kp.invalid("a latin_hypercube design needs `values` or `range`"))
+        }
         (Design::LatinHypercube { .. }, Levels::Range { steps: Some(_), .. }) => Err(kp
             .child("range")
             .child("steps")

@@ -96,7 +96,8 @@ pub struct Sweep {
 /// reads the design, builds and checks every point's scenario. A point the scenario refuses
 /// is named with its values and the key at fault, before anything runs.
 pub fn build(def: &SweepDef, overrides: Overrides) -> Result<Sweep, Error> {
-    let located = |kp: crate::scenario::KeyPath, m: String| crate::scenario::invalid(&def.src, &def.path, kp.invalid(m));
+    let located =
+        |kp: crate::scenario::KeyPath, m: String| crate::scenario::invalid(&def.src, &def.path, kp.invalid(m));
     if !def.scenario.is_file() {
         return Err(located(
             crate::scenario::KeyPath::root("sweep").child("scenario"),
@@ -206,7 +207,10 @@ fn check_keys(def: &SweepDef, base: &toml::Table) -> Result<(), (crate::scenario
                 } else {
                     kp.child("set").child(&j.to_string()).child("key")
                 };
-                return Err((kp, format!("{m}: a factor can only change what the base scenario defines")));
+                return Err((
+                    kp,
+                    format!("{m}: a factor can only change what the base scenario defines"),
+                ));
             }
         }
     }
@@ -228,13 +232,16 @@ fn point_error(def: &SweepDef, i: usize, values: &[f64], message: String) -> Err
     }
 }
 
+/// The `(dotted key, value)` overrides of a point, as a variant's `set` takes them.
+type SetList = Vec<(String, toml::Value)>;
+
 /// The point's factor values (an integer key's own factor rounded, so the value shown is
 /// the one run) and the `set` overrides that make its scenario.
 fn point_settings(
     def: &SweepDef,
     base: &toml::Table,
     values: &[f64],
-) -> Result<(Vec<f64>, Vec<(String, toml::Value)>), String> {
+) -> Result<(Vec<f64>, SetList), String> {
     let mut table = base.clone();
     let mut roots: Vec<String> = Vec::new();
     let mut shown = Vec::with_capacity(values.len());
@@ -336,7 +343,11 @@ fn parent_mut<'a>(table: &'a mut toml::Table, segs: &[&str], key: &str) -> Resul
 
 /// The value at a dotted key made of table names only.
 fn lookup<'a>(table: &'a toml::Table, key: &str) -> Option<&'a toml::Value> {
-    let (last, parents) = key.split('.').collect::<Vec<_>>().split_last().map(|(l, p)| (*l, p.to_vec()))?;
+    let (last, parents) = key
+        .split('.')
+        .collect::<Vec<_>>()
+        .split_last()
+        .map(|(l, p)| (*l, p.to_vec()))?;
     let mut node = table;
     for seg in parents {
         node = node.get(seg)?.as_table()?;
@@ -412,16 +423,37 @@ mod tests {
         let mut t = base.clone();
         let mut roots = Vec::new();
         // An integer key is rounded, and the point shows the rounded value.
-        assert_eq!(apply_factor(&mut t, &f("p.s.servers", Transform::Linear, 1.0, 0.0), 5.6, &mut roots), Ok(6.0));
+        assert_eq!(
+            apply_factor(&mut t, &f("p.s.servers", Transform::Linear, 1.0, 0.0), 5.6, &mut roots),
+            Ok(6.0)
+        );
         assert_eq!(lookup(&t, "p.s.servers"), Some(&toml::Value::Integer(6)));
         // A list item: the variant replaces the whole list.
-        apply_factor(&mut t, &f("p.s.schedule.0.servers", Transform::Linear, 2.0, 1.0), 3.0, &mut roots).unwrap();
+        apply_factor(
+            &mut t,
+            &f("p.s.schedule.0.servers", Transform::Linear, 2.0, 1.0),
+            3.0,
+            &mut roots,
+        )
+        .unwrap();
         assert_eq!(roots, vec!["p.s.servers".to_string(), "p.s.schedule".to_string()]);
         let sched = lookup(&t, "p.s.schedule").unwrap().as_array().unwrap();
         assert_eq!(sched[0].get("servers"), Some(&toml::Value::Integer(7)));
         // A profile's strength keeps its mean.
-        apply_factor(&mut t, &f("p.s.hour", Transform::ProfileStrength, 1.0, 0.0), 0.5, &mut roots).unwrap();
-        let h: Vec<f64> = lookup(&t, "p.s.hour").unwrap().as_array().unwrap().iter().map(|v| v.as_float().unwrap()).collect();
+        apply_factor(
+            &mut t,
+            &f("p.s.hour", Transform::ProfileStrength, 1.0, 0.0),
+            0.5,
+            &mut roots,
+        )
+        .unwrap();
+        let h: Vec<f64> = lookup(&t, "p.s.hour")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_float().unwrap())
+            .collect();
         assert_eq!(h, vec![0.75, 1.25]);
         let e = apply_factor(&mut t, &f("p.nowhere.x", Transform::Linear, 1.0, 0.0), 1.0, &mut roots).unwrap_err();
         assert!(e.contains("no `p.nowhere`"), "{e}");

@@ -30,7 +30,10 @@ impl Shard {
     pub fn parse(text: &str) -> Result<Self, String> {
         let bad = || format!("--shard: `{text}` is not K/N with 1 <= K <= N (e.g. 2/4 for the second of four)");
         let (k, n) = text.split_once('/').ok_or_else(bad)?;
-        let (k, n): (u32, u32) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        let (k, n): (u32, u32) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
         if k == 0 || n == 0 || k > n {
             return Err(bad());
         }
@@ -115,7 +118,11 @@ range = { min = 40, max = 50, steps = 2 }
     }
 
     fn on(threads: usize, f: impl FnOnce() -> (Values, bool) + Send) -> (Values, bool) {
-        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(f)
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(f)
     }
 
     /// Interrupted after some runs and resumed from what was kept, on other thread counts
@@ -123,14 +130,28 @@ range = { min = 40, max = 50, steps = 2 }
     #[test]
     fn interrupted_resumed_and_sharded_runs_keep_the_same_values() {
         let sw = small();
-        assert_eq!(sw.plan.points, vec![vec![4.0, 40.0], vec![4.0, 50.0], vec![5.0, 40.0], vec![5.0, 50.0]]);
+        assert_eq!(
+            sw.plan.points,
+            vec![vec![4.0, 40.0], vec![4.0, 50.0], vec![5.0, 40.0], vec![5.0, 50.0]]
+        );
         let never = AtomicBool::new(false);
         let (whole, done) = on(1, || run(&sw, Shard::WHOLE, Values::new(), |_| {}, &never).unwrap());
         assert!(done);
         assert_eq!(whole.len(), 8);
         let stop = AtomicBool::new(false);
         let (part, done) = on(2, || {
-            run(&sw, Shard::WHOLE, Values::new(), |n| if n >= 3 { stop.store(true, Ordering::Relaxed) }, &stop).unwrap()
+            run(
+                &sw,
+                Shard::WHOLE,
+                Values::new(),
+                |n| {
+                    if n >= 3 {
+                        stop.store(true, Ordering::Relaxed)
+                    }
+                },
+                &stop,
+            )
+            .unwrap()
         });
         assert!(!done && part.len() >= 3 && part.len() < 8, "{}", part.len());
         let (resumed, done) = on(3, || run(&sw, Shard::WHOLE, part, |_| {}, &never).unwrap());
@@ -138,7 +159,9 @@ range = { min = 40, max = 50, steps = 2 }
         assert_eq!(resumed, whole);
         let mut merged = Values::new();
         for k in 1..=3 {
-            let (v, done) = on(k as usize, || run(&sw, Shard { k, n: 3 }, Values::new(), |_| {}, &never).unwrap());
+            let (v, done) = on(k as usize, || {
+                run(&sw, Shard { k, n: 3 }, Values::new(), |_| {}, &never).unwrap()
+            });
             assert!(done);
             merged.extend(v);
         }

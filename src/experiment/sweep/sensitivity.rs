@@ -55,12 +55,12 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
         }
         a.swap(c, p);
         b.swap(c, p);
-        for r in c + 1..n {
-            let f = a[r][c] / a[c][c];
-            for k in c..n {
-                a[r][k] -= f * a[c][k];
-            }
-            b[r] -= f * b[c];
+        let (top, rest) = a.split_at_mut(c + 1);
+        let pivot = &top[c];
+        for (r, row) in rest.iter_mut().enumerate() {
+            let f = row[c] / pivot[c];
+            row.iter_mut().zip(pivot).skip(c).for_each(|(x, p)| *x -= f * p);
+            b[c + 1 + r] -= f * b[c];
         }
     }
     let mut x = vec![0.0; n];
@@ -84,7 +84,11 @@ fn standardise(v: &[f64]) -> Option<Vec<f64>> {
 fn regress(x: &[Vec<f64>], y: &[f64]) -> Option<(Vec<f64>, Vec<f64>)> {
     let k = x.len();
     let xtx = (0..k)
-        .map(|i| (0..k).map(|j| x[i].iter().zip(&x[j]).map(|(a, b)| a * b).sum()).collect())
+        .map(|i| {
+            (0..k)
+                .map(|j| x[i].iter().zip(&x[j]).map(|(a, b)| a * b).sum())
+                .collect()
+        })
         .collect();
     let xty = (0..k).map(|i| x[i].iter().zip(y).map(|(a, b)| a * b).sum()).collect();
     let b = if k == 0 { Vec::new() } else { solve(xtx, xty)? };
@@ -177,7 +181,11 @@ pub fn rank(metric: usize, x: &[Vec<f64>], y: &[f64], seed: u64) -> Option<Ranki
         .map(|j| {
             let mut d = draws[j].clone();
             d.sort_by(f64::total_cmp);
-            let q = |p: f64| d.get(((d.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(f64::NAN);
+            let q = |p: f64| {
+                d.get(((d.len() as f64 - 1.0) * p).round() as usize)
+                    .copied()
+                    .unwrap_or(f64::NAN)
+            };
             Effect {
                 factor: j,
                 src: b[j],
@@ -219,8 +227,14 @@ mod tests {
         let r = rank(0, &x, &y, 5).unwrap();
         let ranks: Vec<usize> = r.effects.iter().map(|e| e.rank).collect();
         assert_eq!(ranks, vec![1, 2, 3]);
-        assert!(r.effects.iter().all(|e| e.src_lo <= e.src && e.src <= e.src_hi), "{r:?}");
-        assert!(r.effects[0].prcc.unwrap() > 0.9 && r.effects[1].prcc.unwrap() < -0.9, "{r:?}");
+        assert!(
+            r.effects.iter().all(|e| e.src_lo <= e.src && e.src <= e.src_hi),
+            "{r:?}"
+        );
+        assert!(
+            r.effects[0].prcc.unwrap() > 0.9 && r.effects[1].prcc.unwrap() < -0.9,
+            "{r:?}"
+        );
         assert!(r.effects[2].prcc.unwrap().abs() < 0.3, "{r:?}");
         assert_eq!(rank(0, &x, &y, 5), Some(r), "seeded: the same intervals again");
     }

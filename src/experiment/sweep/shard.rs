@@ -60,7 +60,10 @@ pub fn decode(bytes: &[u8], path: &Path) -> Result<ShardFile, Error> {
     let crc = u32::from_le_bytes(bytes[28..32].try_into().unwrap_or([0; 4]));
     let payload = &bytes[HEADER_LEN..];
     if payload.len() as u64 != len {
-        return Err(bad(format!("damaged: {} payload bytes where its header says {len}", payload.len())));
+        return Err(bad(format!(
+            "damaged: {} payload bytes where its header says {len}",
+            payload.len()
+        )));
     }
     if crc32fast::hash(payload) != crc {
         return Err(bad("damaged: its checksum does not match its contents".into()));
@@ -68,10 +71,9 @@ pub fn decode(bytes: &[u8], path: &Path) -> Result<ShardFile, Error> {
     let file: ShardFile = postcard::from_bytes(payload).map_err(|e| bad(format!("damaged: cannot be read ({e})")))?;
     let width = file.plan.metrics.len();
     let in_order = file.values.windows(2).all(|w| w[0].0 < w[1].0);
-    let fits = file
-        .values
-        .iter()
-        .all(|(p, v)| *p < file.plan.pairs() && file.shard.owns(*p) && v.len() == width && v.iter().flatten().all(|x| x.is_finite()));
+    let fits = file.values.iter().all(|(p, v)| {
+        *p < file.plan.pairs() && file.shard.owns(*p) && v.len() == width && v.iter().flatten().all(|x| x.is_finite())
+    });
     if !in_order || !fits || file.shard.k == 0 || file.shard.k > file.shard.n {
         return Err(bad("damaged: its pairs do not fit its sweep".into()));
     }
@@ -111,7 +113,11 @@ fn difference(a: &Plan, b: &Plan) -> String {
         d.push(format!("replications {} vs {}", b.replications, a.replications));
     }
     if a.horizon_min != b.horizon_min {
-        d.push(format!("horizon {} vs {} days", b.horizon_min / 1440.0, a.horizon_min / 1440.0));
+        d.push(format!(
+            "horizon {} vs {} days",
+            b.horizon_min / 1440.0,
+            a.horizon_min / 1440.0
+        ));
     }
     if a.points != b.points {
         d.push("other design points".into());

@@ -52,7 +52,11 @@ pub struct TornadoBar {
 }
 
 fn span(lo: f64, hi: f64) -> (f64, f64) {
-    let (lo, hi) = if lo.is_finite() && hi.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
+        (lo, hi)
+    } else {
+        (0.0, 1.0)
+    };
     let pad = ((hi - lo) * 0.06).max(1e-9 + lo.abs() * 1e-6);
     (lo - pad, hi + pad)
 }
@@ -69,7 +73,10 @@ pub fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panels: &[XyPa
 
 fn xy_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &XyPanel) -> Res {
     let xs = p.points.iter().map(|q| q.0);
-    let (x0, x1) = span(xs.clone().fold(f64::INFINITY, f64::min), xs.fold(f64::NEG_INFINITY, f64::max));
+    let (x0, x1) = span(
+        xs.clone().fold(f64::INFINITY, f64::min),
+        xs.fold(f64::NEG_INFINITY, f64::max),
+    );
     let lo = p.points.iter().map(|q| q.1 - q.2).fold(f64::INFINITY, f64::min);
     let hi = p.points.iter().map(|q| q.1 + q.2).fold(f64::NEG_INFINITY, f64::max);
     let (y0, y1) = span(lo, hi);
@@ -219,7 +226,10 @@ pub fn draw_tornado<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, x_label: 
         let y = (n - 1 - i) as f64;
         let c = if b.value >= 0.0 { colour(3) } else { colour(0) };
         chart
-            .draw_series(std::iter::once(Rectangle::new([(0.0, y - 0.3), (b.value, y + 0.3)], c.filled())))
+            .draw_series(std::iter::once(Rectangle::new(
+                [(0.0, y - 0.3), (b.value, y + 0.3)],
+                c.filled(),
+            )))
             .map_err(err)?;
         if b.lo.is_finite() && b.hi.is_finite() {
             let w = BLACK.stroke_width(2);
