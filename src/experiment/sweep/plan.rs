@@ -237,11 +237,7 @@ type SetList = Vec<(String, toml::Value)>;
 
 /// The point's factor values (an integer key's own factor rounded, so the value shown is
 /// the one run) and the `set` overrides that make its scenario.
-fn point_settings(
-    def: &SweepDef,
-    base: &toml::Table,
-    values: &[f64],
-) -> Result<(Vec<f64>, SetList), String> {
+fn point_settings(def: &SweepDef, base: &toml::Table, values: &[f64]) -> Result<(Vec<f64>, SetList), String> {
     let mut table = base.clone();
     let mut roots: Vec<String> = Vec::new();
     let mut shown = Vec::with_capacity(values.len());
