@@ -234,3 +234,30 @@ fn a_design_file_is_brought_in_and_bad_points_are_refused_before_anything_runs()
     let e = refused(&["sweep", &file, "--shard", "4/3", "--out", out.to_str().unwrap()]);
     assert!(e.contains("--shard: `4/3` is not K/N"), "{e}");
 }
+
+/// A checkpoint holding part of the runs (made from a complete one with the library, as an
+/// interrupted sweep leaves it) resumes to the bytes of an uninterrupted sweep; one of
+/// other settings is refused.
+#[test]
+fn a_resumed_sweep_equals_an_uninterrupted_one() {
+    use bordersim::experiment::sweep::shard;
+    let d = tmp("resume");
+    let file = sweep_file(&d, "kind = \"latin_hypercube\"\npoints = 5\nseed = 2");
+    let whole = d.join("whole");
+    sweep(&file, &whole, &[]);
+    // The whole sweep as one shard, cut to every other run: a checkpoint.
+    let part = d.join("part");
+    sweep(&file, &part, &["--shard", "1/1"]);
+    let mut f = shard::read(&part.join("sweep-shard.bin")).unwrap();
+    assert_eq!(f.values.len(), 10);
+    f.values.retain(|(p, _)| p % 2 == 0);
+    let ckpt = part.join("sweep-checkpoint.bin");
+    std::fs::write(&ckpt, shard::encode(&f).unwrap()).unwrap();
+    std::fs::remove_file(part.join("sweep-shard.bin")).unwrap();
+    // Other settings: refused, and the checkpoint is left as it was.
+    let e = refused(&["sweep", &file, "--out", part.to_str().unwrap(), "--resume", "--seed", "9", "-q"]);
+    assert!(e.contains("was saved for another sweep file"), "{e}");
+    sweep(&file, &part, &["--resume", "--threads", "2"]);
+    assert!(!ckpt.exists(), "a finished sweep removes its checkpoint");
+    assert_eq!(files(&part), files(&whole));
+}

@@ -17,6 +17,8 @@ pub struct SweepConfig {
     pub sweep: Sweep,
     /// Which share of the runs.
     pub shard: Shard,
+    /// Write a shard file for `merge` (`--shard` given, even 1/1) instead of the results.
+    pub write_shard: bool,
     /// Where and how to write.
     pub output: super::Output,
     /// Replace results in `--out`.
@@ -40,6 +42,7 @@ impl SweepConfig {
         Ok(Self {
             sweep,
             shard,
+            write_shard: a.shard.is_some(),
             output,
             force: c.force,
         })
@@ -100,7 +103,7 @@ pub fn sweep_command(cfg: &SweepConfig) -> Result<(), Error> {
             saved,
         });
     }
-    if cfg.shard != Shard::WHOLE {
+    if cfg.write_shard {
         let dir = cfg
             .output
             .out
