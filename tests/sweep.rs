@@ -229,6 +229,16 @@ fn a_design_file_is_brought_in_and_bad_points_are_refused_before_anything_runs()
     );
     // --resume needs a checkpoint of this sweep.
     std::fs::write(d.join("design.csv"), "clearance_mean,lanes\n3.0,4\n3.5,6\n").unwrap();
+    // `check` validates every point and estimates the work.
+    let printed = ok(&["check", &file]);
+    assert!(
+        printed.contains("2 design points, every one valid; 20 replications each: 40 runs."),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("factor lanes: sets ports.textbook.stages.lanes.servers; 4 to 6"),
+        "{printed}"
+    );
     let e = refused(&["sweep", &file, "--out", out.to_str().unwrap(), "--resume", "-q"]);
     assert!(e.contains("no sweep checkpoint"), "{e}");
     let e = refused(&["sweep", &file, "--shard", "4/3", "--out", out.to_str().unwrap()]);
@@ -255,7 +265,16 @@ fn a_resumed_sweep_equals_an_uninterrupted_one() {
     std::fs::write(&ckpt, shard::encode(&f).unwrap()).unwrap();
     std::fs::remove_file(part.join("sweep-shard.bin")).unwrap();
     // Other settings: refused, and the checkpoint is left as it was.
-    let e = refused(&["sweep", &file, "--out", part.to_str().unwrap(), "--resume", "--seed", "9", "-q"]);
+    let e = refused(&[
+        "sweep",
+        &file,
+        "--out",
+        part.to_str().unwrap(),
+        "--resume",
+        "--seed",
+        "9",
+        "-q",
+    ]);
     assert!(e.contains("was saved for another sweep file"), "{e}");
     sweep(&file, &part, &["--resume", "--threads", "2"]);
     assert!(!ckpt.exists(), "a finished sweep removes its checkpoint");

@@ -34,8 +34,10 @@ pub enum Command {
     /// Time Release Study report of a trace: each segment's mean, median, p95 and share of the release time, per port and mode.
     #[command(after_help = "Example:\n  bordersim trs out/trace.csv --after 10080 --out out")]
     Trs(TrsArgs),
-    /// Validate a scenario and print the resolved model in plain words.
-    #[command(after_help = "Example:\n  bordersim check scenarios/horgos-2025.toml")]
+    /// Validate a scenario and print the resolved model in plain words; or validate every point of a sweep file and estimate its work.
+    #[command(
+        after_help = "Example:\n  bordersim check scenarios/horgos-2025.toml\n  bordersim check sweeps/horgos-assumptions.toml"
+    )]
     Check(CheckArgs),
     /// Estimate a flow's rate and hour, weekday and month profiles from a gate log, with 95 % intervals and a dispersion check, and print the TOML to paste into a scenario.
     #[command(
@@ -178,7 +180,7 @@ pub struct TraceScopeArgs {
 /// `bordersim check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Scenario file (TOML).
+    /// Scenario file (TOML), or a sweep file (with a [sweep] table).
     pub scenario: PathBuf,
 }
 

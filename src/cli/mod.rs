@@ -69,6 +69,9 @@ pub fn run(cli: Cli) -> i32 {
         Command::Trs(a) => trs_command(&a),
         Command::Sweep(a) => SweepConfig::from_args(&a).and_then(|c| sweep_command(&c)),
         Command::Merge(a) => merge_command(&a),
+        Command::Check(a) if crate::experiment::sweep::file::is_sweep_file(&a.scenario) => {
+            sweep::check_command(&a.scenario)
+        }
         Command::Check(a) => crate::scenario::load_set(&a.scenario, Default::default()).map(|set| {
             print!("{}", crate::scenario::describe::describe(&set.baseline));
             for v in &set.variants {

@@ -173,3 +173,57 @@ pub fn merge_command(a: &MergeArgs) -> Result<(), Error> {
     let r = sweep::summarise(plan, &values)?;
     finish(&r, &Some(a.out.clone()), !a.no_charts, a.quiet)
 }
+
+/// `bordersim check SWEEP.toml`: builds and checks every design point, then prints the
+/// sweep and an estimate of its work (points × replications × the measured time of one
+/// replication of the first point).
+pub fn check_command(path: &std::path::Path) -> Result<(), Error> {
+    let def = sweep::load(path)?;
+    let sw = sweep::build(&def, Default::default())?;
+    let p = &sw.plan;
+    let mut out = std::io::stdout().lock();
+    let seed = p.design_seed.map_or(String::new(), |s| format!(", design seed {s}"));
+    let _ = writeln!(
+        out,
+        "Sweep {} of {} ({}): {} design{seed}",
+        p.sweep_file, p.scenario_file, p.name, p.design
+    );
+    for (f, info) in def.factors.iter().zip(&p.factors) {
+        let values: Vec<f64> = p
+            .points
+            .iter()
+            .map(|v| v[p.factors.iter().position(|g| g == info).unwrap_or(0)])
+            .collect();
+        let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let r = |v: f64| (v * 1000.0).round() / 1000.0;
+        let _ = writeln!(
+            out,
+            "  factor {}: sets {}; {} to {} over the points",
+            f.name,
+            info.keys.join(", "),
+            r(lo),
+            r(hi)
+        );
+    }
+    let started = std::time::Instant::now();
+    let sc = &sw.scenarios[0];
+    crate::experiment::run_replication(&sc.spec, sc.policy.clone(), p.seed, 0)?;
+    let one = started.elapsed().as_secs_f64();
+    let runs = p.pairs();
+    let threads = rayon::current_num_threads().max(1);
+    let _ = writeln!(
+        out,
+        "{} design points, every one valid; {} replications each: {runs} runs.",
+        p.points.len(),
+        p.replications
+    );
+    let _ = writeln!(
+        out,
+        "One replication of point 0 took {one:.2} s here: about {:.0} s of work, {:.0} s on {threads} threads.",
+        one * runs as f64,
+        one * runs as f64 / threads as f64
+    );
+    let _ = writeln!(out, "OK: the sweep is valid.");
+    Ok(())
+}

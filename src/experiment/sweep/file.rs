@@ -371,3 +371,13 @@ fn check_levels(
         _ => Ok(levels),
     }
 }
+
+/// True when `path` reads as TOML with a `[sweep]` table: `check` then checks it as a sweep
+/// file (anything else, unreadable files included, is checked as a scenario).
+pub fn is_sweep_file(path: &Path) -> bool {
+    crate::scenario::read_limited(path, crate::scenario::MAX_FILE_BYTES)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+        .is_some_and(|t| t.get("sweep").is_some_and(toml::Value::is_table))
+}

@@ -627,7 +627,7 @@ pub fn draw_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     if charts.is_empty() {
         return Err(bad(
             dir,
-            "no summary.json or comparison.json here (nor a trs.csv): give the --out directory of a run, a comparison or a TRS report".into(),
+            "no summary.json, comparison.json or sweep.json here (nor a trs.csv): give the --out directory of a run, a comparison, a sweep or a TRS report".into(),
         ));
     }
     let out = dir.join(exporter::CHARTS);
