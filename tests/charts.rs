@@ -246,7 +246,7 @@ fn chart_on_a_directory_without_results_is_a_usage_error() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("no summary.json or comparison.json here"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no summary.json, comparison.json or sweep.json here"));
 }
 
 #[test]

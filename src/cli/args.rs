@@ -26,7 +26,7 @@ pub enum Command {
         after_help = "Example:\n  bordersim compare scenarios/horgos-reform.toml --variants one_hour,daytime --replications 20 --out cmp"
     )]
     Compare(CompareArgs),
-    /// Redraw the charts of a run, a comparison or a TRS report from its saved files, without simulating.
+    /// Redraw the charts of a run, a comparison, a sweep or a TRS report from its saved files, without simulating.
     #[command(
         after_help = "Example:\n  bordersim run scenarios/horgos-2025.toml --out out --no-charts\n  bordersim chart out"
     )]
@@ -187,7 +187,7 @@ pub struct CheckArgs {
 /// `bordersim chart`.
 #[derive(Debug, Args)]
 pub struct ChartArgs {
-    /// The --out directory of a run, a comparison or a TRS report.
+    /// The --out directory of a run, a comparison, a sweep or a TRS report.
     pub dir: PathBuf,
 }
 
