@@ -96,46 +96,13 @@ pub struct Sweep {
 /// reads the design, builds and checks every point's scenario. A point the scenario refuses
 /// is named with its values and the key at fault, before anything runs.
 pub fn build(def: &SweepDef, overrides: Overrides) -> Result<Sweep, Error> {
-    let located =
-        |kp: crate::scenario::KeyPath, m: String| crate::scenario::invalid(&def.src, &def.path, kp.invalid(m));
-    if !def.scenario.is_file() {
-        return Err(located(
-            crate::scenario::KeyPath::root("sweep").child("scenario"),
-            format!(
-                "{} is not a scenario file (the path is relative to the sweep file's folder)",
-                def.scenario.display()
-            ),
-        ));
-    }
-    let base = crate::scenario::load_with(&def.scenario, overrides)?;
-    let scenario_src = std::fs::read_to_string(&def.scenario).map_err(|e| Error::Read {
-        path: def.scenario.clone(),
-        reason: e.to_string(),
-    })?;
-    let table: toml::Table = toml::from_str(&scenario_src).map_err(|e| Error::Read {
-        path: def.scenario.clone(),
-        reason: e.message().to_string(),
-    })?;
-    check_keys(def, &table).map_err(|(kp, m)| located(kp, m))?;
-    let (raw, design_name, design_seed, design_text) = match &def.design {
-        Design::Factorial => (design::factorial(&def.factors), "factorial", None, String::new()),
-        Design::LatinHypercube { points, seed } => (
-            design::latin_hypercube(&def.factors, *points as usize, *seed),
-            "latin_hypercube",
-            Some(*seed),
-            String::new(),
-        ),
-        Design::File { path } => (
-            design::read_csv(path, &def.factors)?,
-            "file",
-            None,
-            std::fs::read_to_string(path).unwrap_or_default(),
-        ),
-    };
-    let mut points = Vec::with_capacity(raw.len());
-    let mut scenarios = Vec::with_capacity(raw.len());
-    for (i, values) in raw.into_iter().enumerate() {
-        let (values, set) = point_settings(def, &table, &values).map_err(|m| point_error(def, i, &values, m))?;
+    let (base, scenario_src, table) = read_base(def, overrides)?;
+    check_keys(def, &table).map_err(|(kp, m)| crate::scenario::invalid(&def.src, &def.path, kp.invalid(m)))?;
+    let drawn = draw(def)?;
+    let mut points = Vec::with_capacity(drawn.points.len());
+    let mut scenarios = Vec::with_capacity(drawn.points.len());
+    for (i, values) in drawn.points.iter().enumerate() {
+        let (values, set) = point_settings(def, &table, values).map_err(|m| point_error(def, i, values, m))?;
         let refs: Vec<(&str, toml::Value)> = set.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         let sc = crate::scenario::variants::from_code(&base, overrides, &format!("point_{i}"), &refs)
             .map_err(|e| point_error(def, i, &values, e.to_string()))?;
@@ -143,24 +110,13 @@ pub fn build(def: &SweepDef, overrides: Overrides) -> Result<Sweep, Error> {
         scenarios.push(sc);
     }
     let (metrics, layout) = name_metrics(&scenarios);
-    let headline = def
-        .metrics
-        .iter()
-        .flat_map(|m| {
-            metrics
-                .iter()
-                .enumerate()
-                .filter(move |(_, n)| n.stage.is_empty() && n.mode.is_empty() && n.metric == *m)
-                .map(|(i, _)| i)
-        })
-        .collect();
     let mut plan = Plan {
         sweep_file: def.path.display().to_string(),
         scenario_file: def.scenario.display().to_string(),
         name: base.spec.name.clone(),
         description: def.description.clone(),
-        design: design_name.into(),
-        design_seed,
+        design: drawn.name.into(),
+        design_seed: drawn.seed,
         factors: def
             .factors
             .iter()
@@ -174,22 +130,95 @@ pub fn build(def: &SweepDef, overrides: Overrides) -> Result<Sweep, Error> {
         seed: base.seed,
         horizon_min: base.spec.horizon,
         warmup_min: base.spec.warmup,
+        headline: headline(&def.metrics, &metrics),
         metrics,
-        headline,
         hash: 0,
     };
-    let body = postcard::to_stdvec(&plan).map_err(|e| Error::Internal(e.to_string()))?;
-    let text = format!(
-        "bordersim sweep 1|{}|{scenario_src}|{design_text}|{}",
-        def.src,
-        body.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    );
-    plan.hash = crate::random::stream::stream_key(&text);
+    plan.hash = fingerprint(&plan, def, &scenario_src, &drawn.text)?;
     Ok(Sweep {
         plan,
         scenarios,
         layout,
     })
+}
+
+/// The base scenario (validated, with the overrides), its text and its TOML table; a path
+/// that is not a file is located at `sweep.scenario`.
+fn read_base(def: &SweepDef, overrides: Overrides) -> Result<(Scenario, String, toml::Table), Error> {
+    if !def.scenario.is_file() {
+        let kp = crate::scenario::KeyPath::root("sweep").child("scenario");
+        let m = format!(
+            "{} is not a scenario file (the path is relative to the sweep file's folder)",
+            def.scenario.display()
+        );
+        return Err(crate::scenario::invalid(&def.src, &def.path, kp.invalid(m)));
+    }
+    let base = crate::scenario::load_with(&def.scenario, overrides)?;
+    let read = |reason: String| Error::Read {
+        path: def.scenario.clone(),
+        reason,
+    };
+    let src = std::fs::read_to_string(&def.scenario).map_err(|e| read(e.to_string()))?;
+    let table: toml::Table = toml::from_str(&src).map_err(|e| read(e.message().to_string()))?;
+    Ok((base, src, table))
+}
+
+/// A design's points before they meet the scenario, with what the plan says of the design.
+struct Drawn {
+    points: Vec<Vec<f64>>,
+    name: &'static str,
+    seed: Option<u64>,
+    /// The design file's text (part of the fingerprint), else empty.
+    text: String,
+}
+
+fn draw(def: &SweepDef) -> Result<Drawn, Error> {
+    Ok(match &def.design {
+        Design::Factorial => Drawn {
+            points: design::factorial(&def.factors),
+            name: "factorial",
+            seed: None,
+            text: String::new(),
+        },
+        Design::LatinHypercube { points, seed } => Drawn {
+            points: design::latin_hypercube(&def.factors, *points as usize, *seed),
+            name: "latin_hypercube",
+            seed: Some(*seed),
+            text: String::new(),
+        },
+        Design::File { path } => Drawn {
+            points: design::read_csv(path, &def.factors)?,
+            name: "file",
+            seed: None,
+            text: std::fs::read_to_string(path).unwrap_or_default(),
+        },
+    })
+}
+
+/// Indices of the port-level `wanted` metrics in `metrics`, metric by metric, port by port.
+fn headline(wanted: &[String], metrics: &[Named]) -> Vec<usize> {
+    wanted
+        .iter()
+        .flat_map(|m| {
+            metrics
+                .iter()
+                .enumerate()
+                .filter(move |(_, n)| n.stage.is_empty() && n.mode.is_empty() && n.metric == *m)
+                .map(|(i, _)| i)
+        })
+        .collect()
+}
+
+/// The fingerprint of a sweep: the sweep file, scenario and design file texts and the
+/// plan itself (points, settings, metrics), FNV-1a hashed.
+fn fingerprint(plan: &Plan, def: &SweepDef, scenario_src: &str, design_text: &str) -> Result<u64, Error> {
+    let body = postcard::to_stdvec(plan).map_err(|e| Error::Internal(e.to_string()))?;
+    let text = format!(
+        "bordersim sweep 1|{}|{scenario_src}|{design_text}|{}",
+        def.src,
+        body.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    Ok(crate::random::stream::stream_key(&text))
 }
 
 /// Every factor's keys lead somewhere in the base scenario: a misspelt key is the sweep
