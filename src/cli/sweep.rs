@@ -85,52 +85,65 @@ pub fn sweep_command(cfg: &SweepConfig) -> Result<(), Error> {
     })?;
     bar.finish();
     let (values, complete) = result?;
-    let mut out = std::io::stdout().lock();
     if !complete {
-        let saved = match &cfg.output.out {
-            Some(dir) => {
-                shard::save(&dir.join(SWEEP_CHECKPOINT), plan, cfg.shard, &values)?;
-                format!(
-                    "; the finished runs are in {}; continue with the same command and --resume",
-                    dir.join(SWEEP_CHECKPOINT).display()
-                )
-            }
-            None => "; without --out nothing was saved".into(),
-        };
-        return Err(Error::SweepInterrupted {
-            done: values.len() as u64,
-            requested: total,
-            saved,
-        });
+        return Err(save_interrupted(cfg, &values, total)?);
     }
     if cfg.write_shard {
-        let dir = cfg
-            .output
-            .out
-            .as_ref()
-            .ok_or_else(|| Error::Usage("--shard needs --out".into()))?;
-        report::atomic::ensure_dir(dir)?;
-        let path = dir.join(SWEEP_SHARD);
-        shard::save(&path, plan, cfg.shard, &values)?;
-        let _ = std::fs::remove_file(dir.join(SWEEP_CHECKPOINT));
-        if !cfg.output.quiet {
-            let _ = writeln!(
-                out,
-                "wrote {} (shard {}/{}: {} of {} runs; sweep {:016x}); combine all shards with `bordersim merge`",
-                path.display(),
-                cfg.shard.k,
-                cfg.shard.n,
-                values.len(),
-                plan.pairs(),
-                plan.hash
-            );
-        }
-        return Ok(());
+        return write_shard(cfg, &values);
     }
     let r = sweep::summarise(plan.clone(), &values)?;
     finish(&r, &cfg.output.out, cfg.output.charts, cfg.output.quiet)?;
     if let Some(dir) = &cfg.output.out {
         let _ = std::fs::remove_file(dir.join(SWEEP_CHECKPOINT));
+    }
+    Ok(())
+}
+
+/// After Ctrl-C: the finished runs saved as the checkpoint (with `--out`), and the error
+/// that says where.
+fn save_interrupted(cfg: &SweepConfig, values: &Values, total: u64) -> Result<Error, Error> {
+    let saved = match &cfg.output.out {
+        Some(dir) => {
+            let path = dir.join(SWEEP_CHECKPOINT);
+            report::atomic::ensure_dir(dir)?;
+            shard::save(&path, &cfg.sweep.plan, cfg.shard, values)?;
+            format!(
+                "; the finished runs are in {}; continue with the same command and --resume",
+                path.display()
+            )
+        }
+        None => "; without --out nothing was saved".into(),
+    };
+    Ok(Error::SweepInterrupted {
+        done: values.len() as u64,
+        requested: total,
+        saved,
+    })
+}
+
+/// `--shard K/N`: the shard file for `merge`, in place of the results.
+fn write_shard(cfg: &SweepConfig, values: &Values) -> Result<(), Error> {
+    let plan = &cfg.sweep.plan;
+    let dir = cfg
+        .output
+        .out
+        .as_ref()
+        .ok_or_else(|| Error::Usage("--shard needs --out".into()))?;
+    report::atomic::ensure_dir(dir)?;
+    let path = dir.join(SWEEP_SHARD);
+    shard::save(&path, plan, cfg.shard, values)?;
+    let _ = std::fs::remove_file(dir.join(SWEEP_CHECKPOINT));
+    if !cfg.output.quiet {
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "wrote {} (shard {}/{}: {} of {} runs; sweep {:016x}); combine all shards with `bordersim merge`",
+            path.display(),
+            cfg.shard.k,
+            cfg.shard.n,
+            values.len(),
+            plan.pairs(),
+            plan.hash
+        );
     }
     Ok(())
 }
