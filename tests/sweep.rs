@@ -198,6 +198,9 @@ fn shards_merged_in_any_order_equal_one_machine() {
     );
     let e = refused(&["merge", &s(1), d.join("shard-2-of-2").to_str().unwrap(), "--out", o]);
     assert!(e.contains("were cut differently"), "{e}");
+    let e = refused(&["merge", &s(1), &s(2), &s(3), "--out", &s(2), "--force"]);
+    assert!(e.contains("holds the shard"), "{e}");
+    assert!(Path::new(&s(2)).join("sweep-shard.bin").exists(), "the shard is kept");
     let e = refused(&["merge", whole.to_str().unwrap(), "--out", o]);
     assert!(e.contains("holds no sweep-shard.bin"), "{e}");
     assert!(!out.join("sweep.json").exists());

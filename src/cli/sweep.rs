@@ -165,14 +165,22 @@ fn finish(r: &sweep::SweepResult, dir: &Option<PathBuf>, charts: bool, quiet: bo
     Ok(())
 }
 
-/// `bordersim merge`: `--out` checked first, then every shard read and checked, then the
-/// results written as one machine would have.
+/// `bordersim merge`: every shard read and checked (none may be in `--out`), then `--out`
+/// prepared, then the results written as one machine would have.
 pub fn merge_command(a: &MergeArgs) -> Result<(), Error> {
     super::config::check_out(&Some(a.out.clone()))?;
-    report::outdir::prepare(&a.out, a.force, false)?;
+    let out = std::fs::canonicalize(&a.out).ok();
     let mut files = Vec::with_capacity(a.shards.len());
     for p in &a.shards {
         let path = if p.is_dir() { p.join(SWEEP_SHARD) } else { p.clone() };
+        let folder = path.parent().and_then(|f| std::fs::canonicalize(f).ok());
+        if out.is_some() && folder == out {
+            return Err(Error::Usage(format!(
+                "merge: --out {} holds the shard {}: write the merged results to another directory",
+                a.out.display(),
+                path.display()
+            )));
+        }
         if !path.exists() {
             return Err(Error::Usage(format!(
                 "merge: {} holds no {SWEEP_SHARD}: give the --out directories of `sweep --shard K/N`",
@@ -183,6 +191,8 @@ pub fn merge_command(a: &MergeArgs) -> Result<(), Error> {
         files.push((path, f));
     }
     let (plan, values) = shard::merge(files)?;
+    // Every shard read and checked before `--out` is touched.
+    report::outdir::prepare(&a.out, a.force, false)?;
     let r = sweep::summarise(plan, &values)?;
     finish(&r, &Some(a.out.clone()), !a.no_charts, a.quiet)
 }
