@@ -125,6 +125,16 @@ pub enum Error {
         /// Where the partial results and checkpoint went, in words.
         saved: String,
     },
+    /// The user pressed Ctrl-C during a sweep; finished runs were kept in a checkpoint.
+    #[error("interrupted after {done} of {requested} runs (point × replication){saved}")]
+    SweepInterrupted {
+        /// Runs finished.
+        done: u64,
+        /// Runs of this sweep or shard.
+        requested: u64,
+        /// Where the checkpoint went, in words.
+        saved: String,
+    },
     /// A results file that `chart` reads (timeseries.csv, summary.json, ...) or a trace that
     /// `trs` reads is missing, too large, not a regular file, or holds a value that cannot
     /// have been written by bordersim: nothing is drawn or written.
@@ -176,7 +186,7 @@ impl Error {
             | Error::BadClearanceTime { .. }
             | Error::EndlessRepairs { .. } => 2,
             Error::Output { .. } | Error::Internal(_) => 1,
-            Error::Interrupted { .. } => 130,
+            Error::Interrupted { .. } | Error::SweepInterrupted { .. } => 130,
         }
     }
 }

@@ -61,6 +61,9 @@ fn panels_not_empty(charts: &[(String, Chart)]) {
             Chart::Cdf { lines, .. } => assert!(lines.iter().all(|l| l.points.len() > 2), "{name}"),
             Chart::Bars { panels, .. } => assert!(panels.iter().all(|p| !p.bars.is_empty()), "{name}"),
             Chart::Stacked { bars, .. } => assert!(bars.iter().all(|b| !b.pieces.is_empty()), "{name}"),
+            Chart::Xy { panels, .. } => assert!(panels.iter().all(|p| !p.points.is_empty()), "{name}"),
+            Chart::Heat { heat, .. } => assert!(heat.cells.iter().flatten().any(Option::is_some), "{name}"),
+            Chart::Tornado { bars, .. } => assert!(!bars.is_empty(), "{name}"),
         }
     }
 }
@@ -249,7 +252,7 @@ fn chart_on_a_directory_without_results_is_a_usage_error() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("no summary.json or comparison.json here"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no summary.json, comparison.json or sweep.json here"));
 }
 
 #[test]

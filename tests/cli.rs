@@ -135,6 +135,8 @@ fn help_shows_examples_for_every_command() {
         vec!["run", "--help"],
         vec!["check", "--help"],
         vec!["fit", "--help"],
+        vec!["sweep", "--help"],
+        vec!["merge", "--help"],
     ] {
         let o = run(&args);
         assert!(o.status.success());

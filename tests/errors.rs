@@ -1461,3 +1461,136 @@ fn trs_of_a_missing_trace_or_a_bad_after() {
         "error: --after: must be a finite number of minutes, 0 or more, got -5"
     );
 }
+
+/// A good sweep file over [`GOOD`] (written beside it as good.toml).
+const GOOD_SWEEP: &str = r#"[sweep]
+scenario = "good.toml"
+
+[design]
+kind = "latin_hypercube"
+points = 4
+seed = 1
+
+[[factors]]
+name = "lanes"
+key = "ports.p.stages.lane.servers"
+range = { min = 1, max = 3 }
+"#;
+
+/// Runs `bordersim sweep` on a sweep file `src` beside good.toml: one located line, exit
+/// code 2, nothing written.
+fn sweep_fails(name: &str, src: &str) -> String {
+    std::fs::create_dir_all(dir()).unwrap();
+    std::fs::write(dir().join("good.toml"), GOOD).unwrap();
+    let file = dir().join(format!("{name}.toml"));
+    std::fs::write(&file, src).unwrap();
+    let out = dir().join(format!("{name}-out"));
+    let _ = std::fs::remove_dir_all(&out);
+    let o = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args(["sweep", file.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+    assert!(!err.contains("panicked"), "{name}: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{name}: not one line:\n{err}");
+    assert!(!out.exists(), "{name}: output written despite the error");
+    err
+}
+
+#[test]
+fn bad_sweep_files() {
+    let sw = |from: &str, to: &str| {
+        assert!(GOOD_SWEEP.contains(from), "{from}");
+        GOOD_SWEEP.replacen(from, to, 1)
+    };
+    let cases = [
+        (
+            "sweep-misspelt",
+            sw("points = 4", "pionts = 4"),
+            "sweep-misspelt.toml:6:1: unknown field `pionts`",
+        ),
+        (
+            "sweep-kind",
+            sw("\"latin_hypercube\"", "\"latin\""),
+            "sweep-kind.toml:5:8: unknown variant `latin`",
+        ),
+        (
+            "sweep-no-points",
+            sw("points = 4\n", ""),
+            "sweep-no-points.toml:4:2: design: kind = \"latin_hypercube\" needs `points`",
+        ),
+        (
+            "sweep-one-point",
+            sw("points = 4", "points = 1"),
+            "sweep-one-point.toml:6:1: design.points: must be 2 to",
+        ),
+        (
+            "sweep-no-seed",
+            sw("seed = 1\n", ""),
+            "design: kind = \"latin_hypercube\" needs `seed`",
+        ),
+        (
+            "sweep-steps",
+            sw("max = 3 }", "max = 3, steps = 3 }"),
+            "sweep-steps.toml:12:29: factors.0.range.steps: a latin_hypercube samples the range continuously",
+        ),
+        (
+            "sweep-range",
+            sw("min = 1, max = 3", "min = 3, max = 1"),
+            "sweep-range.toml:12:1: factors.0.range: min and max must be finite with min < max",
+        ),
+        (
+            "sweep-simulation",
+            sw("ports.p.stages.lane.servers", "simulation.horizon_days"),
+            "sweep-simulation.toml:11:1: factors.0.key: a sweep cannot vary [simulation]",
+        ),
+        (
+            "sweep-unknown-key",
+            sw("stages.lane.servers", "stages.gate.servers"),
+            "sweep-unknown-key.toml:11:1: factors.0.key: the scenario has no `ports.p.stages.gate`",
+        ),
+        (
+            "sweep-both",
+            sw("range = {", "values = [1]\nrange = {"),
+            "sweep-both.toml:9:1: factors.0: give either `values` or `range`, not both",
+        ),
+        (
+            "sweep-name",
+            sw("name = \"lanes\"", "name = \"two lanes\""),
+            "sweep-name.toml:10:1: factors.0.name: `two lanes`: a factor name is letters",
+        ),
+        (
+            "sweep-scenario",
+            sw("\"good.toml\"", "\"missing.toml\""),
+            "sweep-scenario.toml:2:1: sweep.scenario:",
+        ),
+        (
+            "sweep-metric",
+            sw(
+                "scenario = \"good.toml\"",
+                "scenario = \"good.toml\"\nmetrics = [\"speed\"]",
+            ),
+            "sweep-metric.toml:3:12: sweep.metrics.0: `speed` is not a port-level metric",
+        ),
+        (
+            "sweep-point",
+            sw("min = 1, max = 3", "min = -2, max = -1"),
+            "design point 0 (lanes = -",
+        ),
+        (
+            "sweep-factors",
+            GOOD_SWEEP.split("[[factors]]").next().unwrap().to_string(),
+            "factors: a sweep needs at least one",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (name, src, want) in cases {
+        let e = sweep_fails(name, &src);
+        if !e.contains(want) {
+            wrong.push(format!("{name}: expected {want:?} in {e}"));
+        }
+        assert!(e.contains(&format!("{name}.toml")), "{name}: no file in {e}");
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -89,14 +89,47 @@ fn run_and_compare_write_exactly_the_files_the_manifest_names() {
     let cmp_data: Vec<&str> = COMPARE.data.iter().map(|d| d.name).collect();
     let cmp_files = check_set(&cmp_dir, COMPARE.describing, &cmp_data);
 
-    // The registry names nothing that neither set writes, bar the checkpoint of an
-    // interrupted run (tests/output_safety.rs) and the TRS report of a trace (tests/trs.rs).
+    let sweep_dir = fresh("manifest-sweep");
+    let sweep_file = sweep_dir.with_extension("toml");
+    let baktu = std::fs::canonicalize("scenarios/baktu.toml").unwrap();
+    std::fs::write(
+        &sweep_file,
+        format!(
+            "[sweep]\nscenario = {:?}\n[design]\nkind = \"latin_hypercube\"\npoints = 4\nseed = 1\n[[factors]]\nkey = \"ports.baktu.stages.inspection.schedule.0.servers\"\nrange = {{ min = 1, max = 4 }}\n",
+            baktu.display().to_string()
+        ),
+    )
+    .unwrap();
+    bordersim(&["sweep", sweep_file.to_str().unwrap()], &sweep_dir);
+    let sweep_files = check_set(
+        &sweep_dir,
+        exporter::SWEEP_JSON,
+        &[exporter::SWEEP_CSV, exporter::SENSITIVITY_CSV],
+    );
+
+    // The registry names nothing that no set writes, bar the checkpoints of interrupted runs
+    // and sweeps (tests/output_safety.rs, the sweep runner's tests), the TRS report of a
+    // trace (tests/trs.rs) and a sweep's shard file (tests/sweep.rs).
     for f in result_files() {
         assert!(
-            run_files.contains(f) || cmp_files.contains(f) || f == exporter::CHECKPOINT || f == exporter::TRS_CSV,
+            run_files.contains(f)
+                || cmp_files.contains(f)
+                || sweep_files.contains(f)
+                || [
+                    exporter::CHECKPOINT,
+                    exporter::TRS_CSV,
+                    exporter::SWEEP_SHARD,
+                    exporter::SWEEP_CHECKPOINT
+                ]
+                .contains(&f),
             "{f} is in the registry but no set writes it"
         );
     }
+    // --force replaces a sweep with a run, and a run with a sweep.
+    bordersim(&["run", "scenarios/baktu.toml", "--force"], &sweep_dir);
+    assert_eq!(on_disk(&sweep_dir), run_files);
+    bordersim(&["sweep", sweep_file.to_str().unwrap(), "--force"], &sweep_dir);
+    assert_eq!(on_disk(&sweep_dir), sweep_files);
 
     // --force removes every file of the other set: after a comparison over a run (and a run
     // over a comparison) only the new set is there.

@@ -26,7 +26,7 @@ pub enum Command {
         after_help = "Example:\n  bordersim compare scenarios/horgos-reform.toml --variants one_hour,daytime --replications 20 --out cmp"
     )]
     Compare(CompareArgs),
-    /// Redraw the charts of a run, a comparison or a TRS report from its saved files, without simulating.
+    /// Redraw the charts of a run, a comparison, a sweep or a TRS report from its saved files, without simulating.
     #[command(
         after_help = "Example:\n  bordersim run scenarios/horgos-2025.toml --out out --no-charts\n  bordersim chart out"
     )]
@@ -34,14 +34,58 @@ pub enum Command {
     /// Time Release Study report of a trace: each segment's mean, median, p95 and share of the release time, per port and mode.
     #[command(after_help = "Example:\n  bordersim trs out/trace.csv --after 10080 --out out")]
     Trs(TrsArgs),
-    /// Validate a scenario and print the resolved model in plain words.
-    #[command(after_help = "Example:\n  bordersim check scenarios/horgos-2025.toml")]
+    /// Validate a scenario and print the resolved model in plain words; or validate every point of a sweep file and estimate its work.
+    #[command(
+        after_help = "Example:\n  bordersim check scenarios/horgos-2025.toml\n  bordersim check sweeps/horgos-assumptions.toml"
+    )]
     Check(CheckArgs),
     /// Estimate a flow's rate and hour, weekday and month profiles from a gate log, with 95 % intervals and a dispersion check, and print the TOML to paste into a scenario.
     #[command(
         after_help = "Example:\n  bordersim fit gate_log.csv --mode cage_truck --from 2025-01-06 --to 2025-03-03 --out fitted.toml"
     )]
     Fit(FitArgs),
+    /// Run a scenario at every point of a design (factorial, Latin hypercube or a CSV file) with common random numbers across points, and rank the factors of a Latin hypercube; write sweep.csv, sweep.json, sensitivity.csv and charts.
+    #[command(
+        after_help = "Example:\n  bordersim sweep sweeps/horgos-assumptions.toml --out sweep --days 28 --replications 4\n  bordersim sweep sweeps/horgos-assumptions.toml --shard 2/4 --out shard-2"
+    )]
+    Sweep(SweepArgs),
+    /// Combine the shard files of `sweep --shard K/N` (given in any order) into the results of the whole sweep, byte-identical to one machine running it.
+    #[command(after_help = "Example:\n  bordersim merge shard-1 shard-2 shard-3 shard-4 --out sweep")]
+    Merge(MergeArgs),
+}
+
+/// `bordersim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Sweep file (TOML): a base scenario, factors and a design (README, "Sweeps and sensitivity").
+    pub sweep: PathBuf,
+    /// Run only shard K of N (1-based) of the (point, replication) runs and write
+    /// DIR/sweep-shard.bin for `bordersim merge`.
+    #[arg(long, value_name = "K/N", requires = "out")]
+    pub shard: Option<String>,
+    /// Settings shared with `run` and `compare`.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `bordersim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The --out directories of the shards (or their sweep-shard.bin files).
+    #[arg(required = true, value_name = "DIR")]
+    pub shards: Vec<PathBuf>,
+    /// Directory for the merged results and charts.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Replace the results already in DIR.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not draw charts into DIR/charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print only the table, no notes.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `bordersim run`.
@@ -136,14 +180,14 @@ pub struct TraceScopeArgs {
 /// `bordersim check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Scenario file (TOML).
+    /// Scenario file (TOML), or a sweep file (with a [sweep] table).
     pub scenario: PathBuf,
 }
 
 /// `bordersim chart`.
 #[derive(Debug, Args)]
 pub struct ChartArgs {
-    /// The --out directory of a run, a comparison or a TRS report.
+    /// The --out directory of a run, a comparison, a sweep or a TRS report.
     pub dir: PathBuf,
 }
 

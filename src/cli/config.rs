@@ -34,7 +34,7 @@ pub struct Output {
 }
 
 impl Output {
-    fn from_args(c: &CommonArgs) -> Result<Self, Error> {
+    pub(super) fn from_args(c: &CommonArgs) -> Result<Self, Error> {
         Ok(Self {
             out: c.out.clone(),
             threads: check_threads(c.threads)?,
@@ -45,7 +45,7 @@ impl Output {
     }
 }
 
-fn overrides(c: &CommonArgs) -> Overrides {
+pub(super) fn overrides(c: &CommonArgs) -> Overrides {
     Overrides {
         seed: c.seed,
         replications: c.replications,
@@ -61,7 +61,7 @@ fn check_threads(t: Option<usize>) -> Result<Option<usize>, Error> {
     }
 }
 
-fn check_out(out: &Option<PathBuf>) -> Result<(), Error> {
+pub(super) fn check_out(out: &Option<PathBuf>) -> Result<(), Error> {
     match out {
         Some(dir) if dir.exists() && !dir.is_dir() => Err(Error::Usage(format!(
             "--out: {} exists and is not a directory",
@@ -73,7 +73,7 @@ fn check_out(out: &Option<PathBuf>) -> Result<(), Error> {
 
 /// Checks `--out` before any simulation starts (see [`crate::report::outdir::prepare`]).
 /// Called after the scenario is validated: a bad scenario leaves nothing behind.
-fn probe_out(out: &Option<PathBuf>, force: bool, resume: bool) -> Result<(), Error> {
+pub(super) fn probe_out(out: &Option<PathBuf>, force: bool, resume: bool) -> Result<(), Error> {
     match out {
         Some(dir) => crate::report::outdir::prepare(dir, force, resume),
         None => Ok(()),

@@ -6,11 +6,13 @@ mod config;
 mod fit;
 mod interrupt;
 mod progress;
+mod sweep;
 mod trace;
 
 pub use args::{Cli, Command};
 pub use config::{CompareConfig, Output, RunConfig};
 pub use fit::{FitConfig, fit_command};
+pub use sweep::{SweepConfig, merge_command, sweep_command};
 pub use trace::TraceConfig;
 
 use crate::error::Error;
@@ -70,6 +72,11 @@ pub fn run(cli: Cli) -> i32 {
             }),
         Command::Fit(a) => FitConfig::from_args(&a).and_then(|c| fit_command(&c)),
         Command::Trs(a) => trs_command(&a),
+        Command::Sweep(a) => SweepConfig::from_args(&a).and_then(|c| sweep_command(&c)),
+        Command::Merge(a) => merge_command(&a),
+        Command::Check(a) if crate::experiment::sweep::file::is_sweep_file(&a.scenario) => {
+            sweep::check_command(&a.scenario)
+        }
         Command::Check(a) => crate::scenario::load_set(&a.scenario, Default::default()).map(|set| {
             print!("{}", crate::scenario::describe::describe(&set.baseline));
             for v in &set.variants {

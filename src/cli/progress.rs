@@ -35,6 +35,21 @@ impl Progress {
         }
     }
 
+    /// A bar for `total` runs of a sweep (one replication of one design point each).
+    pub fn runs(total: u64, quiet: bool) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        let template = "{bar:40} {pos}/{len} runs (point × replication), {elapsed} elapsed, about {eta} left";
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            bar.set_style(style);
+        }
+        Self {
+            bar,
+            started: Instant::now(),
+            shown: AtomicBool::new(false),
+            allowed: !quiet && std::io::stderr().is_terminal(),
+        }
+    }
+
     /// Records that `done` units (see [`unit`]) have finished.
     pub fn set(&self, done: u64) {
         self.bar.set_position(done);

@@ -6,6 +6,7 @@ mod fold;
 mod replicate;
 mod replication;
 mod runner;
+pub mod sweep;
 mod tracer;
 
 pub use compare::{
@@ -16,5 +17,5 @@ pub use fold::{Fold, FoldState, Folds, metric_keys};
 pub use replicate::{Experiment, SeriesSummary, run_replications};
 pub use replication::run_replication_observed;
 pub use replication::{Halt, ReplicationOutcome, run_replication};
-pub use runner::{run_models, run_models_traced};
+pub use runner::{run_models, run_models_traced, run_pairs};
 pub use tracer::{NoTrace, Tracer};

@@ -1,11 +1,13 @@
-//! One experiment runner: every (model, replication) pair of a run or a comparison on one
-//! pool of worker threads, folded in a fixed order.
+//! One experiment runner: every (model, replication) pair of a run, a comparison or a sweep
+//! on one pool of worker threads, folded in a fixed order.
 //!
 //! Workers take pairs in (replication, model) order from a shared counter, so a free thread
 //! always takes the next pair whatever model it belongs to, and no model waits at a barrier
 //! behind another. Replication k is folded into every model at once, as soon as all its
 //! pairs are in, in model order: the summary is byte-identical for any number of threads,
-//! and the models always hold the same number of replications.
+//! and the models always hold the same number of replications. [`run_pairs`] is the pool
+//! itself, for callers (sweeps, shards) that keep each pair's result by its index instead
+//! of folding.
 
 use super::fold::Folds;
 use super::replication::{Halt, ReplicationOutcome, run_replication, run_replication_observed};
@@ -17,14 +19,12 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
-/// What the workers share: the folds and the outcomes that wait for their replication's
-/// other models.
+/// What the workers of [`run_models`] share: the folds and the outcomes that wait for their
+/// replication's other models.
 struct Board {
     folds: Folds,
     /// Finished pairs not yet folded, by pair index.
     waiting: BTreeMap<usize, ReplicationOutcome>,
-    /// The failed pair with the lowest index, and why.
-    failure: Option<(usize, Error)>,
     /// Index of the first pair of replication `folds.done()`.
     first: usize,
 }
@@ -40,6 +40,58 @@ impl Board {
             self.first = lo;
         }
         Ok(())
+    }
+}
+
+/// Runs jobs `0..total` on the current rayon pool, each worker taking the next index from a
+/// shared counter, and hands each result to `keep` (under a lock, in completion order) with
+/// its index. When a job or `keep` fails, no further job starts and the failure of the lowest
+/// index is returned, whatever the number of threads. When `interrupt` is set, the jobs
+/// under way finish and `Ok(false)` is returned; `Ok(true)` when all ran. `progress` is
+/// called with `before` plus the number of jobs finished so far.
+pub fn run_pairs<T: Send>(
+    total: usize,
+    job: impl Fn(usize) -> Result<T, Error> + Sync,
+    keep: impl FnMut(usize, T) -> Result<(), Error> + Send,
+    (before, progress): (u64, impl Fn(u64) + Sync),
+    interrupt: &AtomicBool,
+) -> Result<bool, Error> {
+    let finished = AtomicU64::new(before);
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let board = Mutex::new((keep, None::<(usize, Error)>));
+    let lock = |m| Mutex::lock(m).unwrap_or_else(|p| p.into_inner());
+    let work = || {
+        loop {
+            if interrupt.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
+                return;
+            }
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= total {
+                return;
+            }
+            let out = job(i);
+            progress(finished.fetch_add(1, Ordering::Relaxed) + 1);
+            let mut b = lock(&board);
+            if let Err(e) = out.and_then(|o| (b.0)(i, o)) {
+                stop.store(true, Ordering::Relaxed);
+                if b.1.as_ref().is_none_or(|(j, _)| i < *j) {
+                    b.1 = Some((i, e));
+                }
+            }
+        }
+    };
+    let workers = rayon::current_num_threads().clamp(1, total.max(1));
+    rayon::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|_| work());
+        }
+    });
+    let (_, failure) = board.into_inner().unwrap_or_else(|p| p.into_inner());
+    match failure {
+        Some((_, e)) => Err(e),
+        // Every index was taken, and a taken job always runs to its end.
+        None => Ok(next.load(Ordering::Relaxed) >= total),
     }
 }
 
@@ -79,56 +131,26 @@ pub fn run_models_traced<P: ClearancePolicy + Clone + Send + Sync, T: Tracer>(
     }
     let start = folds.done();
     let total = replications.saturating_sub(start) as usize * width;
-    let finished = AtomicU64::new(u64::from(start) * width as u64);
-    let next = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    let board = Mutex::new(Board {
+    let mut board = Board {
         folds,
         waiting: BTreeMap::new(),
-        failure: None,
         first: 0,
-    });
-    let lock = |m| -> std::sync::MutexGuard<'_, Board> { Mutex::lock(m).unwrap_or_else(|p| p.into_inner()) };
-    let work = || {
-        loop {
-            if interrupt.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
-                return;
-            }
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= total {
-                return;
-            }
-            let (spec, policy, seed) = models[i % width];
-            let rep = u64::from(start) + (i / width) as u64;
-            let out = run_pair(spec, policy, seed, (i % width, rep), tracer);
-            progress(finished.fetch_add(1, Ordering::Relaxed) + 1);
-            let mut b = lock(&board);
-            let outcome = out.and_then(|o| {
-                b.waiting.insert(i, o);
-                b.fold_ready(width)
-            });
-            if let Err(e) = outcome {
-                stop.store(true, Ordering::Relaxed);
-                if b.failure.as_ref().is_none_or(|(j, _)| i < *j) {
-                    b.failure = Some((i, e));
-                }
-            }
-        }
     };
-    let workers = rayon::current_num_threads().clamp(1, total.max(1));
-    rayon::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|_| work());
-        }
-    });
-    let b = board.into_inner().unwrap_or_else(|p| p.into_inner());
-    if let Some((_, e)) = b.failure {
-        return Err(Halt::Failed(e));
+    let job = |i: usize| {
+        let (spec, policy, seed) = models[i % width];
+        let rep = u64::from(start) + (i / width) as u64;
+        run_pair(spec, policy, seed, (i % width, rep), tracer)
+    };
+    let keep = |i: usize, o: ReplicationOutcome| {
+        board.waiting.insert(i, o);
+        board.fold_ready(width)
+    };
+    let before = u64::from(start) * width as u64;
+    run_pairs(total, job, keep, (before, progress), interrupt).map_err(Halt::Failed)?;
+    if board.folds.done() < replications {
+        return Err(Halt::Interrupted(board.folds));
     }
-    if b.folds.done() < replications {
-        return Err(Halt::Interrupted(b.folds));
-    }
-    Ok(b.folds)
+    Ok(board.folds)
 }
 
 /// One pair, watched if the tracer asks for it.

@@ -59,6 +59,16 @@ pub const TRS_CSV: &str = "trs.csv";
 /// report.html: the self-contained page of a run or a comparison ([`super::html`]),
 /// written after the charts and redrawn by `bordersim chart DIR`.
 pub const REPORT: &str = "report.html";
+/// sweep.json: a sweep's describing JSON ([`super::sweep::json`]), written last.
+pub const SWEEP_JSON: &str = "sweep.json";
+/// sweep.csv: a sweep's results in long form ([`super::sweep::csv`]).
+pub const SWEEP_CSV: &str = "sweep.csv";
+/// sensitivity.csv: a Latin-hypercube sweep's factor ranking ([`super::sweep::sensitivity_csv`]).
+pub const SENSITIVITY_CSV: &str = "sensitivity.csv";
+/// The shard file `sweep --shard K/N` writes for `merge` (written by the CLI).
+pub const SWEEP_SHARD: &str = "sweep-shard.bin";
+/// The checkpoint an interrupted sweep saves for `--resume` (written by the CLI).
+pub const SWEEP_CHECKPOINT: &str = "sweep-checkpoint.bin";
 /// The checkpoint an interrupted run saves beside its partial set (written by the CLI).
 pub const CHECKPOINT: &str = "checkpoint.bin";
 /// The folder the charts go to ([`super::charts::draw_dir`]).
@@ -96,17 +106,23 @@ pub const COMPARE: ResultSet<CompareWriter> = ResultSet {
     ],
 };
 
+/// The files of `sweep` and `merge`, in the order `--force` removes them.
+pub const SWEEP_FILES: [&str; 5] = [SWEEP_JSON, SWEEP_CSV, SENSITIVITY_CSV, SWEEP_SHARD, SWEEP_CHECKPOINT];
+
 /// Every file bordersim writes at the top of an output directory, by exact name, in a fixed
 /// order (run's, comparison's, the report page, the checkpoint, the TRS report): the only ones `--force` may
 /// remove there.
 pub fn result_files() -> impl Iterator<Item = &'static str> {
-    RUN.names().chain(COMPARE.names()).chain([REPORT, CHECKPOINT, TRS_CSV])
+    RUN.names()
+        .chain(COMPARE.names())
+        .chain([REPORT, CHECKPOINT, TRS_CSV])
+        .chain(SWEEP_FILES)
 }
 
 /// The kinds of chart drawn, each into `KIND_PORT.png` and `.svg` in [`CHARTS`]
 /// (`KIND_PORT_N` when a port's panels take several files): the names `--force` recognises
 /// in `charts/` as bordersim's own, so a user's own files there are never removed.
-pub const CHART_KINDS: [&str; 11] = [
+pub const CHART_KINDS: [&str; 14] = [
     "queue",
     "backlog",
     "hour_of_day",
@@ -118,6 +134,9 @@ pub const CHART_KINDS: [&str; 11] = [
     "compare_difference",
     "compare_queue",
     "trs",
+    "sweep",
+    "heatmap",
+    "tornado",
 ];
 
 /// True when `file` is named as a chart bordersim draws: a kind from [`CHART_KINDS`], `_`,
@@ -157,7 +176,12 @@ mod tests {
                 "compare_timeseries.csv",
                 "report.html",
                 "checkpoint.bin",
-                "trs.csv"
+                "trs.csv",
+                "sweep.json",
+                "sweep.csv",
+                "sensitivity.csv",
+                "sweep-shard.bin",
+                "sweep-checkpoint.bin"
             ]
         );
         assert!(is_chart_file("compare_difference_horgos.svg"));

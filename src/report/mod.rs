@@ -19,6 +19,7 @@ pub mod number;
 pub mod outdir;
 pub mod service_table;
 pub mod sha256;
+pub mod sweep;
 pub mod table;
 pub mod trace;
 pub mod trs;

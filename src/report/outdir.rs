@@ -180,7 +180,7 @@ fn prepare_owned(dir: &Path, force: bool, resume: bool, owned: &Owned) -> Result
             let shown: Vec<&str> = present
                 .iter()
                 .map(String::as_str)
-                .filter(|f| *f != CHECKPOINT)
+                .filter(|f| *f != CHECKPOINT && *f != super::exporter::SWEEP_CHECKPOINT)
                 .collect();
             if !force && !shown.is_empty() {
                 let charts = shown.iter().filter(|f| f.starts_with("charts/")).count();

@@ -77,6 +77,29 @@ pub enum Chart {
         /// Bars, top to bottom.
         bars: Vec<super::stacked::StackedBar>,
     },
+    /// A metric against each factor of a sweep (see [`super::sweep`]).
+    Xy {
+        /// Chart title.
+        title: String,
+        /// One panel per factor.
+        panels: Vec<super::sweep::XyPanel>,
+    },
+    /// A metric over two factors of a sweep.
+    Heat {
+        /// Chart title.
+        title: String,
+        /// The grid.
+        heat: super::sweep::Heat,
+    },
+    /// The factors' effects on a metric, largest on top.
+    Tornado {
+        /// Chart title.
+        title: String,
+        /// Value axis label.
+        x_label: String,
+        /// Bars, top to bottom.
+        bars: Vec<super::sweep::TornadoBar>,
+    },
 }
 
 /// Draws `chart` on `root`.
@@ -108,6 +131,18 @@ pub fn render<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) 
             legend,
             bars,
         } => super::stacked::draw(root, title, x_label, legend, bars)?,
+        Chart::Xy { title, panels } => {
+            let area = root.titled(title, (FONT, title_size(title))).map_err(err)?;
+            super::sweep::draw_xy(&area, panels)?;
+        }
+        Chart::Heat { title, heat } => {
+            let area = root.titled(title, (FONT, title_size(title))).map_err(err)?;
+            super::sweep::draw_heat(&area, heat)?;
+        }
+        Chart::Tornado { title, x_label, bars } => {
+            let area = root.titled(title, (FONT, title_size(title))).map_err(err)?;
+            super::sweep::draw_tornado(&area, x_label, bars)?;
+        }
     }
     root.present().map_err(err)
 }

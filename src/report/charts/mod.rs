@@ -9,6 +9,7 @@ pub mod data;
 pub mod draw;
 pub mod stacked;
 pub mod style;
+pub mod sweep;
 
 use super::csv::Series;
 use super::exporter;
@@ -615,10 +616,22 @@ pub fn draw_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     if dir.join(exporter::TRS_CSV).exists() {
         charts.extend(trs_charts(dir)?);
     }
+    if dir.join(exporter::SWEEP_JSON).exists() {
+        let j = super::sweep::read_json(dir)?;
+        let mut written = super::sweep::draw_charts(dir, &j)?;
+        if charts.is_empty() {
+            return Ok(written);
+        }
+        let out = dir.join(exporter::CHARTS);
+        for (name, chart) in &charts {
+            written.extend(save(&out, name, chart)?);
+        }
+        return Ok(written);
+    }
     if charts.is_empty() {
         return Err(bad(
             dir,
-            "no summary.json or comparison.json here (nor a trs.csv): give the --out directory of a run, a comparison or a TRS report".into(),
+            "no summary.json, comparison.json or sweep.json here (nor a trs.csv): give the --out directory of a run, a comparison, a sweep or a TRS report".into(),
         ));
     }
     let out = dir.join(exporter::CHARTS);
