@@ -4,7 +4,7 @@
 
 use super::charts::draw::Chart;
 use super::charts::sweep::{Heat, TornadoBar, XyPanel};
-use super::exporter::{CHARTS, SENSITIVITY_CSV, SWEEP_CSV, SWEEP_JSON};
+use super::exporter::{CHARTS, REPORT, SENSITIVITY_CSV, SWEEP_CSV, SWEEP_JSON};
 use super::table::{render, wrap};
 use crate::error::Error;
 use crate::experiment::sweep::plan::FactorInfo;
@@ -460,6 +460,12 @@ pub fn write(dir: &Path, r: &SweepResult, charts: bool) -> Result<Vec<PathBuf>, 
             }
             written.push(c);
         }
+        // The page is made from `j` as sweep.json will hold it (report.html listed), so
+        // `chart DIR`, which reads sweep.json back, writes the same bytes.
+        j.files.push(REPORT.into());
+        let p = dir.join(REPORT);
+        super::atomic::write_atomic(&p, super::html::sweep_page::page(&j).as_bytes())?;
+        written.push(p);
     }
     let p = dir.join(SWEEP_JSON);
     let mut text = serde_json::to_string_pretty(&j).map_err(|e| Error::Output {

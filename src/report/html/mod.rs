@@ -13,6 +13,7 @@ pub mod page;
 pub mod run_page;
 pub mod schematic;
 pub mod svg;
+pub mod sweep_page;
 pub mod tables;
 pub mod warnings;
 
@@ -73,8 +74,8 @@ pub fn signed(v: f64) -> String {
     }
 }
 
-/// Writes `dir/report.html` for the run or comparison saved there (a comparison when both
-/// are found). `partial` overrides the describing JSON's flag while a set is being written
+/// Writes `dir/report.html` for the run, comparison or sweep saved there (a comparison
+/// when several are found, then a run). `partial` overrides the describing JSON's flag while a set is being written
 /// (the JSON on disk says partial until it is rewritten last). Returns the path, or `None`
 /// when `dir` holds neither set.
 pub fn write_report(dir: &Path, partial: Option<bool>) -> Result<Option<PathBuf>, Error> {
@@ -90,6 +91,8 @@ pub fn write_report(dir: &Path, partial: Option<bool>) -> Result<Option<PathBuf>
             d.doc["scenario"]["partial"] = serde_json::Value::Bool(p);
         }
         run_page::page(&d, &load::files_beside(dir))
+    } else if dir.join(exporter::SWEEP_JSON).is_file() {
+        sweep_page::page(&super::sweep::read_json(dir)?)
     } else {
         return Ok(None);
     };

@@ -393,6 +393,142 @@ pub fn diff_chart(id: &str, title: &str, unit: &str, rows: &[DiffRow]) -> String
     s
 }
 
+/// A metric against one factor: each point's mean (a square) with its 95 % interval (a
+/// vertical whisker); `connect` joins the means in factor order (a one-factor sweep).
+#[derive(Debug, Clone)]
+pub struct PointChart {
+    /// Element id (unique in the page).
+    pub id: String,
+    /// Title, also the chart's accessible name.
+    pub title: String,
+    /// The factor (x axis).
+    pub x_label: String,
+    /// The metric (y axis).
+    pub y_label: String,
+    /// (factor value, mean, 95 % half-width or 0) per point.
+    pub points: Vec<(f64, f64, f64)>,
+    /// Join the means with a line.
+    pub connect: bool,
+}
+
+/// The SVG of a [`PointChart`].
+pub fn point_chart(c: &PointChart) -> String {
+    let h = H + 14.0;
+    let xs = c.points.iter().map(|p| p.0);
+    let (mut x0, mut x1) = (
+        xs.clone().fold(f64::INFINITY, f64::min),
+        xs.fold(f64::NEG_INFINITY, f64::max),
+    );
+    if !x0.is_finite() || !x1.is_finite() {
+        (x0, x1) = (0.0, 1.0);
+    }
+    if x1 - x0 < 1e-12 {
+        (x0, x1) = (x0 - 0.5, x1 + 0.5);
+    }
+    let pad = (x1 - x0) * 0.05;
+    let (x0, x1) = (x0 - pad, x1 + pad);
+    let lo = c.points.iter().map(|p| p.1 - p.2).fold(f64::INFINITY, f64::min);
+    let hi = c.points.iter().map(|p| p.1 + p.2).fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
+        (lo, hi)
+    } else {
+        (0.0, 1.0)
+    };
+    let (lo, hi) = if hi - lo < 1e-12 {
+        (lo - 1.0, hi + 1.0)
+    } else {
+        (lo, hi)
+    };
+    let yt = ticks(lo, hi, 5.0);
+    let (y0, y1) = (
+        yt.first().copied().unwrap_or(lo).min(lo),
+        yt.last().copied().unwrap_or(hi).max(hi),
+    );
+    let mb = MB + 14.0;
+    let px = |x: f64| ML + (x - x0) / (x1 - x0) * (W - ML - MR);
+    let py = |y: f64| h - mb - (y - y0) / (y1 - y0).max(1e-12) * (h - MT - mb);
+    let id = esc(&c.id);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart points" id="{id}" viewBox="0 0 {W} {h}" role="img" aria-labelledby="{id}-title" preserveAspectRatio="xMidYMid meet"><title id="{id}-title">{}</title><g class="grid">"#,
+        esc(&c.title)
+    );
+    for t in &yt {
+        let y = py(*t);
+        let _ = write!(
+            s,
+            r#"<line x1="{ML}" x2="{}" y1="{y:.1}" y2="{y:.1}"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+            W - MR,
+            ML - 6.0,
+            y + 4.0,
+            y_text(*t)
+        );
+    }
+    for t in ticks(x0 + pad, x1 - pad, 8.0)
+        .into_iter()
+        .filter(|t| *t >= x0 && *t <= x1)
+    {
+        let x = px(t);
+        let _ = write!(
+            s,
+            r#"<line x1="{x:.1}" x2="{x:.1}" y1="{MT}" y2="{}"/><text x="{x:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            h - mb,
+            h - mb + 16.0,
+            y_text(t)
+        );
+    }
+    let _ = write!(
+        s,
+        r#"</g><text class="ylabel" x="14" y="{}" transform="rotate(-90 14 {})" text-anchor="middle">{}</text><text class="xlabel" x="{}" y="{}" text-anchor="middle">{}</text><rect class="frame" x="{ML}" y="{MT}" width="{}" height="{}"/>"#,
+        (h - mb + MT) / 2.0,
+        (h - mb + MT) / 2.0,
+        esc(&c.y_label),
+        (ML + W - MR) / 2.0,
+        h - 8.0,
+        esc(&c.x_label),
+        W - ML - MR,
+        h - MT - mb
+    );
+    let mut sorted = c.points.clone();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if c.connect && sorted.len() > 1 {
+        let d: String = sorted
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{}{:.1} {:.1}", if i == 0 { "M" } else { "L" }, px(p.0), py(p.1)))
+            .collect();
+        let _ = write!(s, r#"<path class="join" d="{d}" stroke="{}" fill="none"/>"#, PALETTE[0]);
+    }
+    for (i, p) in sorted.iter().enumerate() {
+        let (x, y) = (px(p.0), py(p.1));
+        let _ = write!(
+            s,
+            r#"<g class="series" data-i="{i}"><title>{}: {}, mean {} ± {}</title><path class="whisker" d="M{x:.1} {:.1}L{x:.1} {:.1}M{:.1} {:.1}L{:.1} {:.1}M{:.1} {:.1}L{:.1} {:.1}" stroke="{}"/><rect x="{:.1}" y="{:.1}" width="7" height="7" fill="{}"/></g>"#,
+            esc(&c.x_label),
+            num(p.0),
+            num(p.1),
+            num(p.2),
+            py(p.1 + p.2),
+            py(p.1 - p.2),
+            x - 4.0,
+            py(p.1 + p.2),
+            x + 4.0,
+            py(p.1 + p.2),
+            x - 4.0,
+            py(p.1 - p.2),
+            x + 4.0,
+            py(p.1 - p.2),
+            PALETTE[0],
+            x - 3.5,
+            y - 3.5,
+            PALETTE[0]
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
