@@ -35,28 +35,20 @@ pub enum Stop {
 /// stopped.
 pub fn run<P: Process>(process: &mut P, calendar: &mut Calendar<P::Event>, horizon: Time) -> (u64, Stop) {
     let mut handled = 0u64;
-    loop {
-        match calendar.peek_time() {
-            None => {
-                calendar.advance_to(horizon);
-                return (handled, Stop::Exhausted);
-            }
-            Some(t) if t > horizon => {
-                calendar.advance_to(horizon);
-                return (handled, Stop::Horizon);
-            }
-            Some(_) => {
-                let Some((now, event)) = calendar.pop() else {
-                    unreachable!("peeked an event that is not there")
-                };
-                process.handle(now, event, calendar);
-                handled += 1;
-                if process.halted() {
-                    return (handled, Stop::Halted);
-                }
-            }
+    while let Some((now, event)) = calendar.pop_due(horizon) {
+        process.handle(now, event, calendar);
+        handled += 1;
+        if process.halted() {
+            return (handled, Stop::Halted);
         }
     }
+    let stop = if calendar.is_empty() {
+        Stop::Exhausted
+    } else {
+        Stop::Horizon
+    };
+    calendar.advance_to(horizon);
+    (handled, stop)
 }
 
 #[cfg(test)]

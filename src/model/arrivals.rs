@@ -74,7 +74,30 @@ impl ArrivalGen {
     /// The next arrival strictly after `now` (or at `now` for the very first), or `None` if
     /// it would fall at or after `horizon`: a run covers [0, horizon), so back-to-back runs
     /// of fixed-interval arrivals count each arrival once.
+    #[inline(always)]
     pub fn next(&mut self, start: &StartInstant, now: f64, horizon: f64, rng: &mut StreamRng) -> Option<f64> {
+        // A flat Poisson stream, the textbook case, inline: one exponential gap. The same
+        // draws and times as the general path below (callgrind, M/M/4: the call and the
+        // match cost about 40 instructions an arrival).
+        if let Kind::Poisson {
+            max_rate, flat: true, ..
+        } = &self.kind
+            && *max_rate > 0.0
+        {
+            let e: f64 = Exp1.sample(rng);
+            let t = now + e / max_rate;
+            if t >= horizon {
+                return None;
+            }
+            self.next_index += 1;
+            return Some(t);
+        }
+        self.next_general(start, now, horizon, rng)
+    }
+
+    /// [`ArrivalGen::next`] for everything but a flat Poisson stream.
+    #[inline(never)]
+    fn next_general(&mut self, start: &StartInstant, now: f64, horizon: f64, rng: &mut StreamRng) -> Option<f64> {
         let t = match &self.kind {
             Kind::Poisson { max_rate, flat, .. } => {
                 if *max_rate <= 0.0 {

@@ -6,32 +6,39 @@ use crate::random::{Dist, StreamRng};
 /// Today's behaviour: each (stage, mode) pair draws from a fixed distribution.
 #[derive(Debug, Clone)]
 pub struct DistributionPolicy {
-    /// `table[stage][mode]`, filled from the stage default where no mode override exists.
-    table: Vec<Vec<Dist>>,
+    /// `table[stage * modes + mode]`, filled from the stage default where no mode override
+    /// exists: one flat table, so a draw costs one indexing (callgrind, M/M/4: a nested
+    /// table's second bounds check and load were 2 % of the run).
+    table: Vec<Dist>,
+    /// Modes per stage row.
+    modes: usize,
 }
 
 impl DistributionPolicy {
     /// Builds the table from each stage's default and per-mode overrides
-    /// (`per_mode[stage][mode]`), so lookups in the event loop are two indexings.
+    /// (`per_mode[stage][mode]`, every row as long), so lookups in the event loop are one
+    /// indexing.
     pub fn new(default: Vec<Dist>, per_mode: Vec<Vec<Option<Dist>>>) -> Self {
+        let modes = per_mode.first().map_or(0, Vec::len);
+        debug_assert!(per_mode.iter().all(|m| m.len() == modes), "ragged per-mode table");
         let table = default
             .into_iter()
             .zip(per_mode)
-            .map(|(d, modes)| modes.into_iter().map(|m| m.unwrap_or_else(|| d.clone())).collect())
+            .flat_map(|(d, modes)| modes.into_iter().map(move |m| m.unwrap_or_else(|| d.clone())))
             .collect();
-        Self { table }
+        Self { table, modes }
     }
 
     /// The distribution used for `stage` and `mode`.
     pub fn dist(&self, stage: usize, mode: usize) -> &Dist {
-        &self.table[stage][mode]
+        &self.table[stage * self.modes + mode]
     }
 }
 
 impl ClearancePolicy for DistributionPolicy {
-    #[inline]
+    #[inline(always)]
     fn clearance_time(&mut self, req: &ClearanceRequest, rng: &mut StreamRng) -> f64 {
-        self.table[req.stage][req.mode].sample(rng)
+        self.table[req.stage * self.modes + req.mode].sample(rng)
     }
 
     fn name(&self) -> String {

@@ -111,9 +111,20 @@ impl Dist {
         }
     }
 
-    /// Draws one value (never negative).
-    #[inline]
+    /// Draws one value (never negative). The exponential, the commonest clearance and the
+    /// textbook benchmark's, is drawn inline; the rest out of line (callgrind, M/M/4: the
+    /// call cost about 20 instructions a draw). The same draws either way.
+    #[inline(always)]
     pub fn sample(&self, rng: &mut StreamRng) -> f64 {
+        match self {
+            Dist::Exponential(mean) => mean * <Exp1 as Distribution<f64>>::sample(&Exp1, rng),
+            other => other.sample_general(rng),
+        }
+    }
+
+    /// [`Dist::sample`] for every distribution but the exponential.
+    #[inline(never)]
+    fn sample_general(&self, rng: &mut StreamRng) -> f64 {
         match self {
             Dist::Constant(v) => *v,
             Dist::Exponential(mean) => mean * <Exp1 as Distribution<f64>>::sample(&Exp1, rng),

@@ -62,8 +62,13 @@ impl Histogram {
     #[inline]
     pub fn add(&mut self, x: f64) {
         self.n += 1;
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
+        // As in `Tally::add`: comparisons, the same for the values a histogram is given.
+        if x < self.min {
+            self.min = x;
+        }
+        if x > self.max {
+            self.max = x;
+        }
         if x <= 0.0 {
             self.zeros += 1;
         } else {

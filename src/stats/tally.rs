@@ -29,10 +29,18 @@ impl Tally {
     pub fn add(&mut self, x: f64) {
         self.n += 1;
         let d = x - self.mean;
-        self.mean += d / self.n as f64;
+        // Through i64: one conversion instruction instead of the unsigned sequence, and
+        // the same value (a count stays far below 2^63).
+        self.mean += d / self.n as i64 as f64;
         self.m2 += d * (x - self.mean);
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
+        // Comparisons rather than `f64::min`/`max`: the same for the finite values a
+        // tally is given, without the NaN handling (callgrind: about 8 instructions an add).
+        if x < self.min {
+            self.min = x;
+        }
+        if x > self.max {
+            self.max = x;
+        }
     }
 
     /// Folds another tally in (Chan et al.), for combining modes into a stage total.
