@@ -3,7 +3,10 @@
 //! a second observer type instantiated the run loop (the event log's): the silent run then
 //! paid a call and lost the loop's register allocation, +3.4 % instructions on M/M/4 by
 //! callgrind. Keys are unique (the sequence number is part of them), so the order of pops,
-//! and with it every result, is the same as with any other correct heap.
+//! and with it every result, is the same as with any other correct heap. Sifting indexes
+//! without bounds checks where the loop condition already bounds the index: with the
+//! checks, they were 8 % of the instructions of a horgos-2025 year (callgrind), whose
+//! calendar holds about 700 pending driver returns.
 
 /// A min-heap of `T` by `key`. `T: Copy` lets sifting move a hole instead of swapping.
 #[derive(Debug, Clone)]
@@ -59,17 +62,21 @@ impl<T: Keyed> MinHeap<T> {
         let Some(&top) = self.v.first() else {
             return Some(last);
         };
-        let end = self.v.len();
+        let v = self.v.as_mut_slice();
+        let end = v.len();
         let mut pos = 0;
         let mut child = 1;
         while child + 1 < end {
-            child += usize::from(self.v[child + 1].key() < self.v[child].key());
-            self.v[pos] = self.v[child];
+            // SAFETY: `pos < child < child + 1 < end == v.len()`.
+            unsafe {
+                child += usize::from(v.get_unchecked(child + 1).key() < v.get_unchecked(child).key());
+                *v.get_unchecked_mut(pos) = *v.get_unchecked(child);
+            }
             pos = child;
             child = 2 * pos + 1;
         }
         if child == end - 1 {
-            self.v[pos] = self.v[child];
+            v[pos] = v[child];
             pos = child;
         }
         self.sift_up(pos, last);
@@ -80,15 +87,20 @@ impl<T: Keyed> MinHeap<T> {
     #[inline(always)]
     fn sift_up(&mut self, mut pos: usize, x: T) {
         let k = x.key();
+        let v = self.v.as_mut_slice();
+        assert!(pos < v.len());
         while pos > 0 {
             let parent = (pos - 1) / 2;
-            if k >= self.v[parent].key() {
-                break;
+            // SAFETY: `parent < pos < v.len()` (checked above, and `pos` only decreases).
+            unsafe {
+                if k >= v.get_unchecked(parent).key() {
+                    break;
+                }
+                *v.get_unchecked_mut(pos) = *v.get_unchecked(parent);
             }
-            self.v[pos] = self.v[parent];
             pos = parent;
         }
-        self.v[pos] = x;
+        v[pos] = x;
     }
 }
 
