@@ -67,6 +67,7 @@ impl<P: ClearancePolicy, O: Observer> Simulation<'_, P, O> {
     /// A consignment that entered stage `s` at `since` (on a reserved server or not) leaves
     /// it, freeing its server and place; consignments blocked upstream of `s` move in, and
     /// the queue is served.
+    #[inline(always)]
     pub(super) fn leave(&mut self, now: Time, s: usize, since: Time, on_reserved: bool, cal: &mut Calendar<Event>) {
         let st = &mut self.stages[s];
         if on_reserved {

@@ -621,6 +621,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
 
     /// Starts service for as many waiting consignments as the stage has free servers (or
     /// its pool has free drivers).
+    #[inline(always)]
     pub(super) fn dispatch(&mut self, now: Time, s: usize, cal: &mut Calendar<Event>) {
         if self.stages[s].two_lines() {
             return self.dispatch_reserved(now, s, cal);
