@@ -545,6 +545,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
     }
 
     /// Puts consignment `id` into stage `s` (room has been checked) and serves it if it can.
+    #[inline(always)]
     pub(super) fn enter(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
         let (serial, class) = (self.cons[id].serial, self.cons[id].class);
         self.log(Trace::Enter {
@@ -603,7 +604,7 @@ impl<'a, P: ClearancePolicy, O: Observer> Simulation<'a, P, O> {
     }
 
     /// Takes a server for `id` at `s` and starts its clearance.
-    #[inline]
+    #[inline(always)]
     pub(super) fn begin(&mut self, now: Time, id: u32, s: usize, cal: &mut Calendar<Event>) {
         let serial = self.cons[id].serial;
         self.log(Trace::Start {
