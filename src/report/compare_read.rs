@@ -5,7 +5,7 @@ use super::check::{
     MAX_TITLE, Problem, ROUNDING, at, expect_header, follows, for_each_line, get, json_name, json_problem, level, name,
     number, opt_number, ordered, parse_json, shown, text,
 };
-use super::csv::Series;
+use super::reduce::{self, Fold, Plan, Reduced, Scan, Shape, fields};
 use crate::date::StartInstant;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -165,21 +165,76 @@ pub fn parse_comparison(text_in: &str) -> Result<CompareInfo, Problem> {
     })
 }
 
-/// Parses and checks compare_timeseries.csv against the variants and ports of
-/// comparison.json; returns the queue series by (port, stage, variant).
-pub fn parse_compare_series(
+/// (port, stage, variant, metric) of a compare_timeseries.csv row.
+pub type CompareKey = (String, String, String, String);
+
+/// What charts and the page keep of compare_timeseries.csv: each variant's queue at each
+/// stage averaged in groups for at most `max_points` points.
+pub fn plan_queues(shapes: &BTreeMap<CompareKey, Shape>, max_points: usize) -> Plan<CompareKey> {
+    let mut p = Plan::default();
+    for (k, s) in shapes.iter().filter(|(k, _)| k.3 == "queue") {
+        p.down(k, s.group(max_points));
+    }
+    p
+}
+
+/// Reads and checks compare_timeseries.csv against the variants and ports of
+/// comparison.json in two streaming passes, keeping only what `plan` asks for given every
+/// series' shape. `open` opens the file afresh for a pass.
+pub fn read_compare_series<R: BufRead>(
+    open: &mut dyn FnMut() -> Result<R, Problem>,
+    info: &CompareInfo,
+    plan: impl FnOnce(&BTreeMap<CompareKey, Shape>) -> Plan<CompareKey>,
+) -> Result<Reduced<CompareKey>, Problem> {
+    reduce::two_passes(open, scan_compare_series, plan, |r, plan| {
+        fold_compare_series(r, info, plan)
+    })
+}
+
+fn compare_key(f: &[&str; 9]) -> CompareKey {
+    (f[3].to_string(), f[4].to_string(), f[0].to_string(), f[5].to_string())
+}
+
+/// The first pass: shapes only, nothing checked.
+fn scan_compare_series(r: impl BufRead) -> BTreeMap<CompareKey, Shape> {
+    let mut scan = Scan::default();
+    let mut id = String::new();
+    // A line it cannot read ends the pass; the second pass refuses it with its line.
+    let _ = for_each_line(r, |n, line| {
+        let (f, count) = fields::<9>(line);
+        if n > 1 && count == 9 {
+            series_id(&mut id, line, &f);
+            scan.row(&id, || compare_key(&f), || f[2].parse().unwrap_or(f64::NAN));
+        }
+        Ok(())
+    });
+    scan.finish()
+}
+
+/// The series' name fields as written (variant, then port to metric).
+fn series_id(id: &mut String, line: &str, f: &[&str; 9]) {
+    id.clear();
+    id.push_str(f[0]);
+    id.push(',');
+    id.push_str(reduce::span(line, f[3], f[5]));
+}
+
+/// The second pass: every row checked, the planned series folded.
+fn fold_compare_series(
     r: impl BufRead,
     info: &CompareInfo,
-) -> Result<BTreeMap<(String, String, String), Series>, Problem> {
+    plan: Plan<CompareKey>,
+) -> Result<Reduced<CompareKey>, Problem> {
     let header = super::compare::SERIES_HEADER;
-    let mut all: BTreeMap<(String, String, String, String), Series> = BTreeMap::new();
+    let mut fold = Fold::new(plan);
+    let mut id = String::new();
     let rows = for_each_line(r, |n, line| {
         if n == 1 {
             return expect_header(line, header);
         }
-        let f: Vec<&str> = line.split(',').collect();
-        if f.len() != 9 {
-            return Err(at(n, format!("expected 9 fields, found {}", f.len())));
+        let (f, count) = fields::<9>(line);
+        if count != 9 {
+            return Err(at(n, format!("expected 9 fields, found {count}")));
         }
         name(n, "variant", f[0], false)?;
         if !info.variants.iter().any(|v| v == f[0]) {
@@ -218,27 +273,14 @@ pub fn parse_compare_series(
         let mean = level(n, "mean", f[6])?;
         let (lo, hi) = (level(n, "min", f[7])?, level(n, "max", f[8])?);
         ordered(n, mean, lo, hi)?;
-        let s = all
-            .entry((f[3].to_string(), f[4].to_string(), f[0].to_string(), f[5].to_string()))
-            .or_default();
-        follows(n, s.x.last().copied(), start)?;
-        s.x.push(end);
-        s.mean.push(mean);
-        s.lo.push(lo);
-        s.hi.push(hi);
+        series_id(&mut id, line, &f);
+        let i = fold.series(&id, || compare_key(&f));
+        follows(n, fold.last_end(i), start)?;
+        fold.push(i, start, end, mean, lo, hi);
         Ok(())
     })?;
     if rows == 0 {
         return Err(at(1, "the file is empty: expected a header line".into()));
     }
-    Ok(all
-        .into_iter()
-        .filter(|(k, _)| k.3 == "queue")
-        .map(|((p, s, v, _), mut series)| {
-            // The comparison chart draws the mean only.
-            series.lo.clear();
-            series.hi.clear();
-            ((p, s, v), series)
-        })
-        .collect())
+    Ok(fold.finish())
 }

@@ -17,6 +17,7 @@ pub mod json;
 pub mod json_read;
 pub mod number;
 pub mod outdir;
+pub mod reduce;
 pub mod service_table;
 pub mod sha256;
 pub mod sweep;

@@ -11,8 +11,9 @@ pub mod stacked;
 pub mod style;
 pub mod sweep;
 
-use super::csv::Series;
+use super::csv::{Series, SeriesKey};
 use super::exporter;
+use super::reduce::{Kept, Plan, Shape};
 use super::{check, compare_read, distribution, json_read};
 use crate::error::Error;
 use bars::{Bar, BarPanel};
@@ -50,18 +51,10 @@ pub(crate) fn averaging(group: usize, interval_min: f64) -> String {
     format!(" ({what})")
 }
 
-/// Minutes between the first two interval ends of a series.
-pub(crate) fn interval(s: &Series) -> f64 {
-    match s.x.as_slice() {
-        [a, b, ..] => b - a,
-        [a] => *a,
-        [] => 60.0,
-    }
-}
-
 /// Largest CSV file `chart` reads (timeseries.csv, distribution.csv,
 /// compare_timeseries.csv): 2 GiB, about a century of hourly rows for a large port. The
-/// files are read line by line, so memory follows the series, not the file.
+/// files are read line by line and the series folded into what is drawn as they are read
+/// (see `reduce`), so memory follows the points drawn, not the file.
 pub const MAX_CSV_BYTES: u64 = 2 << 30;
 
 /// Largest JSON file `chart` reads (summary.json, comparison.json): 64 MiB, far above what
@@ -116,6 +109,51 @@ pub(crate) fn read_csv<T>(
 ) -> Result<T, Error> {
     let (p, r) = open(dir, name, MAX_CSV_BYTES)?;
     parse(std::io::BufReader::with_capacity(1 << 16, r)).map_err(|e| results_error(&p, e))
+}
+
+/// A CSV results file read in several passes: `parse` gets a function that opens it afresh
+/// (with the checks of [`open`]) for each pass, so no pass has to keep the rows.
+pub(crate) fn read_csv_passes<T>(
+    dir: &Path,
+    name: &str,
+    parse: impl FnOnce(&mut dyn FnMut() -> Result<CsvReader, check::Problem>) -> Result<T, check::Problem>,
+) -> Result<T, Error> {
+    let mut reopen = || match open(dir, name, MAX_CSV_BYTES) {
+        Ok((_, r)) => Ok(std::io::BufReader::with_capacity(1 << 16, r)),
+        // Back to the same error below (open's errors name the file and no line).
+        Err(e) => Err(check::Problem {
+            line: None,
+            message: match e {
+                Error::Results { message, .. } => message,
+                other => other.to_string(),
+            },
+        }),
+    };
+    parse(&mut reopen).map_err(|e| results_error(&dir.join(name), e))
+}
+
+/// A results CSV file opened for reading.
+pub(crate) type CsvReader = std::io::BufReader<std::io::Take<std::fs::File>>;
+
+/// What the charts keep of timeseries.csv, given its series' shapes: each line averaged
+/// as it is drawn, closed periods and counts per day.
+fn run_plan(shapes: &BTreeMap<SeriesKey, Shape>) -> Plan<SeriesKey> {
+    let mut p = Plan::default();
+    for (k, s) in shapes {
+        match k.3.as_str() {
+            "queue" | "drivers_busy" | "in_system" => p.down(k, s.group(MAX_POINTS)),
+            "servers_open" => p.closed(k),
+            "busy" => {
+                let open = (k.0.clone(), k.1.clone(), String::new(), "servers_open".to_string());
+                if shapes.contains_key(&open) {
+                    p.ratio(k, &open, s.group(MAX_POINTS));
+                }
+            }
+            "completed" | "completed_vehicles" => p.per_day(k),
+            _ => {}
+        }
+    }
+    p
 }
 
 /// A JSON results file, checked by `parse`.
@@ -197,8 +235,8 @@ fn file_name(kind: &str, port: &str, part: usize, parts: usize) -> String {
 /// DIR/distribution.csv, prepared but not drawn: (file name, chart).
 pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
     let info = read_json(dir, exporter::SUMMARY, json_read::parse_summary)?;
-    let ts = read_csv(dir, exporter::TIMESERIES, |r| {
-        super::csv::parse_timeseries(r, &info.ports, info.replications)
+    let ts = read_csv_passes(dir, exporter::TIMESERIES, |open| {
+        super::csv::read_timeseries(open, &info.ports, info.replications, run_plan)
     })?;
     let dist = read_csv(dir, exporter::DISTRIBUTION, |r| {
         distribution::parse_distribution(r, &info.ports)
@@ -212,14 +250,14 @@ pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
     for port in ts.ports() {
         let closed = |stage: &str| {
             ts.get(&port, stage, "", "servers_open")
-                .map(|o| data::closed_periods(o, &ts.starts))
+                .map(|o| o.closed.clone())
                 .unwrap_or_default()
         };
         // Queue length over time, one panel per stage where a queue formed.
         let stages = ts.stages_with(&port, "queue");
         let mut queued: Vec<&String> = stages
             .iter()
-            .filter(|s| ts.get(&port, s, "", "queue").is_some_and(|q| q.max() > 0.0))
+            .filter(|s| ts.get(&port, s, "", "queue").is_some_and(|q| q.max > 0.0))
             .collect();
         let none_queued = queued.is_empty();
         if none_queued {
@@ -230,19 +268,20 @@ pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
             let panels = chunk
                 .iter()
                 .map(|s| {
-                    let raw = ts.get(&port, s, "", "queue").expect("listed stage");
-                    let (q, group) = data::downsample(raw, data::group_size(raw.x.len(), interval(raw), MAX_POINTS));
+                    let raw = ts.get(&port, s, "", "queue").expect("listed stage").shape;
+                    let group = raw.group(MAX_POINTS);
+                    let q = ts.grouped(&port, s, "", "queue", group).expect("planned");
                     TimePanel {
                         title: if none_queued {
                             format!("{s} (no queue formed at any stage of {port})")
                         } else {
                             format!(
                                 "{s}: mean over replications, band = lowest to highest replication{}",
-                                averaging(group, interval(raw))
+                                averaging(group, raw.interval())
                             )
                         },
                         y_label: "waiting (consignments)".into(),
-                        lines: vec![line(s, &q, true)],
+                        lines: vec![line(s, q, true)],
                         shade: closed(s),
                         ..TimePanel::default()
                     }
@@ -268,16 +307,16 @@ pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
             let panels = chunk
                 .iter()
                 .map(|s| {
-                    let busy = ts.get(&port, s, "", "busy").expect("listed");
-                    let u = data::utilization(busy, ts.get(&port, s, "", "servers_open").expect("listed"));
-                    let (u, group) = data::downsample(&u, data::group_size(u.x.len(), interval(busy), MAX_POINTS));
+                    let busy = ts.get(&port, s, "", "busy").expect("listed").shape;
+                    let group = busy.group(MAX_POINTS);
+                    let u = ts.utilization(&port, s, group).expect("planned");
                     TimePanel {
                         title: format!(
                             "{s}: busy lanes / open lanes, mean over replications{}",
-                            averaging(group, interval(busy))
+                            averaging(group, busy.interval())
                         ),
                         y_label: "utilization".into(),
-                        lines: vec![line(s, &u, false)],
+                        lines: vec![line(s, u, false)],
                         shade: closed(s),
                         y_max: Some(1.05),
                         ..TimePanel::default()
@@ -300,10 +339,7 @@ pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
             let mut total: BTreeMap<u64, (f64, f64)> = BTreeMap::new();
             for m in &modes {
                 if let Some(s) = ts.get(&port, "", m, metric) {
-                    let pts: Vec<(f64, f64)> = data::per_day(s, &ts.starts)
-                        .into_iter()
-                        .map(|(d, v)| (d + 720.0, v))
-                        .collect();
+                    let pts: Vec<(f64, f64)> = s.per_day.iter().map(|&(d, v)| (d + 720.0, v)).collect();
                     for &(x, v) in &pts {
                         total.entry(x.to_bits()).or_insert((x, 0.0)).1 += v;
                     }
@@ -384,8 +420,9 @@ pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
         out.extend(hour_chart(&info, &port, &who));
         // Drivers in use.
         if let Some(raw) = ts.get(&port, "", "", "drivers_busy") {
-            let (d, group) = data::downsample(raw, data::group_size(raw.x.len(), interval(raw), MAX_POINTS));
-            let d = &d;
+            let raw = raw.shape;
+            let group = raw.group(MAX_POINTS);
+            let d = ts.grouped(&port, "", "", "drivers_busy", group).expect("planned");
             out.push((
                 format!("drivers_{port}"),
                 Chart::Time {
@@ -394,7 +431,7 @@ pub fn run_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
                     panels: vec![TimePanel {
                         title: format!(
                             "mean over replications, band = lowest to highest replication{}",
-                            averaging(group, interval(raw))
+                            averaging(group, raw.interval())
                         ),
                         y_label: "drivers busy".into(),
                         lines: vec![line("drivers busy", d, true)],
@@ -425,8 +462,9 @@ fn backlog_chart(
     if events.is_empty() {
         return None;
     }
-    let raw = ts.get(port, "", "", "in_system")?;
-    let (d, group) = data::downsample(raw, data::group_size(raw.x.len(), interval(raw), MAX_POINTS));
+    let raw = ts.get(port, "", "", "in_system")?.shape;
+    let group = raw.group(MAX_POINTS);
+    let d = ts.grouped(port, "", "", "in_system", group).expect("planned");
     Some((
         format!("backlog_{port}"),
         Chart::Time {
@@ -435,10 +473,10 @@ fn backlog_chart(
             panels: vec![TimePanel {
                 title: format!(
                     "consignments in the port, mean over replications, band = lowest to highest replication{}",
-                    averaging(group, interval(raw))
+                    averaging(group, raw.interval())
                 ),
                 y_label: "in the port (consignments)".into(),
-                lines: vec![line("in the port", &d, true)],
+                lines: vec![line("in the port", d, true)],
                 events,
                 ..TimePanel::default()
             }],
@@ -488,8 +526,10 @@ fn hour_chart(info: &json_read::RunInfo, port: &str, who: &str) -> Vec<(String, 
 /// Every chart of a comparison, from DIR/comparison.json and DIR/compare_timeseries.csv.
 pub fn compare_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
     let info = read_json(dir, exporter::COMPARISON_JSON, compare_read::parse_comparison)?;
-    let all_queues = read_csv(dir, exporter::COMPARE_TIMESERIES, |r| {
-        compare_read::parse_compare_series(r, &info)
+    let all_queues = read_csv_passes(dir, exporter::COMPARE_TIMESERIES, |open| {
+        compare_read::read_compare_series(open, &info, |shapes| {
+            compare_read::plan_queues(shapes, MAX_POINTS_SHARED)
+        })
     })?;
     let (name, variants) = (&info.name, &info.variants);
     let mut out = Vec::new();
@@ -544,14 +584,15 @@ pub fn compare_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
             ));
         }
         // Queue over time: one line per variant, for the stages with the longest queues.
-        let queues: BTreeMap<(String, String), &Series> = all_queues
+        let queues: BTreeMap<(String, String), (&compare_read::CompareKey, &Kept)> = all_queues
+            .series
             .iter()
-            .filter(|((p, _, _), _)| p == port)
-            .map(|((_, stage, variant), s)| ((stage.clone(), variant.clone()), s))
+            .filter(|((p, _, _, metric), _)| p == port && metric == "queue")
+            .map(|(k @ (_, stage, variant, _), s)| ((stage.clone(), variant.clone()), (k, s)))
             .collect();
         let mut stages: Vec<(String, f64)> = Vec::new();
-        for ((stage, _), s) in &queues {
-            let m = s.max();
+        for ((stage, _), (_, s)) in &queues {
+            let m = s.max_mean;
             match stages.iter_mut().find(|(n, _)| n == stage) {
                 Some(e) => e.1 = e.1.max(m),
                 None => stages.push((stage.clone(), m)),
@@ -568,10 +609,10 @@ pub fn compare_charts(dir: &Path) -> Result<Vec<(String, Chart)>, Error> {
                     let lines = variants
                         .iter()
                         .filter_map(|v| {
-                            queues.get(&(stage.clone(), v.clone())).map(|s| {
-                                let g = data::group_size(s.x.len(), interval(s), MAX_POINTS_SHARED);
-                                note = averaging(g, interval(s));
-                                line(v, &data::downsample(s, g).0, false)
+                            queues.get(&(stage.clone(), v.clone())).map(|(k, s)| {
+                                let g = s.shape.group(MAX_POINTS_SHARED);
+                                note = averaging(g, s.shape.interval());
+                                line(v, all_queues.down(k, g).expect("planned"), false)
                             })
                         })
                         .collect();

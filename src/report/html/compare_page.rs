@@ -8,7 +8,6 @@ use super::run_page::{links, provenance};
 use super::svg::{DiffRow, Line, LineChart, XAxis, diff_chart, legend, line_chart};
 use super::tables::{Cell, estimate_of, table};
 use super::{esc, num, signed, warnings};
-use crate::report::charts::{data, interval};
 use crate::report::compare_read::CompareRow;
 use serde_json::Value;
 
@@ -239,9 +238,10 @@ pub fn page(d: &CompareData, files: &[String]) -> String {
         // Each variant's queue at the stages where the most waited.
         let mut stages: Vec<(f64, &String)> = d
             .series
+            .series
             .iter()
-            .filter(|((p, _, _), _)| p == port)
-            .map(|((_, st, _), s)| (s.max(), st))
+            .filter(|((p, _, _, metric), _)| p == port && metric == "queue")
+            .map(|((_, st, _, _), s)| (s.max_mean, st))
             .collect();
         stages.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
         let mut seen: Vec<&String> = Vec::new();
@@ -254,14 +254,15 @@ pub fn page(d: &CompareData, files: &[String]) -> String {
             let mut lines = Vec::new();
             let mut x = Vec::new();
             for v in &info.variants {
-                if let Some(s) = d.series.get(&(port.clone(), st.clone(), v.clone())) {
-                    let (ds, _) = data::downsample(s, data::group_size(s.x.len(), interval(s), super::MAX_POINTS));
+                let key = (port.clone(), st.clone(), v.clone(), "queue".to_string());
+                if let Some(s) = d.series.series.get(&key) {
+                    let ds = d.series.down(&key, s.shape.group(super::MAX_POINTS)).expect("planned");
                     if x.is_empty() {
                         x = ds.x.clone();
                     }
                     lines.push(Line {
                         label: v.clone(),
-                        y: ds.mean,
+                        y: ds.mean.clone(),
                     });
                 }
             }

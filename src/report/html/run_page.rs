@@ -6,7 +6,7 @@ use super::page::{Section, document, figure};
 use super::svg::{Line, LineChart, XAxis, legend, line_chart};
 use super::tables::{Cell, estimate, table};
 use super::{esc, warnings};
-use crate::report::charts::{averaging, data, interval};
+use crate::report::charts::{averaging, data};
 use crate::report::csv::Series;
 use serde_json::Value;
 
@@ -56,10 +56,6 @@ pub fn links(files: &[String]) -> String {
     }
     s.push_str("</ul>");
     s
-}
-
-fn down(s: &Series) -> (Series, usize) {
-    data::downsample(s, data::group_size(s.x.len(), interval(s), super::MAX_POINTS))
 }
 
 /// Lines sharing one x (all series of a port share the report intervals).
@@ -237,12 +233,13 @@ pub fn page(d: &RunData, files: &[String]) -> String {
             .iter()
             .filter_map(|s| {
                 d.ts.get(port, s, "", "queue")
-                    .filter(|q| q.max() > 0.0)
-                    .map(|q| ((*s).clone(), q))
+                    .filter(|q| q.max > 0.0)
+                    .map(|q| ((*s).clone(), q.shape))
             })
             .map(|(s, q)| {
-                let (q, g) = down(q);
-                spans.push(averaging(g, interval(d.ts.get(port, &s, "", "queue").expect("listed"))));
+                let g = q.group(super::MAX_POINTS);
+                spans.push(averaging(g, q.interval()));
+                let q = d.ts.grouped(port, &s, "", "queue", g).expect("planned").clone();
                 (s, q)
             })
             .collect();
@@ -259,7 +256,10 @@ pub fn page(d: &RunData, files: &[String]) -> String {
             .iter()
             .filter_map(
                 |s| match (d.ts.get(port, s, "", "busy"), d.ts.get(port, s, "", "servers_open")) {
-                    (Some(b), Some(o)) => Some(((*s).clone(), down(&data::utilization(b, o)).0)),
+                    (Some(b), Some(_)) => {
+                        let u = d.ts.utilization(port, s, b.shape.group(super::MAX_POINTS));
+                        Some(((*s).clone(), u.expect("planned").clone()))
+                    }
                     _ => None,
                 },
             )
@@ -277,7 +277,7 @@ pub fn page(d: &RunData, files: &[String]) -> String {
             .iter()
             .filter_map(|m| d.ts.get(port, "", m, "completed").map(|c| (m.clone(), c)))
             .map(|(m, c)| {
-                let pts = data::per_day(c, &d.ts.starts);
+                let pts = &c.per_day;
                 let s = Series {
                     x: pts.iter().map(|p| p.0).collect(),
                     mean: pts.iter().map(|p| p.1).collect(),
@@ -304,11 +304,17 @@ pub fn page(d: &RunData, files: &[String]) -> String {
             charts.push((c, "Consignments that finished, as a rate per day, by mode. Compare with demand: a dip that is not made up later is work turned away or still queued at the end.".into()));
         }
         let mut occ = Vec::new();
-        if let Some(s) = d.ts.get(port, "", "", "in_system") {
-            occ.push(("in the port".to_string(), down(s).0));
+        let down = |metric: &str| {
+            d.ts.get(port, "", "", metric).map(|s| {
+                let g = s.shape.group(super::MAX_POINTS);
+                d.ts.grouped(port, "", "", metric, g).expect("planned").clone()
+            })
+        };
+        if let Some(s) = down("in_system") {
+            occ.push(("in the port".to_string(), s));
         }
-        if let Some(s) = d.ts.get(port, "", "", "drivers_busy") {
-            occ.push(("drivers away".to_string(), down(s).0));
+        if let Some(s) = down("drivers_busy") {
+            occ.push(("drivers away".to_string(), s));
         }
         if let Some(c) = chart(
             format!("occ-{port}"),

@@ -6,7 +6,6 @@
 use super::load::RunData;
 use super::svg::json_text;
 use super::{esc, num};
-use crate::report::charts::{data, interval};
 use crate::report::csv::Series;
 use std::fmt::Write;
 
@@ -15,8 +14,8 @@ const BOX_W: f64 = 168.0;
 const BOX_H: f64 = 92.0;
 const GAP: f64 = 24.0;
 
-fn values(s: Option<&Series>, group: usize) -> Option<Vec<f64>> {
-    s.map(|s| data::downsample(s, group).0.mean)
+fn values(s: Option<&Series>) -> Option<Vec<f64>> {
+    s.map(|s| s.mean.clone())
 }
 
 fn list(v: &Option<Vec<f64>>) -> String {
@@ -37,11 +36,11 @@ fn at(v: &Option<Vec<f64>>, k: usize) -> String {
 /// the port has no stage series. The second value is the step span in words.
 pub fn schematic(d: &RunData, port: &str, id: &str) -> Option<(String, String, String)> {
     let stages = d.order.get(port)?;
-    let first = d.ts.get(port, stages.first()?, "", "queue")?;
-    let n = first.x.len();
-    let group = data::group_size(n, interval(first), super::MAX_STEPS);
-    let span = crate::report::charts::averaging(group, interval(first));
-    let x = data::downsample(first, group).0.x;
+    let first = d.ts.get(port, stages.first()?, "", "queue")?.shape;
+    let group = first.group(super::MAX_STEPS);
+    let span = crate::report::charts::averaging(group, first.interval());
+    let x = d.ts.grouped(port, stages.first()?, "", "queue", group)?.x.clone();
+    let values = |stage: &str, metric: &str| values(d.ts.grouped(port, stage, "", metric, group));
     struct St {
         name: String,
         queue: Option<Vec<f64>>,
@@ -53,13 +52,13 @@ pub fn schematic(d: &RunData, port: &str, id: &str) -> Option<(String, String, S
         .iter()
         .map(|s| St {
             name: s.clone(),
-            queue: values(d.ts.get(port, s, "", "queue"), group),
-            busy: values(d.ts.get(port, s, "", "busy"), group),
-            open: values(d.ts.get(port, s, "", "servers_open"), group),
-            inside: values(d.ts.get(port, s, "", "in_stage"), group),
+            queue: values(s, "queue"),
+            busy: values(s, "busy"),
+            open: values(s, "servers_open"),
+            inside: values(s, "in_stage"),
         })
         .collect();
-    let drivers = values(d.ts.get(port, "", "", "drivers_busy"), group);
+    let drivers = values("", "drivers_busy");
     let total: Vec<f64> = (0..x.len())
         .map(|k| st.iter().filter_map(|s| s.queue.as_ref().and_then(|q| q.get(k))).sum())
         .collect();

@@ -58,11 +58,11 @@ pub fn run(d: &RunData) -> Vec<String> {
         // Warm-up: a queue that starts empty and is still filling makes early intervals
         // lower than the rest.
         if let Some(s) = d.ts.get(port, "", "", "in_system") {
-            let n = s.mean.len();
-            let k = (n / 20).max(1);
-            if n >= 40 {
-                let first = s.mean[..k].iter().sum::<f64>() / k as f64;
-                let all = s.mean.iter().sum::<f64>() / n as f64;
+            let n = s.shape.len;
+            let k = super::load::head_rows(n);
+            if let (true, Some((first, all))) = (n >= 40, s.head) {
+                let first = first / k as f64;
+                let all = all / n as f64;
                 if all > 0.0 && first < 0.5 * all {
                     w.push(format!(
                         "{port}: in the first {} % of the measured period the port held on average {first:.0} consignments, under half its mean of {all:.0}: it started empty and was still filling, so the warm-up ({} days) looks too short; lengthen warmup_days.",
