@@ -52,6 +52,27 @@ pub enum Command {
     /// Combine the shard files of `sweep --shard K/N` (given in any order) into the results of the whole sweep, byte-identical to one machine running it.
     #[command(after_help = "Example:\n  bordersim merge shard-1 shard-2 shard-3 shard-4 --out sweep")]
     Merge(MergeArgs),
+    /// Find the cheapest candidate (lanes, drivers, hours, ...) that meets service constraints, each candidate decided feasible or not with a stated confidence by a sequential procedure under common random numbers; write optimise.json, optimise.csv and a frontier chart.
+    #[command(
+        after_help = "Example:\n  bordersim optimise optimise/horgos-lanes.toml --out horgos-opt\n  bordersim optimise optimise/mmc-lanes.toml --replications 20"
+    )]
+    Optimise(OptimiseArgs),
+}
+
+/// `bordersim optimise`.
+#[derive(Debug, Args)]
+pub struct OptimiseArgs {
+    /// Optimisation file (TOML): a base scenario, decision variables with unit costs, and
+    /// service constraints (README, "Optimisation").
+    pub optimise: PathBuf,
+    /// Not taken: each next replication of a candidate depends on the ones before, so an
+    /// optimisation runs on one machine.
+    #[arg(long, value_name = "K/N", hide = true)]
+    pub shard: Option<String>,
+    /// Settings shared with `run`, `compare` and `sweep`; `--replications` replaces the
+    /// budget per candidate (max_replications).
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 /// `bordersim sweep`.

@@ -5,6 +5,7 @@ pub mod args;
 mod config;
 mod fit;
 mod interrupt;
+mod optimise;
 mod progress;
 mod sweep;
 mod trace;
@@ -12,6 +13,7 @@ mod trace;
 pub use args::{Cli, Command};
 pub use config::{CompareConfig, Output, RunConfig};
 pub use fit::{FitConfig, fit_command};
+pub use optimise::{OptimiseConfig, optimise_command};
 pub use sweep::{SweepConfig, merge_command, sweep_command};
 pub use trace::TraceConfig;
 
@@ -74,6 +76,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Trs(a) => trs_command(&a),
         Command::Sweep(a) => SweepConfig::from_args(&a).and_then(|c| sweep_command(&c)),
         Command::Merge(a) => merge_command(&a),
+        Command::Optimise(a) => OptimiseConfig::from_args(&a).and_then(|c| optimise_command(&c)),
         Command::Check(a) if crate::experiment::sweep::file::is_sweep_file(&a.scenario) => {
             sweep::check_command(&a.scenario)
         }

@@ -3,6 +3,7 @@
 
 mod compare;
 mod fold;
+pub mod optimise;
 mod replicate;
 mod replication;
 mod runner;

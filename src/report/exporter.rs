@@ -106,6 +106,11 @@ pub const COMPARE: ResultSet<CompareWriter> = ResultSet {
     ],
 };
 
+/// The optimiser's summary: every candidate examined, the choice, the effort.
+pub const OPTIMISE_JSON: &str = "optimise.json";
+/// The optimiser's candidates, one row each.
+pub const OPTIMISE_CSV: &str = "optimise.csv";
+
 /// The files of `sweep` and `merge`, in the order `--force` removes them.
 pub const SWEEP_FILES: [&str; 5] = [SWEEP_JSON, SWEEP_CSV, SENSITIVITY_CSV, SWEEP_SHARD, SWEEP_CHECKPOINT];
 
@@ -117,12 +122,13 @@ pub fn result_files() -> impl Iterator<Item = &'static str> {
         .chain(COMPARE.names())
         .chain([REPORT, CHECKPOINT, TRS_CSV])
         .chain(SWEEP_FILES)
+        .chain([OPTIMISE_JSON, OPTIMISE_CSV])
 }
 
 /// The kinds of chart drawn, each into `KIND_PORT.png` and `.svg` in [`CHARTS`]
 /// (`KIND_PORT_N` when a port's panels take several files): the names `--force` recognises
 /// in `charts/` as bordersim's own, so a user's own files there are never removed.
-pub const CHART_KINDS: [&str; 14] = [
+pub const CHART_KINDS: [&str; 15] = [
     "queue",
     "backlog",
     "hour_of_day",
@@ -137,6 +143,7 @@ pub const CHART_KINDS: [&str; 14] = [
     "sweep",
     "heatmap",
     "tornado",
+    "frontier",
 ];
 
 /// True when `file` is named as a chart bordersim draws: a kind from [`CHART_KINDS`], `_`,
@@ -181,7 +188,9 @@ mod tests {
                 "sweep.csv",
                 "sensitivity.csv",
                 "sweep-shard.bin",
-                "sweep-checkpoint.bin"
+                "sweep-checkpoint.bin",
+                "optimise.json",
+                "optimise.csv"
             ]
         );
         assert!(is_chart_file("compare_difference_horgos.svg"));

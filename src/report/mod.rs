@@ -16,6 +16,7 @@ pub mod html;
 pub mod json;
 pub mod json_read;
 pub mod number;
+pub mod optimise;
 pub mod outdir;
 pub mod reduce;
 pub mod service_table;

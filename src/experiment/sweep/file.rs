@@ -44,15 +44,18 @@ enum DesignKind {
     File,
 }
 
-/// One `[[factors]]` table.
+/// One `[[factors]]` table (an optimiser's `[[variables]]` table has the same keys and a cost).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FactorSection {
+pub(crate) struct FactorSection {
     name: Option<String>,
     key: Option<String>,
     set: Option<Vec<SetSection>>,
     values: Option<Vec<f64>>,
     range: Option<RangeSection>,
+    /// Only in an optimiser's `[[variables]]`: cost per unit of the variable's value.
+    #[serde(default)]
+    pub(crate) unit_cost: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,6 +103,9 @@ pub struct SweepDef {
     pub design: Design,
     /// The factors, in file order.
     pub factors: Vec<Factor>,
+    /// The file's name for its factor tables: `factors` in a sweep file, `variables` in an
+    /// optimisation file (errors are located under it).
+    pub table: &'static str,
 }
 
 /// Reads and checks the sweep file at `path` (the points themselves are checked against the
@@ -165,6 +171,7 @@ fn check(file: SweepFile, src: &str, path: &Path) -> Result<SweepDef, Invalid> {
         metrics,
         design,
         factors,
+        table: "factors",
     };
     if let Design::Factorial = def.design {
         let n = def
@@ -268,7 +275,13 @@ fn check_key(key: &str, kp: &KeyPath) -> Result<(), Invalid> {
     Ok(())
 }
 
-fn check_factor(f: FactorSection, kp: &KeyPath, design: &Design) -> Result<Factor, Invalid> {
+/// Checks one factor (or optimiser variable) table at `kp`.
+pub(crate) fn check_factor(f: FactorSection, kp: &KeyPath, design: &Design) -> Result<Factor, Invalid> {
+    if f.unit_cost.is_some() && kp.0.first().map(String::as_str) == Some("factors") {
+        return Err(kp
+            .child("unit_cost")
+            .invalid("`unit_cost` belongs to an optimisation file's [[variables]], not to a sweep"));
+    }
     let setters = match (f.key, f.set) {
         (Some(_), Some(_)) => return Err(kp.invalid("give either `key` or `set`, not both")),
         (None, None) => return Err(kp.invalid("a factor needs `key` (the scenario key it sets) or `set` (several)")),

@@ -229,7 +229,7 @@ fn check_keys(def: &SweepDef, base: &toml::Table) -> Result<(), (crate::scenario
             let segs: Vec<&str> = s.key.split('.').collect();
             let mut t = base.clone();
             if let Err(m) = parent_mut(&mut t, &segs, &s.key) {
-                let kp = crate::scenario::KeyPath::root("factors").child(&i.to_string());
+                let kp = crate::scenario::KeyPath::root(def.table).child(&i.to_string());
                 // Written as the factor's `key`, or as an entry of its `set`.
                 let kp = if crate::scenario::locate::locate(&def.src, &kp.child("key").0).is_some() {
                     kp.child("key")
@@ -238,7 +238,10 @@ fn check_keys(def: &SweepDef, base: &toml::Table) -> Result<(), (crate::scenario
                 };
                 return Err((
                     kp,
-                    format!("{m}: a factor can only change what the base scenario defines"),
+                    format!(
+                        "{m}: a {} can only change what the base scenario defines",
+                        if def.table == "variables" { "variable" } else { "factor" }
+                    ),
                 ));
             }
         }
@@ -256,7 +259,10 @@ fn point_error(def: &SweepDef, i: usize, values: &[f64], message: String) -> Err
     Error::Invalid {
         path: def.path.clone(),
         location: String::new(),
-        key: format!("design point {i} ({})", shown.join(", ")),
+        key: match def.table {
+            "variables" => format!("candidate {i} ({})", shown.join(", ")),
+            _ => format!("design point {i} ({})", shown.join(", ")),
+        },
         message: format!("the scenario refuses it: {message}"),
     }
 }

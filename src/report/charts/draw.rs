@@ -100,6 +100,13 @@ pub enum Chart {
         /// Bars, top to bottom.
         bars: Vec<super::sweep::TornadoBar>,
     },
+    /// The optimiser's candidates by cost against the binding constraint.
+    Frontier {
+        /// Chart title.
+        title: String,
+        /// What it shows.
+        frontier: super::frontier::Frontier,
+    },
 }
 
 /// Draws `chart` on `root`.
@@ -142,6 +149,10 @@ pub fn render<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) 
         Chart::Tornado { title, x_label, bars } => {
             let area = root.titled(title, (FONT, title_size(title))).map_err(err)?;
             super::sweep::draw_tornado(&area, x_label, bars)?;
+        }
+        Chart::Frontier { title, frontier } => {
+            let area = root.titled(title, (FONT, title_size(title))).map_err(err)?;
+            super::frontier::draw(&area, frontier)?;
         }
     }
     root.present().map_err(err)

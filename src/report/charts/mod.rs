@@ -7,6 +7,7 @@
 pub mod bars;
 pub mod data;
 pub mod draw;
+pub mod frontier;
 pub mod stacked;
 pub mod style;
 pub mod sweep;
