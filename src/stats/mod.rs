@@ -5,6 +5,7 @@ pub mod estimate;
 pub mod fit;
 pub mod gamma;
 pub mod histogram;
+pub mod student;
 pub mod tally;
 pub mod time_weighted;
 

@@ -12,9 +12,21 @@
 //! least eps outside declared violated, each with probability at least 1 - beta, for normal
 //! replication values. Within eps of the bound either answer is acceptable.
 //!
-//! bordersim spends the error over every candidate and constraint by Bonferroni (beta =
-//! alpha / (candidates x constraints)), which needs no independence between candidates, so it
-//! holds under common random numbers too.
+//! The triangle's width grows with S² / eps whatever the distance from the bound, so a
+//! candidate far beyond it with noisy replications could use the whole budget. bordersim
+//! therefore looks once at the first stage with a one-sided t test at level beta / 2 (the
+//! mean of n0 values more than t(1 - beta/2, n0 - 1) S / sqrt(n0) beyond the bound, or inside
+//! it), and runs the sequential check at beta / 2 when that look does not decide. By the union
+//! bound each constraint's check errs with probability at most beta.
+//!
+//! The error is spent over every candidate and constraint by Bonferroni (beta = alpha /
+//! (candidates x constraints)), which needs no independence between candidates, so it holds
+//! under common random numbers too.
+
+/// The first-stage screen's critical value: the one-sided t quantile at `beta`.
+pub fn screen_t(n0: u32, beta: f64) -> f64 {
+    crate::stats::student::t_quantile(1.0 - beta, f64::from(n0 - 1))
+}
 
 /// The procedure's constant h² for first-stage size `n0` and per-check error `beta`.
 pub fn h2(n0: u32, beta: f64) -> f64 {
@@ -45,6 +57,8 @@ pub struct Check {
     eps: f64,
     n0: u32,
     h2: f64,
+    /// The first-stage screen's t value.
+    t: f64,
     /// sum of (sign * Y - q).
     d: f64,
     /// The first n0 values (for S²).
@@ -58,8 +72,9 @@ pub struct Check {
 }
 
 impl Check {
-    /// A check of `sign * Y <= sign * bound` with tolerance `eps`.
-    pub fn new(bound: super::Bound, eps: f64, n0: u32, h2: f64) -> Self {
+    /// A check of `sign * Y <= sign * bound` with tolerance `eps`, the sequential part with
+    /// constant `h2` and the first-stage screen with t value `t`.
+    pub fn new(bound: super::Bound, eps: f64, n0: u32, h2: f64, t: f64) -> Self {
         let sign = bound.sign();
         Self {
             q: sign * bound.value(),
@@ -67,6 +82,7 @@ impl Check {
             eps,
             n0,
             h2,
+            t,
             d: 0.0,
             first: Vec::with_capacity(n0 as usize),
             s2: None,
@@ -90,7 +106,18 @@ impl Check {
         if self.n == self.n0 {
             let m = self.first.iter().sum::<f64>() / f64::from(self.n0);
             let ss: f64 = self.first.iter().map(|v| (v - m) * (v - m)).sum();
-            self.s2 = Some(ss / f64::from(self.n0 - 1));
+            let s2 = ss / f64::from(self.n0 - 1);
+            self.s2 = Some(s2);
+            let half = self.t * (s2 / f64::from(self.n0)).sqrt();
+            if m + half < self.q {
+                self.verdict = Verdict::Met;
+            } else if m - half > self.q {
+                self.verdict = Verdict::Violated;
+            }
+            if self.verdict != Verdict::Open {
+                self.decided_at = Some(self.n);
+                return;
+            }
         }
         let Some(s2) = self.s2 else { return };
         let r = (self.h2 * s2 / (2.0 * self.eps) - self.eps * f64::from(self.n) / 2.0).max(0.0);
@@ -148,14 +175,14 @@ mod tests {
     #[test]
     fn the_check_keeps_its_error_rate_at_the_edge_of_the_indifference_zone() {
         let (beta, n0, eps, q) = (0.05, 5, 0.5, 10.0);
-        let hh = h2(n0, beta);
+        let (hh, tt) = (h2(n0, beta / 2.0), screen_t(n0, beta / 2.0));
         let mut rng = crate::random::stream::stream(1, 0, "test/feasibility");
         for (mean, want) in [(q - eps, Verdict::Met), (q + eps, Verdict::Violated)] {
             let normal = Normal::new(mean, 2.0).unwrap();
             let trials = 4000;
             let mut right = 0;
             for _ in 0..trials {
-                let mut c = Check::new(Bound::AtMost(q), eps, n0, hh);
+                let mut c = Check::new(Bound::AtMost(q), eps, n0, hh, tt);
                 let mut n = 0;
                 while c.verdict() == Verdict::Open {
                     c.add(normal.sample(&mut rng));
@@ -169,14 +196,38 @@ mod tests {
         }
     }
 
+    /// Far beyond the bound with noisy values, the screen decides at the first stage where
+    /// the triangle alone would need many more replications.
+    #[test]
+    fn a_candidate_far_beyond_the_bound_is_screened_out_at_the_first_stage() {
+        let (beta, n0, eps, q) = (0.001, 5, 10.0, 900.0);
+        let mut c = Check::new(Bound::AtMost(q), eps, n0, h2(n0, beta / 2.0), screen_t(n0, beta / 2.0));
+        for y in [6000.0, 6500.0, 5800.0, 6900.0, 6200.0] {
+            c.add(y);
+        }
+        assert_eq!((c.verdict(), c.decided_at()), (Verdict::Violated, Some(5)));
+        assert!(c.horizon().unwrap() > 30, "{:?}", c.horizon());
+    }
+
+    /// At the bound itself with noise, the screen does not decide: the sequential part goes on.
+    #[test]
+    fn a_candidate_at_the_bound_is_left_to_the_sequential_part() {
+        let (beta, n0, eps, q) = (0.001, 5, 10.0, 900.0);
+        let mut c = Check::new(Bound::AtMost(q), eps, n0, h2(n0, beta / 2.0), screen_t(n0, beta / 2.0));
+        for y in [880.0, 920.0, 890.0, 915.0, 900.0] {
+            c.add(y);
+        }
+        assert_eq!(c.verdict(), Verdict::Open);
+    }
+
     #[test]
     fn a_lower_bound_is_checked_with_the_sign_flipped() {
-        let mut c = Check::new(Bound::AtLeast(0.9), 0.01, 2, h2(2, 0.05));
+        let mut c = Check::new(Bound::AtLeast(0.9), 0.01, 2, h2(2, 0.025), screen_t(2, 0.025));
         c.add(0.99);
         c.add(0.99);
         assert_eq!(c.verdict(), Verdict::Met);
         assert_eq!(c.decided_at(), Some(2));
-        let mut c = Check::new(Bound::AtLeast(0.9), 0.01, 2, h2(2, 0.05));
+        let mut c = Check::new(Bound::AtLeast(0.9), 0.01, 2, h2(2, 0.025), screen_t(2, 0.025));
         c.add(0.5);
         c.add(0.5);
         assert_eq!(c.verdict(), Verdict::Violated);
@@ -184,7 +235,7 @@ mod tests {
 
     #[test]
     fn a_constant_metric_is_decided_after_the_first_stage() {
-        let mut c = Check::new(Bound::AtMost(3.0), 0.1, 3, h2(3, 0.01));
+        let mut c = Check::new(Bound::AtMost(3.0), 0.1, 3, h2(3, 0.005), screen_t(3, 0.005));
         for _ in 0..2 {
             c.add(2.0);
             assert_eq!(c.verdict(), Verdict::Open);

@@ -25,8 +25,10 @@ pub struct Space {
     pub metric: Vec<usize>,
     /// The per-check error, alpha / (candidates x constraints).
     pub beta: f64,
-    /// The procedure's constant for `beta` and the first-stage size.
+    /// The sequential part's constant, at beta / 2 and the first-stage size.
     pub h2: f64,
+    /// The first-stage screen's t value, at beta / 2.
+    pub screen_t: f64,
     /// The scenario's port names.
     pub ports: Vec<String>,
 }
@@ -60,7 +62,8 @@ pub fn build(def: &OptimiseDef, overrides: Overrides) -> Result<Space, Error> {
     let checks = (plan.points.len() * def.constraints.len()) as f64;
     let beta = (1.0 - def.confidence) / checks;
     Ok(Space {
-        h2: h2(def.first, beta),
+        h2: h2(def.first, beta / 2.0),
+        screen_t: super::feasibility::screen_t(def.first, beta / 2.0),
         beta,
         def: def.clone(),
         sweep,
@@ -176,7 +179,7 @@ fn decide(
     let mut checks: Vec<Check> = def
         .constraints
         .iter()
-        .map(|k| Check::new(k.bound, k.tolerance, def.first, space.h2))
+        .map(|k| Check::new(k.bound, k.tolerance, def.first, space.h2, space.screen_t))
         .collect();
     let mut seen: Vec<Vec<f64>> = vec![Vec::new(); checks.len()];
     let (mut used, mut note, mut decision) = (0u32, None, None);
