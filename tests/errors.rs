@@ -1594,3 +1594,164 @@ fn bad_sweep_files() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// A good optimisation file over [`GOOD`] (written beside it as good.toml).
+const GOOD_OPTIMISE: &str = r#"[optimise]
+scenario = "good.toml"
+first_replications = 3
+max_replications = 10
+
+[[variables]]
+name = "lanes"
+key = "ports.p.stages.lane.servers"
+values = [1, 2, 3]
+unit_cost = 1
+
+[[constraints]]
+metric = "wait_mean_min"
+stage = "lane"
+max = 5
+"#;
+
+/// Runs `bordersim optimise` on an optimisation file `src` beside good.toml: one located
+/// line, exit code 2, nothing written.
+fn optimise_fails(name: &str, src: &str, extra: &[&str]) -> String {
+    std::fs::create_dir_all(dir()).unwrap();
+    std::fs::write(dir().join("good.toml"), GOOD).unwrap();
+    let file = dir().join(format!("{name}.toml"));
+    std::fs::write(&file, src).unwrap();
+    let out = dir().join(format!("{name}-out"));
+    let _ = std::fs::remove_dir_all(&out);
+    let o = Command::new(env!("CARGO_BIN_EXE_bordersim"))
+        .args(["optimise", file.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(extra)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+    assert!(!err.contains("panicked"), "{name}: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{name}: not one line:\n{err}");
+    assert!(!out.exists(), "{name}: output written despite the error");
+    err
+}
+
+#[test]
+fn bad_optimisation_files() {
+    let op = |from: &str, to: &str| {
+        assert!(GOOD_OPTIMISE.contains(from), "{from}");
+        GOOD_OPTIMISE.replacen(from, to, 1)
+    };
+    let cases = [
+        (
+            "opt-misspelt",
+            op("max_replications", "max_replicatons"),
+            "opt-misspelt.toml:4:1: unknown field `max_replicatons`",
+        ),
+        (
+            "opt-metric",
+            op("\"wait_mean_min\"", "\"wait_avg_min\""),
+            "opt-metric.toml:13:1: constraints.0.metric: `wait_avg_min` is not a metric of summary.json",
+        ),
+        (
+            "opt-level",
+            op("stage = \"lane\"\n", ""),
+            "opt-level.toml:12:1: constraints.0: port `p` reports `wait_mean_min` only for: stage = \"lane\"",
+        ),
+        (
+            "opt-stage",
+            op("stage = \"lane\"", "stage = \"gate\""),
+            "constraints.0: port `p` reports `wait_mean_min` only for: stage = \"lane\"",
+        ),
+        (
+            "opt-port",
+            op("stage = \"lane\"", "stage = \"lane\"\nport = \"q\""),
+            "constraints.0: the scenario has no port `q`; its ports are p",
+        ),
+        (
+            "opt-unknown-key",
+            op("stages.lane.servers", "stages.gate.servers"),
+            "opt-unknown-key.toml:8:1: variables.0.key: the scenario has no `ports.p.stages.gate`",
+        ),
+        (
+            "opt-simulation",
+            op("ports.p.stages.lane.servers", "simulation.seed"),
+            "opt-simulation.toml:8:1: variables.0.key: an optimisation cannot vary [simulation]",
+        ),
+        (
+            "opt-empty-values",
+            op("values = [1, 2, 3]", "values = []"),
+            "opt-empty-values.toml:9:1: variables.0.values: a non-empty list of finite numbers",
+        ),
+        (
+            "opt-no-variables",
+            op("[[variables]]", "[[nothing]]"),
+            "unknown field `nothing`",
+        ),
+        (
+            "opt-negative",
+            op("max = 5", "max = -5"),
+            "opt-negative.toml:15:1: constraints.0.max: `wait_mean_min` is never negative (minutes)",
+        ),
+        (
+            "opt-fraction",
+            op("wait_mean_min", "p_wait").replacen("max = 5", "max = 5", 1),
+            "constraints.0.max: `p_wait` is a fraction between 0 and 1, so a bound of 5 is out of its range",
+        ),
+        (
+            "opt-both-bounds",
+            op("max = 5", "max = 5\nmin = 1"),
+            "opt-both-bounds.toml:12:1: constraints.0: give exactly one of `max`",
+        ),
+        (
+            "opt-tolerance",
+            op("max = 5", "max = 5\ntolerance = 0"),
+            "constraints.0.tolerance: a positive number in the metric's unit (minutes)",
+        ),
+        (
+            "opt-cost",
+            op("unit_cost = 1", "unit_cost = 0"),
+            "variables: every variable's unit_cost is 0",
+        ),
+        (
+            "opt-no-cost",
+            op("unit_cost = 1\n", ""),
+            "opt-no-cost.toml:6:1: variables.0: a variable needs `unit_cost`",
+        ),
+        (
+            "opt-first",
+            op("first_replications = 3", "first_replications = 1"),
+            "opt-first.toml:3:1: optimise.first_replications: at least 2",
+        ),
+        (
+            "opt-budget",
+            op("max_replications = 10", "max_replications = 2"),
+            "opt-budget.toml:4:1: optimise.max_replications: at least first_replications (3), got 2",
+        ),
+        (
+            "opt-candidate",
+            op("values = [1, 2, 3]", "values = [1, -2]"),
+            "candidate 1 (lanes = -2): the scenario refuses it",
+        ),
+        (
+            "opt-no-constraints",
+            GOOD_OPTIMISE.split("[[constraints]]").next().unwrap().to_string(),
+            "constraints: an optimisation needs at least one [[constraints]] table",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (name, src, want) in cases {
+        let e = optimise_fails(name, &src, &[]);
+        if !e.contains(want) {
+            wrong.push(format!("{name}: expected {want:?} in {e}"));
+        }
+        assert!(e.contains(&format!("{name}.toml")), "{name}: no file in {e}");
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    let e = optimise_fails("opt-shard", GOOD_OPTIMISE, &["--shard", "1/2"]);
+    assert!(e.contains("optimise takes no --shard"), "{e}");
+    let e = optimise_fails("opt-reps", GOOD_OPTIMISE, &["--replications", "2"]);
+    assert!(
+        e.contains("--replications 2: the budget per candidate must be at least first_replications (3)"),
+        "{e}"
+    );
+}

@@ -194,7 +194,11 @@ fn mmc_case(name: &str, per_hour: f64, mean: f64, days: f64, lanes: &[u32], boun
     assert_eq!(json["search"], search);
     let ex = examined(&json);
     if all {
-        assert_eq!(ex.len(), lanes.len(), "{name}: search = \"all\" decides every candidate");
+        assert_eq!(
+            ex.len(),
+            lanes.len(),
+            "{name}: search = \"all\" decides every candidate"
+        );
     } else {
         // Cheapest first: every candidate up to the answer, in cost order, then it stops.
         let k = lanes.iter().position(|&c| c == want).unwrap();
@@ -208,8 +212,10 @@ fn mmc_case(name: &str, per_hour: f64, mean: f64, days: f64, lanes: &[u32], boun
         assert_eq!(decision(e), right, "{name}: lanes = {c}: {printed}");
     }
     assert!(
-        printed.contains(&format!("Chosen: candidate {}", lanes.iter().position(|&c| c == want).unwrap()))
-            && printed.contains("Every cheaper candidate was declared infeasible"),
+        printed.contains(&format!(
+            "Chosen: candidate {}",
+            lanes.iter().position(|&c| c == want).unwrap()
+        )) && printed.contains("Every cheaper candidate was declared infeasible"),
         "{name}: {printed}"
     );
     eprintln!(
@@ -334,15 +340,11 @@ fn a_candidate_close_to_its_bound_needs_more_replications_than_a_clear_one() {
         reps(close) > 5,
         "decided on the first-stage replications alone: {printed}"
     );
-    assert!(
-        decision(close) == "undecided" || reps(close) > reps(clear),
-        "{printed}"
-    );
+    assert!(decision(close) == "undecided" || reps(close) > reps(clear), "{printed}");
     if decision(close) == "undecided" {
         assert_eq!(reps(close), 40, "{printed}");
         assert_eq!(
-            close["note"],
-            "the budget of 40 replications ran out first",
+            close["note"], "the budget of 40 replications ran out first",
             "{close:#}"
         );
         // The cheaper candidate may be feasible: the statement says so.
@@ -361,8 +363,14 @@ fn a_candidate_close_to_its_bound_needs_more_replications_than_a_clear_one() {
         "order,candidate,lanes,cost,decision,replications,c0_mean,c0_ci_low,c0_ci_high,c0_verdict,c0_decided_at,chosen"
     );
     assert_eq!(lines.len(), 3, "{csv}");
-    assert!(lines[1].starts_with(&format!("0,0,5,5,{},{},", decision(close), reps(close))), "{csv}");
-    assert!(lines[2].starts_with("1,1,6,6,feasible,") && lines[2].ends_with(",met,5,1"), "{csv}");
+    assert!(
+        lines[1].starts_with(&format!("0,0,5,5,{},{},", decision(close), reps(close))),
+        "{csv}"
+    );
+    assert!(
+        lines[2].starts_with("1,1,6,6,feasible,") && lines[2].ends_with(",met,5,1"),
+        "{csv}"
+    );
     assert!(printed.contains("wrote "), "{printed}");
 }
 
@@ -383,7 +391,8 @@ fn a_budget_of_the_first_stage_leaves_a_close_candidate_undecided_and_none_chose
     // The nearest is the close candidate (about one tolerance off, against 200 for lanes = 4).
     let nearest = json["nearest"].as_u64().unwrap() as usize;
     assert_eq!(values(&examined(&json)[nearest]), [5.0]);
-    let head = "No candidate was declared feasible (2 of 2 examined). Nearest: candidate 1 (lanes = 5), cost 5, undecided.";
+    let head =
+        "No candidate was declared feasible (2 of 2 examined). Nearest: candidate 1 (lanes = 5), cost 5, undecided.";
     assert!(json["statement"].as_str().unwrap().starts_with(head), "{json:#}");
     assert!(printed.contains(head), "{printed}");
 }
@@ -440,7 +449,10 @@ fn lanes_and_drivers_the_cheapest_feasible_pair_of_a_brute_force_sweep() {
     let sweep = d.join("sweep.toml");
     std::fs::write(
         &sweep,
-        format!("[sweep]\nscenario = \"port.toml\"\n\n[design]\nkind = \"factorial\"\n{VARIABLES}"),
+        format!(
+            "[sweep]\nscenario = \"port.toml\"\n\n[design]\nkind = \"factorial\"\n{}",
+            VARIABLES.replace("[[variables]]", "[[factors]]")
+        ),
     )
     .unwrap();
     let brute = d.join("brute");
@@ -489,8 +501,14 @@ fn lanes_and_drivers_the_cheapest_feasible_pair_of_a_brute_force_sweep() {
     let text = format!(
         "[optimise]\nscenario = \"port.toml\"\nfirst_replications = 10\nmax_replications = 40\n{}\n[[constraints]]\nmetric = \"time_in_system_mean_min\"\nport = \"p\"\nmax = {bound}\ntolerance = {tol}\n",
         VARIABLES
-            .replace("values = [3, 4, 5]", &format!("values = [3, 4, 5]\nunit_cost = {lane_cost}"))
-            .replace("values = [38, 42, 48]", &format!("values = [38, 42, 48]\nunit_cost = {driver_cost}"))
+            .replace(
+                "values = [3, 4, 5]",
+                &format!("values = [3, 4, 5]\nunit_cost = {lane_cost}")
+            )
+            .replace(
+                "values = [38, 42, 48]",
+                &format!("values = [38, 42, 48]\nunit_cost = {driver_cost}")
+            )
     );
     std::fs::write(&opt, text).unwrap();
     let (printed, json) = optimise(opt.to_str().unwrap(), &d.join("out"), &["-q"]);
@@ -532,17 +550,29 @@ fn bad_files_and_settings_are_refused_where_they_are_wrong() {
     let at = |line: u32, key: &str| format!("{f}:{line}:1: {key}: ");
     // An unknown metric.
     let e = try_file(&good.replace("wait_mean_min", "wait_avg"), &[]);
-    assert!(e.contains(&format!("{}`wait_avg` is not a metric", at(11, "constraints.0.metric"))), "{e}");
+    assert!(
+        e.contains(&format!("{}`wait_avg` is not a metric", at(11, "constraints.0.metric"))),
+        "{e}"
+    );
     // A key the scenario lacks.
     let e = try_file(&good.replace("stages.lanes.servers", "stages.gate.servers"), &[]);
     assert!(
-        e.contains(&format!("{}the scenario has no `ports.textbook.stages.gate`", at(6, "variables.0.key"))),
+        e.contains(&format!(
+            "{}the scenario has no `ports.textbook.stages.gate`",
+            at(6, "variables.0.key")
+        )),
         "{e}"
     );
     // An empty candidate space: no values, or no variables.
     let e = try_file(&good.replace("[4, 5, 6]", "[]"), &[]);
-    assert!(e.contains(&format!("{}a non-empty list", at(7, "variables.0.values"))), "{e}");
-    let no_vars = good.replace(&good[good.find("[[variables]]").unwrap()..good.find("[[constraints]]").unwrap()], "");
+    assert!(
+        e.contains(&format!("{}a non-empty list", at(7, "variables.0.values"))),
+        "{e}"
+    );
+    let no_vars = good.replace(
+        &good[good.find("[[variables]]").unwrap()..good.find("[[constraints]]").unwrap()],
+        "",
+    );
     let e = try_file(&no_vars, &[]);
     assert!(
         e.contains(": variables: an optimisation needs at least one [[variables]] table"),
@@ -550,10 +580,22 @@ fn bad_files_and_settings_are_refused_where_they_are_wrong() {
     );
     // Bounds of the wrong sign or out of a fraction's range.
     let e = try_file(&good.replace("max = 2", "max = -2"), &[]);
-    assert!(e.contains(&format!("{}`wait_mean_min` is never negative", at(13, "constraints.0.max"))), "{e}");
-    let e = try_file(&good.replace("wait_mean_min", "p_wait").replace("max = 2", "max = 1.5"), &[]);
     assert!(
-        e.contains(&format!("{}`p_wait` is a fraction between 0 and 1", at(13, "constraints.0.max"))),
+        e.contains(&format!(
+            "{}`wait_mean_min` is never negative",
+            at(13, "constraints.0.max")
+        )),
+        "{e}"
+    );
+    let e = try_file(
+        &good.replace("wait_mean_min", "p_wait").replace("max = 2", "max = 1.5"),
+        &[],
+    );
+    assert!(
+        e.contains(&format!(
+            "{}`p_wait` is a fraction between 0 and 1",
+            at(13, "constraints.0.max")
+        )),
         "{e}"
     );
     // A metric the scenario does not report there: a stage metric without its stage, a stage
@@ -567,10 +609,16 @@ fn bad_files_and_settings_are_refused_where_they_are_wrong() {
         "{e}"
     );
     let e = try_file(&good.replace("stage = \"lanes\"", "stage = \"gate\""), &[]);
-    assert!(e.contains(&at(10, "constraints.0")) && e.contains("only for: stage = \"lanes\""), "{e}");
+    assert!(
+        e.contains(&at(10, "constraints.0")) && e.contains("only for: stage = \"lanes\""),
+        "{e}"
+    );
     let e = try_file(&good.replace("stage = \"lanes\"", "port = \"nowhere\""), &[]);
     assert!(
-        e.contains(&format!("{}the scenario has no port `nowhere`", at(10, "constraints.0"))),
+        e.contains(&format!(
+            "{}the scenario has no port `nowhere`",
+            at(10, "constraints.0")
+        )),
         "{e}"
     );
     // Settings: no --shard, no --resume, a budget of at least the first stage.
@@ -583,8 +631,14 @@ fn bad_files_and_settings_are_refused_where_they_are_wrong() {
         e.contains("--replications 3: the budget per candidate must be at least first_replications (5)"),
         "{e}"
     );
-    let e = try_file(&good.replace("[optimise]", "[optimise]\nfirst_replications = 8\nmax_replications = 6"), &[]);
-    assert!(e.contains("optimise.max_replications: at least first_replications (8), got 6"), "{e}");
+    let e = try_file(
+        &good.replace("[optimise]", "[optimise]\nfirst_replications = 8\nmax_replications = 6"),
+        &[],
+    );
+    assert!(
+        e.contains("optimise.max_replications: at least first_replications (8), got 6"),
+        "{e}"
+    );
     assert!(!out.exists(), "nothing is written for a refused optimisation");
     // The good file runs.
     std::fs::write(&file, good).unwrap();
@@ -628,7 +682,11 @@ fn the_same_optimisation_writes_the_same_bytes_at_any_thread_count() {
         "some candidate goes past the first stage: {json:#}"
     );
     let (a, b) = (files(&one), files(&two));
-    assert!(a.contains_key("optimise.json") && a.contains_key("optimise.csv"), "{:?}", a.keys());
+    assert!(
+        a.contains_key("optimise.json") && a.contains_key("optimise.csv"),
+        "{:?}",
+        a.keys()
+    );
     assert_eq!(a["optimise.json"], b["optimise.json"], "optimise.json");
     assert_eq!(a["optimise.csv"], b["optimise.csv"], "optimise.csv");
     assert_eq!(a, b, "thread count changed the results");

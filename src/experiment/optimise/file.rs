@@ -344,7 +344,10 @@ max = 2
         let e = err(&GOOD.replace("[optimise]", "[optimise]\nconfidence = 95"));
         assert!(e.contains("optimise.confidence"), "{e}");
         let e = err(&GOOD.replace("key = \"ports", "key = \"simulation.seed\"\n#\""));
-        assert!(e.contains("variables.0.key: a sweep cannot vary [simulation]"), "{e}");
+        assert!(
+            e.contains("variables.0.key: an optimisation cannot vary [simulation]"),
+            "{e}"
+        );
         let e = err(&GOOD.replace("max = 2", "max = 0"));
         assert!(e.contains("give `tolerance`"), "{e}");
     }

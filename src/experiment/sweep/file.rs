@@ -268,9 +268,12 @@ fn check_key(key: &str, kp: &KeyPath) -> Result<(), Invalid> {
         return Err(kp.invalid("not a key path: use dotted names like \"ports.horgos.stages.lanes.servers\""));
     }
     if matches!(key.split('.').next(), Some("simulation" | "variants" | "policy")) {
-        return Err(kp.invalid(
-            "a sweep cannot vary [simulation], [variants] or [policy]: common random numbers pair the points only under the same run settings",
-        ));
+        let what = if kp.0.first().map(String::as_str) == Some("variables") {
+            "an optimisation cannot vary [simulation], [variants] or [policy]: common random numbers pair the candidates only under the same run settings"
+        } else {
+            "a sweep cannot vary [simulation], [variants] or [policy]: common random numbers pair the points only under the same run settings"
+        };
+        return Err(kp.invalid(what));
     }
     Ok(())
 }
