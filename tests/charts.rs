@@ -64,6 +64,7 @@ fn panels_not_empty(charts: &[(String, Chart)]) {
             Chart::Xy { panels, .. } => assert!(panels.iter().all(|p| !p.points.is_empty()), "{name}"),
             Chart::Heat { heat, .. } => assert!(heat.cells.iter().flatten().any(Option::is_some), "{name}"),
             Chart::Tornado { bars, .. } => assert!(!bars.is_empty(), "{name}"),
+            Chart::Frontier { frontier, .. } => assert!(!frontier.points.is_empty(), "{name}"),
         }
     }
 }

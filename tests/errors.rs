@@ -1694,7 +1694,7 @@ fn bad_optimisation_files() {
         ),
         (
             "opt-fraction",
-            op("wait_mean_min", "p_wait").replacen("max = 5", "max = 5", 1),
+            op("wait_mean_min", "p_wait"),
             "constraints.0.max: `p_wait` is a fraction between 0 and 1, so a bound of 5 is out of its range",
         ),
         (

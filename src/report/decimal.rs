@@ -18,7 +18,7 @@ const FAST_BELOW: f64 = 4_294_967_296.0;
 pub fn push_micro(o: &mut String, v: f64) {
     let x = v * 1e6;
     // 2^52: below it `x as i64` is exact, and so is `x - trunc(x)`.
-    if !(x.abs() < 4_503_599_627_370_496.0) {
+    if x.is_nan() || x.abs() >= 4_503_599_627_370_496.0 {
         // NaN, infinities (never passed by `num`) and large values.
         let _ = write!(o, "{}", x.round() / 1e6);
         return;
@@ -194,8 +194,8 @@ mod tests {
             }
         }
         for v in [
-            0.49999999999999994e-6,
-            -0.49999999999999994e-6,
+            0.5e-6_f64.next_down(),
+            -0.5e-6_f64.next_down(),
             0.5e-6,
             -0.5e-6,
             4.5e9,
