@@ -167,7 +167,6 @@ fn erlang(metric: &str, per_hour: f64, mean: f64, c: u32) -> f64 {
 
 /// An M/M/c optimisation over `lanes` with `bounds`: the candidate chosen is the one Erlang C
 /// says, and every candidate examined is decided as Erlang C says.
-#[allow(clippy::too_many_arguments)]
 fn mmc_case(name: &str, per_hour: f64, mean: f64, days: f64, lanes: &[u32], bounds: &[Bound], all: bool) {
     // Erlang C's answer, with every bound at least 2.5 tolerances from every candidate's
     // true value (so warm-up and finite-horizon bias do not decide the test).
@@ -380,6 +379,38 @@ fn a_candidate_close_to_its_bound_needs_more_replications_than_a_clear_one() {
         "{csv}"
     );
     assert!(printed.contains("wrote "), "{printed}");
+}
+
+#[test]
+fn a_candidate_a_few_tolerances_inside_is_decided_by_the_sequential_check() {
+    // M/M/5's Wq (1.055) is 3.7 tolerances inside a bound of 1.13 (tolerance 0.02): too
+    // close for the first-stage screen with ten noisy replications, far enough for the
+    // triangle to end before the budget, declaring it met.
+    let bound = Bound { q: 1.13, ..CLOSE };
+    assert!(bound.q - erlang(WQ, 60.0, 3.6, 5) > 3.5 * bound.tol);
+    let d = tmp("sequential");
+    mmc_scenario(&d, 60.0, 3.6, 20.0, 1.0);
+    let file = mmc_opt(
+        &d,
+        &format!("{FIRST}\nmax_replications = 60\nsearch = \"all\""),
+        &[5, 6],
+        &[bound],
+    );
+    let (printed, json) = optimise(&file, &d.join("out"), &["--no-charts", "-q"]);
+    let (inside, far) = (with_lanes(&json, 5), with_lanes(&json, 6));
+    assert_eq!((decision(inside), decision(far)), ("feasible", "feasible"), "{printed}");
+    assert_eq!(reps(far), 10, "far inside: decided on the first stage: {printed}");
+    assert!(reps(inside) > 10 && reps(inside) < 60, "{printed}");
+    let est = &inside["estimates"][0];
+    assert_eq!(est["verdict"], "met");
+    assert_eq!(est["decided_at"].as_u64(), Some(reps(inside)));
+    // It ended no later than the triangle's end, h² S² / eps².
+    assert!(reps(inside) <= est["needs"].as_u64().unwrap(), "{est}");
+    assert_eq!(chosen(&json), Some(vec![5.0]));
+    assert!(
+        printed.contains(&format!("declared feasible after {} replications", reps(inside))),
+        "{printed}"
+    );
 }
 
 #[test]
