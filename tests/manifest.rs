@@ -109,7 +109,8 @@ fn run_and_compare_write_exactly_the_files_the_manifest_names() {
 
     // The registry names nothing that no set writes, bar the checkpoints of interrupted runs
     // and sweeps (tests/output_safety.rs, the sweep runner's tests), the TRS report of a
-    // trace (tests/trs.rs) and a sweep's shard file (tests/sweep.rs).
+    // trace (tests/trs.rs), a sweep's shard file (tests/sweep.rs) and the optimiser's files
+    // (tests/optimise.rs checks them).
     for f in result_files() {
         assert!(
             run_files.contains(f)
@@ -119,7 +120,9 @@ fn run_and_compare_write_exactly_the_files_the_manifest_names() {
                     exporter::CHECKPOINT,
                     exporter::TRS_CSV,
                     exporter::SWEEP_SHARD,
-                    exporter::SWEEP_CHECKPOINT
+                    exporter::SWEEP_CHECKPOINT,
+                    exporter::OPTIMISE_JSON,
+                    exporter::OPTIMISE_CSV
                 ]
                 .contains(&f),
             "{f} is in the registry but no set writes it"
