@@ -196,6 +196,19 @@ pub struct TraceScopeArgs {
     /// Log only steps before this time: YYYY-MM-DD[THH:MM], or days from the start.
     #[arg(long, value_name = "WHEN", requires = "trace")]
     pub trace_to: Option<String>,
+    /// The log's format: csv (default; `run` takes parquet when FILE ends in .parquet), or
+    /// parquet (the same columns, about a sixth of the bytes).
+    #[arg(long, value_name = "FORMAT", requires = "trace")]
+    pub trace_format: Option<TraceFormatArg>,
+}
+
+/// `--trace-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceFormatArg {
+    /// One CSV row per step.
+    Csv,
+    /// Parquet columns.
+    Parquet,
 }
 
 /// `bordersim check`.

@@ -1,9 +1,9 @@
 //! `--trace` and its scope flags, checked into where the event logs go and what they hold
 //! before any simulation starts.
 
-use super::args::TraceScopeArgs;
+use super::args::{TraceFormatArg, TraceScopeArgs};
 use crate::error::Error;
-use crate::report::trace::TraceOptions;
+use crate::report::trace::{TraceFormat, TraceOptions};
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
 
@@ -103,9 +103,24 @@ fn check_file(path: &Path, force: bool) -> Result<(), Error> {
     Ok(())
 }
 
+/// The format `--trace-format` names, or else the one `file`'s extension suggests.
+fn format(a: &TraceScopeArgs, file: Option<&Path>) -> TraceFormat {
+    match a.trace_format {
+        Some(TraceFormatArg::Csv) => TraceFormat::Csv,
+        Some(TraceFormatArg::Parquet) => TraceFormat::Parquet,
+        None if file
+            .and_then(Path::extension)
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet")) =>
+        {
+            TraceFormat::Parquet
+        }
+        None => TraceFormat::Csv,
+    }
+}
+
 /// The scope flags, checked against the scenario (the baseline: variants share its
-/// replications and calendar).
-pub fn options(a: &TraceScopeArgs, sc: &Scenario) -> Result<TraceOptions, Error> {
+/// replications and calendar), for a log at `file` (none for a directory of logs).
+pub fn options(a: &TraceScopeArgs, sc: &Scenario, file: Option<&Path>) -> Result<TraceOptions, Error> {
     let reps = replications(a.trace_replications.as_deref(), sc.replications)?;
     let from = a
         .trace_from
@@ -121,6 +136,7 @@ pub fn options(a: &TraceScopeArgs, sc: &Scenario) -> Result<TraceOptions, Error>
         replications: reps,
         from,
         to,
+        format: format(a, file),
     })
 }
 
@@ -134,7 +150,7 @@ pub fn for_run(
 ) -> Result<Option<TraceConfig>, Error> {
     let Some(file) = file else { return Ok(None) };
     refuse_resume(resume)?;
-    let options = options(a, sc)?;
+    let options = options(a, sc, Some(file))?;
     check_file(file, force)?;
     Ok(Some(TraceConfig {
         files: vec![file.clone()],
@@ -142,7 +158,8 @@ pub fn for_run(
     }))
 }
 
-/// `compare --trace DIR`: DIR/baseline.csv and DIR/VARIANT.csv (DIR is created).
+/// `compare --trace DIR`: DIR/baseline.csv and DIR/VARIANT.csv, or `.parquet` (DIR is
+/// created).
 pub fn for_compare(
     dir: &Option<PathBuf>,
     a: &TraceScopeArgs,
@@ -152,7 +169,7 @@ pub fn for_compare(
 ) -> Result<Option<TraceConfig>, Error> {
     let Some(dir) = dir else { return Ok(None) };
     refuse_resume(resume)?;
-    let options = options(a, &scenarios[0])?;
+    let options = options(a, &scenarios[0], None)?;
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Usage(format!(
             "--trace: {} exists and is not a directory",
@@ -168,7 +185,7 @@ pub fn for_compare(
                 "--trace: the variant name '{name}' cannot be a file name (use letters, digits, _ - .)"
             )));
         }
-        files.push(dir.join(format!("{name}.csv")));
+        files.push(dir.join(format!("{name}.{}", options.format.extension())));
     }
     for f in &files {
         check_file(f, force)?;

@@ -1,16 +1,13 @@
 //! The rows of one replication's event log: one CSV row per step of each consignment,
 //! appended to a buffer that goes to disk every few hundred kilobytes, so memory stays flat
-//! however long the run. Only the consignments inside the ports are remembered (their
-//! flow, vehicles, lane and driver).
+//! however long the run. Each consignment inside keeps the text its rows start with; which
+//! consignments are inside, and their lanes and drivers, are kept by steps.rs.
 
-use super::books::{Drivers, Numbers};
 use super::line::{ALIGN, Block, Line, MIN_PADDED, Text};
 use super::names::{Activity, Names};
+use super::steps::{Format, Held};
 use crate::date::{StartInstant, civil_from_days};
 use crate::engine::Time;
-use crate::model::{Observer, Trace};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -66,36 +63,13 @@ impl<W: Write> Sink for Direct<W> {
     }
 }
 
-/// Serials are distinct integers: one multiply spreads them well enough, and SipHash would
-/// cost more than the rest of the row.
-#[derive(Default)]
-struct SerialHasher(u64);
-
-impl Hasher for SerialHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
-
-/// What the log remembers of a consignment inside.
+/// What the CSV log keeps of a consignment inside: where its text is.
 #[derive(Debug, Clone, Copy)]
-struct Case {
+pub struct Case {
     /// Its slot in the case texts.
     slot: u32,
     /// Length of its text `case_id,replication,consignment,port,mode,vehicles,`.
     len: u32,
-    /// Lane it holds (1-based), 0 for none.
-    lane: u32,
-    /// Driver it holds (1-based), 0 for none.
-    driver: u32,
 }
 
 /// The text every row of a case starts with, one fixed-size slot per consignment inside,
@@ -144,18 +118,12 @@ pub struct Rows<S: Sink> {
     rep: Vec<u8>,
     names: Arc<Names>,
     start: StartInstant,
-    /// Rows are written for times in `from..to`; the books are kept at all times.
-    from: Time,
-    to: Time,
     sink: S,
     line: Line,
     /// Room kept for one row.
     slack: usize,
     error: Option<std::io::Error>,
-    cases: HashMap<u64, Case, BuildHasherDefault<SerialHasher>>,
     texts: CaseTexts,
-    lanes: Vec<Numbers>,
-    drivers: Vec<Drivers>,
     /// The last day whose date was formatted, and its `YYYY-MM-DD`.
     day: (i64, [u8; 10]),
     float: zmij::Buffer,
@@ -169,9 +137,9 @@ pub struct Rows<S: Sink> {
 }
 
 impl<S: Sink> Rows<S> {
-    /// A writer for replication `rep` of the model `names` describes, keeping rows in
-    /// `from..to` (minutes), with the header first when `header`.
-    pub fn new(sink: S, rep: u64, names: Arc<Names>, start: StartInstant, window: (Time, Time), header: bool) -> Self {
+    /// A writer for replication `rep` of the model `names` describes, with the header first
+    /// when `header`.
+    pub fn new(sink: S, rep: u64, names: Arc<Names>, start: StartInstant, header: bool) -> Self {
         let rep = rep.to_string().into_bytes();
         let slack = names.widest() + NUMBERS + 2 * rep.len();
         let mut line = Line::new(WRITE_AT, slack.max(HEADER.len()));
@@ -186,17 +154,12 @@ impl<S: Sink> Rows<S> {
                 free: Vec::new(),
             },
             rep,
-            lanes: vec![Numbers::default(); names.stages.len()],
-            drivers: vec![Drivers::default(); names.pools],
             names,
             start,
-            from: window.0,
-            to: window.1,
             sink,
             line,
             slack,
             error: None,
-            cases: HashMap::default(),
             day: (i64::MIN, [b'0'; 10]),
             float: zmij::Buffer::new(),
             stamp: [0; 64],
@@ -249,67 +212,6 @@ impl<S: Sink> Rows<S> {
         self.line = Line::reuse(next, self.slack, len - whole);
     }
 
-    /// A consignment arrived (again, at another port, when diverted): its text is built.
-    fn arrive(&mut self, serial: u64, flow: usize, vehicles: u32) {
-        let slot = match self.cases.get(&serial) {
-            Some(c) => c.slot,
-            None => self.texts.slot(),
-        };
-        let len = self
-            .texts
-            .write(slot, &self.rep, serial, &self.names.flows[flow], vehicles);
-        self.cases.insert(
-            serial,
-            Case {
-                slot,
-                len,
-                lane: 0,
-                driver: 0,
-            },
-        );
-    }
-
-    /// It has left the ports: its slot is free.
-    fn forget(&mut self, serial: u64) {
-        if let Some(c) = self.cases.remove(&serial) {
-            self.texts.free.push(c.slot);
-        }
-    }
-
-    /// One row, if `t` is in the window.
-    #[inline(always)]
-    fn row(&mut self, t: Time, serial: u64, stage: Option<usize>, what: Activity) {
-        if !(t >= self.from && t < self.to) || self.error.is_some() {
-            return;
-        }
-        let Some(c) = self.cases.get(&serial).copied() else {
-            return;
-        };
-        if t.to_bits() != self.stamp_of {
-            self.restamp(t);
-        }
-        let line = &mut self.line;
-        line.blocks(self.texts.padded(&c), c.len as usize);
-        let k = what as usize;
-        match stage {
-            Some(s) => line.text(&self.names.stages[s].events[k]),
-            None => line.text(&self.names.port_events[k]),
-        }
-        if c.lane != 0 {
-            line.int(c.lane);
-        }
-        line.byte(b',');
-        if c.driver != 0 {
-            line.int(c.driver);
-        }
-        line.byte(b',');
-        line.blocks(&self.stamp, self.stamp_len);
-        self.rows += 1;
-        if self.line.full() {
-            self.flush();
-        }
-    }
-
     /// `time_min,YYYY-MM-DDTHH:MM:SS.mmm\n` of time `t` (the timestamp rounded to the
     /// millisecond) into the stamp.
     fn restamp(&mut self, t: Time) {
@@ -359,75 +261,55 @@ impl<S: Sink> Rows<S> {
         self.stamp_len = p + 14;
         self.stamp_of = t.to_bits();
     }
-
-    fn case(&mut self, serial: u64) -> Option<&mut Case> {
-        self.cases.get_mut(&serial)
-    }
 }
 
-impl<S: Sink> Observer for Rows<S> {
-    fn record(&mut self, entry: Trace) {
-        match entry {
-            Trace::Arrive {
-                t,
-                serial,
-                flow,
-                vehicles,
-            } => {
-                // A diverted consignment arrives again: same case, new port.
-                self.arrive(serial, flow, vehicles);
-                self.row(t, serial, None, Activity::Arrived);
-            }
-            Trace::TurnedAway { t, serial, stage } => {
-                self.row(t, serial, Some(stage), Activity::TurnedAway);
-                self.forget(serial);
-            }
-            Trace::Enter { t, serial, stage, .. } => self.row(t, serial, Some(stage), Activity::Entered),
-            Trace::Start { t, serial, stage } => {
-                let number = match self.names.stages[stage].pool {
-                    Some(p) => Ok(self.drivers[p].take()),
-                    None => Err(self.lanes[stage].take()),
-                };
-                if let Some(c) = self.case(serial) {
-                    match number {
-                        Ok(d) => c.driver = d,
-                        Err(l) => c.lane = l,
-                    }
-                }
-                self.row(t, serial, Some(stage), Activity::Started);
-            }
-            Trace::Finish { t, serial, stage } => self.row(t, serial, Some(stage), Activity::Finished),
-            Trace::Blocked { t, serial, stage } => self.row(t, serial, Some(stage), Activity::Blocked),
-            Trace::Unblocked { t, serial, stage } => self.row(t, serial, Some(stage), Activity::Unblocked),
-            Trace::Leave { t, serial, stage } => {
-                self.row(t, serial, Some(stage), Activity::Left);
-                if let Some(c) = self.case(serial) {
-                    let lane = std::mem::take(&mut c.lane);
-                    self.lanes[stage].give(lane);
-                }
-            }
-            Trace::Depart { t, serial } => {
-                self.row(t, serial, None, Activity::Departed);
-                self.forget(serial);
-            }
-            Trace::Abandon { t, serial, stage } => {
-                self.row(t, serial, Some(stage), Activity::Abandoned);
-                self.forget(serial);
-            }
-            Trace::Divert { t, serial, stage } => {
-                self.row(t, serial, Some(stage), Activity::Diverted);
-                if let Some(c) = self.case(serial) {
-                    c.driver = 0;
-                }
-            }
-            Trace::DriverAway { serial, pool, back, .. } => {
-                // The car keeps showing its driver until it has left; the driver's return
-                // is booked now.
-                let d = self.cases.get(&serial).map_or(0, |c| c.driver);
-                self.drivers[pool].away(d, back);
-            }
-            Trace::DriverBack { pool, .. } => self.drivers[pool].back(),
-            Trace::Report { .. } => {}
+impl<S: Sink> Format for Rows<S> {
+    type Case = Case;
+
+    /// Its text is built once, into a slot it keeps while inside.
+    fn arrive(&mut self, serial: u64, flow: usize, vehicles: u32, again: Option<Case>) -> Case {
+        let slot = match again {
+            Some(c) => c.slot,
+            None => self.texts.slot(),
+        };
+        let len = self
+            .texts
+            .write(slot, &self.rep, serial, &self.names.flows[flow], vehicles);
+        Case { slot, len }
+    }
+
+    fn forget(&mut self, case: Case) {
+        self.texts.free.push(case.slot);
+    }
+
+    #[inline(always)]
+    fn row(&mut self, t: Time, _serial: u64, held: &mut Held<Case>, stage: Option<usize>, what: Activity) {
+        if self.error.is_some() {
+            return;
+        }
+        let c = held.case;
+        if t.to_bits() != self.stamp_of {
+            self.restamp(t);
+        }
+        let line = &mut self.line;
+        line.blocks(self.texts.padded(&c), c.len as usize);
+        let k = what as usize;
+        match stage {
+            Some(s) => line.text(&self.names.stages[s].events[k]),
+            None => line.text(&self.names.port_events[k]),
+        }
+        if held.lane != 0 {
+            line.int(held.lane);
+        }
+        line.byte(b',');
+        if held.driver != 0 {
+            line.int(held.driver);
+        }
+        line.byte(b',');
+        line.blocks(&self.stamp, self.stamp_len);
+        self.rows += 1;
+        if self.line.full() {
+            self.flush();
         }
     }
 }

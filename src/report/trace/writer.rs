@@ -8,7 +8,9 @@
 use super::disk::Disk;
 use super::line::Block;
 use super::names::Names;
+use super::parquet::{Dictionaries, Parquet, Part};
 use super::rows::{Rows, Sink};
+use super::steps::{Format, Steps};
 use crate::date::StartInstant;
 use crate::engine::Time;
 use crate::model::{Observer, Trace};
@@ -89,38 +91,66 @@ impl Sink for Handoff {
     }
 }
 
+/// A log's format and the text it repeats, built once per model.
+#[derive(Debug, Clone)]
+pub enum Layout {
+    /// CSV rows.
+    Csv(Arc<Names>),
+    /// Parquet columns.
+    Parquet(Arc<Dictionaries>),
+}
+
+/// What one replication's log holds once written.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    /// Rows.
+    pub rows: u64,
+    /// For Parquet, the part's row groups (the footer is written when parts are joined).
+    pub part: Option<Part>,
+}
+
+/// Feeds each chunk of steps to `steps`, handing the emptied chunks back.
+fn drain<F: Format>(steps: &mut Steps<F>, queue: Receiver<Vec<Trace>>, back: std::sync::mpsc::Sender<Vec<Trace>>) {
+    for mut chunk in queue {
+        for entry in chunk.drain(..) {
+            steps.record(entry);
+        }
+        // The simulation may have finished and gone: then the chunk is simply freed.
+        let _ = back.send(chunk);
+    }
+}
+
 /// Writes the event log of one replication from a thread of its own.
 pub struct TraceWriter {
     chunk: Vec<Trace>,
     full: Option<SyncSender<Vec<Trace>>>,
     spare: Receiver<Vec<Trace>>,
-    worker: Option<JoinHandle<std::io::Result<u64>>>,
+    worker: Option<JoinHandle<std::io::Result<Written>>>,
 }
 
 impl TraceWriter {
-    /// Starts the writing thread for replication `rep` of the model `names` describes: rows
-    /// for times in `window` (minutes) go to `out`, after the header when `header`.
-    pub fn new(
-        out: Disk,
-        rep: u64,
-        names: Arc<Names>,
-        start: StartInstant,
-        window: (Time, Time),
-        header: bool,
-    ) -> Self {
+    /// Starts the writing thread for replication `rep` of the model `layout` describes:
+    /// rows for times in `window` (minutes) go to `out`, which starts the file (a CSV
+    /// header, Parquet's magic) when `first`.
+    pub fn new(out: Disk, rep: u64, layout: Layout, start: StartInstant, window: (Time, Time), first: bool) -> Self {
         let (full, queue) = sync_channel::<Vec<Trace>>(QUEUED);
         let (back, spare) = channel::<Vec<Trace>>();
-        let worker = std::thread::spawn(move || {
-            let mut rows = Rows::new(Handoff::new(out), rep, names, start, window, header);
-            for mut chunk in queue {
-                for entry in chunk.drain(..) {
-                    rows.record(entry);
-                }
-                // The simulation may have finished and gone: then the chunk is simply freed.
-                let _ = back.send(chunk);
+        let worker = std::thread::spawn(move || match layout {
+            Layout::Csv(names) => {
+                let pools = names.stages.iter().map(|s| s.pool).collect();
+                let rows = Rows::new(Handoff::new(out), rep, names.clone(), start, first);
+                let mut steps = Steps::new(rows, pools, names.pools, window);
+                drain(&mut steps, queue, back);
+                let (disk, rows) = steps.format.finish()?;
+                disk.close().map(|()| Written { rows, part: None })
             }
-            let (disk, n) = rows.finish()?;
-            disk.close().map(|()| n)
+            Layout::Parquet(dict) => {
+                let columns = Parquet::new(out, rep, dict.clone(), start, first);
+                let mut steps = Steps::new(columns, dict.pools.clone(), dict.pool_count, window);
+                drain(&mut steps, queue, back);
+                let (part, rows) = steps.format.finish()?;
+                Ok(Written { rows, part: Some(part) })
+            }
         });
         Self {
             chunk: Vec::with_capacity(CHUNK),
@@ -142,9 +172,9 @@ impl TraceWriter {
         }
     }
 
-    /// Writes the rest, waits for the writing thread, and returns the rows written or the
+    /// Writes the rest, waits for the writing thread, and returns what was written or the
     /// first write error.
-    pub fn finish(mut self) -> std::io::Result<u64> {
+    pub fn finish(mut self) -> std::io::Result<Written> {
         if !self.chunk.is_empty() {
             self.send();
         }
