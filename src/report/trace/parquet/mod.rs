@@ -25,10 +25,13 @@ use crate::model::{ModelSpec, StageKind};
 use footer::{Chunk, DELTA_BINARY_PACKED, PLAIN, Physical, RLE_DICTIONARY, Stored};
 use spool::Spool;
 use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
+use std::thread::JoinHandle;
 use thrift::Thrift;
 
-/// Rows per row group: about 20 MB of column buffers, reused.
-const GROUP_ROWS: usize = 1 << 18;
+/// Rows per row group: 3 MB of rows, which stay in cache while each column is taken from
+/// them (wall clock, horgos-2025: 0.87 s with 65,536 rows, 1.07 s with 262,144).
+const GROUP_ROWS: usize = 1 << 16;
 
 /// A dictionary page's values, PLAIN-encoded, and how many.
 #[derive(Debug, Clone, Default)]
@@ -154,6 +157,16 @@ struct Buffers {
     ints: Vec<i64>,
 }
 
+impl Buffers {
+    /// Buffers for a row group to fill.
+    fn filling() -> Self {
+        Self {
+            rows: Vec::with_capacity(GROUP_ROWS),
+            ..Self::default()
+        }
+    }
+}
+
 /// What a finished Parquet part holds: its row groups and its length in bytes.
 #[derive(Debug, Clone, Default)]
 pub struct Part {
@@ -163,11 +176,11 @@ pub struct Part {
     pub len: u64,
 }
 
-/// Writes one replication's rows as Parquet row groups.
-pub struct Parquet {
+/// Encodes full row groups and writes them, on a thread of its own.
+struct Encoder {
     out: Spool,
-    /// The replication, and its number as text (for case ids).
-    rep: (u64, Vec<u8>),
+    /// The replication.
+    rep: u64,
     dict: Arc<Dictionaries>,
     /// Milliseconds from 1970 to the run's start.
     epoch_ms: i64,
@@ -177,26 +190,22 @@ pub struct Parquet {
     groups: Vec<Group>,
     /// Bytes written so far.
     pos: u64,
-    rows: u64,
     error: Option<std::io::Error>,
 }
 
-impl Parquet {
-    /// A writer of replication `rep`'s rows to `out`, starting the file when `first`.
-    pub fn new(out: Disk, rep: u64, dict: Arc<Dictionaries>, start: StartInstant, first: bool) -> Self {
+impl Encoder {
+    /// An encoder of replication `rep`'s row groups into `out`, starting the file when
+    /// `first`.
+    fn new(out: Disk, rep: u64, dict: Arc<Dictionaries>, start: StartInstant, first: bool) -> Self {
         let mut p = Self {
             out: Spool::new(out),
-            rep: (rep, rep.to_string().into_bytes()),
+            rep,
             dict,
             epoch_ms: start.day * 86_400_000 + i64::from(start.minute) * 60_000,
-            buf: Buffers {
-                rows: Vec::with_capacity(GROUP_ROWS),
-                ..Buffers::default()
-            },
+            buf: Buffers::default(),
             page: Vec::new(),
             groups: Vec::new(),
             pos: 0,
-            rows: 0,
             error: None,
         };
         if first {
@@ -301,7 +310,7 @@ impl Parquet {
                 }
                 1 => {
                     let start = self.pos;
-                    encode::delta_constant(&mut self.page, self.rep.0 as i64, rows);
+                    encode::delta_constant(&mut self.page, self.rep as i64, rows);
                     let data = self.page(false, rows, DELTA_BINARY_PACKED);
                     Chunk {
                         dictionary: None,
@@ -379,20 +388,97 @@ impl Parquet {
         self.buf = b;
     }
 
-    /// Writes the last row group; returns the part and its rows, or the first write error.
-    pub fn finish(mut self) -> std::io::Result<(Part, u64)> {
+    /// Writes the row group in `b` and hands back its emptied buffers.
+    fn encode(&mut self, mut b: Buffers) -> Buffers {
+        std::mem::swap(&mut self.buf, &mut b);
         self.flush();
+        std::mem::swap(&mut self.buf, &mut b);
+        b
+    }
+
+    /// Waits for every byte to be written; the part, or the first write error.
+    fn finish(mut self) -> std::io::Result<Part> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
         self.out.finish()?;
-        Ok((
-            Part {
-                groups: self.groups,
-                len: self.pos,
-            },
-            self.rows,
-        ))
+        Ok(Part {
+            groups: self.groups,
+            len: self.pos,
+        })
+    }
+}
+
+/// Row groups handed to the encoder before the rows wait for it.
+const GROUPS_QUEUED: usize = 1;
+
+/// Writes one replication's rows as Parquet row groups: rows gather here, and each full
+/// row group is encoded and written on a thread of its own (wall clock, horgos-2025: the
+/// encoding is about two thirds of the log's work, and beside the bookkeeping it no longer
+/// waits for it).
+pub struct Parquet {
+    /// The replication's number as text (for case ids).
+    rep: Vec<u8>,
+    buf: Buffers,
+    /// Row groups handed over so far: the number of the one filling.
+    sent: u32,
+    rows: u64,
+    full: Option<SyncSender<Buffers>>,
+    spare: Receiver<Buffers>,
+    encoder: Option<JoinHandle<std::io::Result<Part>>>,
+}
+
+fn encoder_stopped() -> std::io::Error {
+    std::io::Error::other("the event log's encoding thread stopped")
+}
+
+impl Parquet {
+    /// A writer of replication `rep`'s rows to `out`, starting the file when `first`.
+    pub fn new(out: Disk, rep: u64, dict: Arc<Dictionaries>, start: StartInstant, first: bool) -> Self {
+        let (full, queue) = sync_channel::<Buffers>(GROUPS_QUEUED);
+        let (back, spare) = channel::<Buffers>();
+        let encoder = std::thread::spawn(move || {
+            let mut enc = Encoder::new(out, rep, dict, start, first);
+            for b in queue {
+                let _ = back.send(enc.encode(b));
+            }
+            enc.finish()
+        });
+        Self {
+            rep: rep.to_string().into_bytes(),
+            buf: Buffers::filling(),
+            sent: 0,
+            rows: 0,
+            full: Some(full),
+            spare,
+            encoder: Some(encoder),
+        }
+    }
+
+    /// Hands the full row group over and takes emptied buffers to fill next.
+    fn send(&mut self) {
+        let next = self.spare.try_recv().unwrap_or_else(|_| Buffers::filling());
+        let full = std::mem::replace(&mut self.buf, next);
+        self.sent += 1;
+        if let Some(tx) = &self.full
+            && tx.send(full).is_err()
+        {
+            // The encoder stopped (a write failed): `finish` reports why.
+            self.full = None;
+        }
+    }
+
+    /// Writes the last row group and waits for the encoder; returns the part and its rows,
+    /// or the first write error.
+    pub fn finish(mut self) -> std::io::Result<(Part, u64)> {
+        if !self.buf.rows.is_empty() {
+            self.send();
+        }
+        self.full = None;
+        match self.encoder.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result.map(|part| (part, self.rows)),
+            _ => Err(encoder_stopped()),
+        }
     }
 }
 
@@ -413,10 +499,10 @@ impl Format for Parquet {
 
     #[inline(always)]
     fn row(&mut self, t: Time, serial: u64, held: &mut Held<Case>, stage: Option<usize>, what: Activity) {
-        if self.error.is_some() {
+        if self.full.is_none() {
             return;
         }
-        let group = self.groups.len() as u32;
+        let group = self.sent;
         let b = &mut self.buf;
         let c = &mut held.case;
         if c.group != group {
@@ -424,10 +510,10 @@ impl Format for Parquet {
             (c.group, c.index) = (group, b.cases.count);
             let mut ints = itoa::Buffer::new();
             let serial = ints.format(serial).as_bytes();
-            let len = (self.rep.1.len() + 1 + serial.len()) as u32;
+            let len = (self.rep.len() + 1 + serial.len()) as u32;
             let d = &mut b.cases.bytes;
             d.extend_from_slice(&len.to_le_bytes());
-            d.extend_from_slice(&self.rep.1);
+            d.extend_from_slice(&self.rep);
             d.push(b'-');
             d.extend_from_slice(serial);
             b.cases.count += 1;
@@ -445,7 +531,7 @@ impl Format for Parquet {
         });
         self.rows += 1;
         if b.rows.len() >= GROUP_ROWS {
-            self.flush();
+            self.send();
         }
     }
 }
