@@ -267,9 +267,19 @@ impl Encoder {
         }
     }
 
+    /// A column of one data page, the page's body being in `self.page`.
+    fn data_chunk(&mut self, rows: usize, encoding: i32) -> Chunk {
+        let start = self.pos;
+        let data = self.page(false, rows, encoding);
+        Chunk {
+            dictionary: None,
+            data,
+            size: self.pos - start,
+        }
+    }
+
     /// An integer column, delta-encoded (PLAIN when it has no values).
     fn int_column(&mut self, present: Option<&[u32]>, values: &[i64], rows: usize) -> Chunk {
-        let start = self.pos;
         if let Some(p) = present {
             encode::levels(&mut self.page, p);
         }
@@ -279,12 +289,7 @@ impl Encoder {
             encode::delta(&mut self.page, values);
             DELTA_BINARY_PACKED
         };
-        let data = self.page(false, rows, encoding);
-        Chunk {
-            dictionary: None,
-            data,
-            size: self.pos - start,
-        }
+        self.data_chunk(rows, encoding)
     }
 
     /// Writes the row group gathered so far, column by column.
@@ -309,14 +314,8 @@ impl Encoder {
                     self.dict_column(&b.cases, None, idx, rows)
                 }
                 1 => {
-                    let start = self.pos;
                     encode::delta_constant(&mut self.page, self.rep as i64, rows);
-                    let data = self.page(false, rows, DELTA_BINARY_PACKED);
-                    Chunk {
-                        dictionary: None,
-                        data,
-                        size: self.pos - start,
-                    }
+                    self.data_chunk(rows, DELTA_BINARY_PACKED)
                 }
                 2 => {
                     ints.extend(r.iter().map(|x| x.serial as i64));
@@ -358,17 +357,11 @@ impl Encoder {
                     self.int_column(Some(present), ints, rows)
                 }
                 11 => {
-                    let start = self.pos;
                     self.page.reserve(rows * 8);
                     for x in r {
                         self.page.extend_from_slice(&x.t.to_le_bytes());
                     }
-                    let data = self.page(false, rows, PLAIN);
-                    Chunk {
-                        dictionary: None,
-                        data,
-                        size: self.pos - start,
-                    }
+                    self.data_chunk(rows, PLAIN)
                 }
                 _ => {
                     ints.extend(r.iter().map(|x| self.epoch_ms + round_ms(x.t)));
