@@ -11,14 +11,20 @@ pub fn width(max: u64) -> u8 {
 
 /// Packs values least significant bit first, as Parquet's bit packing does.
 struct Packer<'a> {
-    out: &'a mut Vec<u8>,
+    out: &'a mut [u8; 72],
+    len: usize,
     acc: u128,
     bits: u32,
 }
 
 impl<'a> Packer<'a> {
-    fn new(out: &'a mut Vec<u8>) -> Self {
-        Self { out, acc: 0, bits: 0 }
+    fn new(out: &'a mut [u8; 72]) -> Self {
+        Self {
+            out,
+            len: 0,
+            acc: 0,
+            bits: 0,
+        }
     }
 
     #[inline(always)]
@@ -26,23 +32,26 @@ impl<'a> Packer<'a> {
         self.acc |= u128::from(v) << self.bits;
         self.bits += u32::from(w);
         if self.bits >= 64 {
-            self.out.extend_from_slice(&(self.acc as u64).to_le_bytes());
+            self.out[self.len..self.len + 8].copy_from_slice(&(self.acc as u64).to_le_bytes());
+            self.len += 8;
             self.acc >>= 64;
             self.bits -= 64;
         }
     }
 
-    /// Writes the last partial bytes.
-    fn finish(self) {
+    /// Writes the last partial bytes; the bytes written.
+    fn finish(self) -> usize {
         let bytes = self.bits.div_ceil(8) as usize;
-        self.out.extend_from_slice(&self.acc.to_le_bytes()[..bytes]);
+        self.out[self.len..self.len + bytes].copy_from_slice(&self.acc.to_le_bytes()[..bytes]);
+        self.len + bytes
     }
 }
 
 /// Eight values at `w` bits take exactly `w` bytes. Up to 16 bits a group is built in two
 /// 64-bit words of four values each (callgrind, horgos-2025: a bit at a time through
 /// [`Packer`] cost 16 instructions a value, and eight 128-bit shifts 8; this about 3),
-/// written into `out[at..at + 16]`; wider values go through the packer.
+/// written into `out[at..at + 16]`; wider values go through the packer into a buffer on
+/// the stack.
 #[inline(always)]
 fn pack8(out: &mut [u8], at: usize, group: &[u64; 8], w: u8) {
     let wd = u32::from(w);
@@ -55,73 +64,86 @@ fn pack8(out: &mut [u8], at: usize, group: &[u64; 8], w: u8) {
         let both = u128::from(lo) | (u128::from(hi) << (4 * wd));
         out[at..at + 16].copy_from_slice(&both.to_le_bytes());
     } else {
-        let mut bytes = Vec::with_capacity(usize::from(w));
+        let mut bytes = [0u8; 72];
         let mut p = Packer::new(&mut bytes);
         for &v in group {
             p.put(v, w);
         }
-        p.finish();
-        out[at..at + bytes.len()].copy_from_slice(&bytes);
+        let len = p.finish();
+        out[at..at + len].copy_from_slice(&bytes[..len]);
     }
 }
 
-/// Bit-packs `values` in groups of eight, the last padded with zeros.
+/// Bit-packs the `n` values `value(0..n)` in groups of eight, the last padded with zeros:
+/// the values are taken straight from the columns, with no list of them in between.
 #[inline(always)]
-fn pack<T: Copy + Into<u64>>(out: &mut Vec<u8>, values: &[T], w: u8) {
-    let groups = values.len().div_ceil(8);
+fn pack_with(out: &mut Vec<u8>, n: usize, w: u8, value: impl Fn(usize) -> u64) {
+    let groups = n.div_ceil(8);
     let mut at = out.len();
     // Room for each group's 16-byte store; cut back to the packed length after.
     out.resize(at + groups * usize::from(w) + 16, 0);
-    let mut chunks = values.chunks_exact(8);
+    let whole = n / 8;
     if w == 1 {
         // Definition levels and two-word dictionaries: eight values make one byte.
-        for c in &mut chunks {
+        for g in 0..whole {
             let mut byte = 0u64;
-            for (k, &v) in c.iter().enumerate() {
-                byte |= v.into() << k;
+            for k in 0..8 {
+                byte |= value(g * 8 + k) << k;
             }
             out[at] = byte as u8;
             at += 1;
         }
     } else {
-        for c in &mut chunks {
-            let mut group = [0u64; 8];
-            for (g, &v) in group.iter_mut().zip(c) {
-                *g = v.into();
-            }
+        for g in 0..whole {
+            let group: [u64; 8] = std::array::from_fn(|k| value(g * 8 + k));
             pack8(out, at, &group, w);
             at += usize::from(w);
         }
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut group = [0u64; 8];
-        for (g, &v) in group.iter_mut().zip(rest) {
-            *g = v.into();
-        }
+    if n % 8 != 0 {
+        let group: [u64; 8] = std::array::from_fn(|k| if whole * 8 + k < n { value(whole * 8 + k) } else { 0 });
         pack8(out, at, &group, w);
         at += usize::from(w);
     }
     out.truncate(at);
 }
 
+/// Bit-packs `values` in groups of eight, the last padded with zeros.
+#[inline(always)]
+fn pack(out: &mut Vec<u8>, values: &[u64], w: u8) {
+    pack_with(out, values.len(), w, |i| values[i]);
+}
+
 /// `values` in the RLE/bit-packed hybrid at `w` bits: one bit-packed run of groups of
 /// eight, the last group padded with zeros (readers stop at the page's value count).
+#[cfg(test)]
 pub fn hybrid(out: &mut Vec<u8>, values: &[u32], w: u8) {
-    if values.is_empty() {
+    hybrid_with(out, values.len(), w, |i| u64::from(values[i]));
+}
+
+/// The `n` values `value(0..n)` in the RLE/bit-packed hybrid at `w` bits, as [`hybrid`].
+#[inline(always)]
+pub fn hybrid_with(out: &mut Vec<u8>, n: usize, w: u8, value: impl Fn(usize) -> u64) {
+    if n == 0 {
         return;
     }
-    let groups = values.len().div_ceil(8);
-    uleb(out, ((groups as u64) << 1) | 1);
-    pack(out, values, w);
+    uleb(out, ((n.div_ceil(8) as u64) << 1) | 1);
+    pack_with(out, n, w, value);
 }
 
 /// Definition levels of an optional column (1 present, 0 null), as a data page v1 holds
 /// them: a 4-byte length, then the hybrid at width 1.
+#[cfg(test)]
 pub fn levels(out: &mut Vec<u8>, present: &[u32]) {
+    levels_with(out, present.len(), |i| present[i] != 0);
+}
+
+/// Definition levels of the `n` rows `present(0..n)`, as [`levels`].
+#[inline(always)]
+pub fn levels_with(out: &mut Vec<u8>, n: usize, present: impl Fn(usize) -> bool) {
     let at = out.len();
     out.extend_from_slice(&[0; 4]);
-    hybrid(out, present, 1);
+    hybrid_with(out, n, 1, |i| u64::from(present(i)));
     let len = (out.len() - at - 4) as u32;
     out[at..at + 4].copy_from_slice(&len.to_le_bytes());
 }
@@ -144,45 +166,51 @@ pub fn delta_constant(out: &mut Vec<u8>, v: i64, n: usize) {
 
 /// `values` in DELTA_BINARY_PACKED: the first value, then blocks of 128 differences, each
 /// stored as its smallest difference and four miniblocks bit-packed at their own width.
+#[cfg(test)]
 pub fn delta(out: &mut Vec<u8>, values: &[i64]) {
+    delta_with(out, values.len(), |i| values[i]);
+}
+
+/// The `n` values `value(0..n)` in DELTA_BINARY_PACKED, as [`delta`], each value taken once.
+#[inline(always)]
+pub fn delta_with(out: &mut Vec<u8>, n: usize, value: impl Fn(usize) -> i64) {
     uleb(out, BLOCK as u64);
     uleb(out, MINIBLOCKS as u64);
-    uleb(out, values.len() as u64);
-    uleb(out, zigzag(values.first().copied().unwrap_or(0)));
+    uleb(out, n as u64);
+    let mut last = if n == 0 { 0 } else { value(0) };
+    uleb(out, zigzag(last));
+    let differences = n.saturating_sub(1);
     let mut deltas = [0i64; BLOCK];
-    let differences = values.len().saturating_sub(1);
     for start in (0..differences).step_by(BLOCK) {
-        let n = BLOCK.min(differences - start);
-        for (i, d) in deltas[..n].iter_mut().enumerate() {
-            *d = values[start + i + 1].wrapping_sub(values[start + i]);
-        }
+        let k = BLOCK.min(differences - start);
         let mut min = i64::MAX;
-        for &d in &deltas[..n] {
-            min = min.min(d);
+        for (i, d) in deltas[..k].iter_mut().enumerate() {
+            let v = value(start + i + 1);
+            *d = v.wrapping_sub(last);
+            last = v;
+            min = min.min(*d);
         }
         uleb(out, zigzag(min));
         // Past the last difference the block holds zeros, which pack as the padding.
         let mut rel = [0u64; BLOCK];
-        for (r, &d) in rel.iter_mut().zip(&deltas[..n]) {
-            *r = d.wrapping_sub(min) as u64;
-        }
         let mut widths = [0u8; MINIBLOCKS];
         for (m, wd) in widths.iter_mut().enumerate() {
             let mut any = 0u64;
-            for &r in &rel[m * MINI..(m + 1) * MINI] {
-                any |= r;
+            for i in m * MINI..((m + 1) * MINI).min(k) {
+                rel[i] = deltas[i].wrapping_sub(min) as u64;
+                any |= rel[i];
             }
             // The width of the largest is the width of their bitwise or.
             *wd = if any == 0 { 0 } else { width(any) };
         }
         out.extend_from_slice(&widths);
         for (m, &w) in widths.iter().enumerate() {
-            let start = m * MINI;
-            if start >= n {
+            let first = m * MINI;
+            if first >= k {
                 break;
             }
             if w > 0 {
-                pack(out, &rel[start..start + MINI], w);
+                pack(out, &rel[first..first + MINI], w);
             }
         }
     }

@@ -16,17 +16,6 @@ pub enum Physical {
     Bytes = 6,
 }
 
-/// How a column's values are stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stored {
-    /// Dictionary page of strings, then indices (RLE_DICTIONARY).
-    Dictionary,
-    /// DELTA_BINARY_PACKED integers.
-    Delta,
-    /// PLAIN values.
-    Plain,
-}
-
 /// One column of the log.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
@@ -36,39 +25,36 @@ pub struct Column {
     pub physical: Physical,
     /// Whether it may be null (the CSV's empty fields).
     pub optional: bool,
-    /// Encoding.
-    pub stored: Stored,
     /// A timestamp in milliseconds of civil time (no time zone, as the CSV's).
     pub timestamp: bool,
 }
 
-const fn col(name: &'static str, physical: Physical, optional: bool, stored: Stored) -> Column {
+const fn col(name: &'static str, physical: Physical, optional: bool) -> Column {
     Column {
         name,
         physical,
         optional,
-        stored,
         timestamp: false,
     }
 }
 
 /// The columns, in the CSV header's order.
 pub const COLUMNS: [Column; 13] = [
-    col("case_id", Physical::Bytes, false, Stored::Dictionary),
-    col("replication", Physical::Int32, false, Stored::Delta),
-    col("consignment", Physical::Int64, false, Stored::Delta),
-    col("port", Physical::Bytes, false, Stored::Dictionary),
-    col("mode", Physical::Bytes, false, Stored::Dictionary),
-    col("vehicles", Physical::Int32, false, Stored::Delta),
-    col("stage", Physical::Bytes, true, Stored::Dictionary),
-    col("event", Physical::Bytes, false, Stored::Dictionary),
-    col("activity", Physical::Bytes, false, Stored::Dictionary),
-    col("lane", Physical::Int32, true, Stored::Delta),
-    col("driver", Physical::Int32, true, Stored::Delta),
-    col("time_min", Physical::Double, false, Stored::Plain),
+    col("case_id", Physical::Bytes, false),
+    col("replication", Physical::Int32, false),
+    col("consignment", Physical::Int64, false),
+    col("port", Physical::Bytes, false),
+    col("mode", Physical::Bytes, false),
+    col("vehicles", Physical::Int32, false),
+    col("stage", Physical::Bytes, true),
+    col("event", Physical::Bytes, false),
+    col("activity", Physical::Bytes, false),
+    col("lane", Physical::Int32, true),
+    col("driver", Physical::Int32, true),
+    col("time_min", Physical::Double, false),
     Column {
         timestamp: true,
-        ..col("timestamp", Physical::Int64, false, Stored::Delta)
+        ..col("timestamp", Physical::Int64, false)
     },
 ];
 
@@ -88,6 +74,9 @@ pub struct Chunk {
     pub dictionary: Option<u64>,
     /// Its data page.
     pub data: u64,
+    /// The data page's encoding: a column may change encoding from one row group to the
+    /// next (small integers take a dictionary, wide ones are delta-encoded).
+    pub encoding: i32,
     /// Bytes of all its pages, headers included.
     pub size: u64,
 }
@@ -129,11 +118,11 @@ fn schema(t: &mut Thrift) {
     }
 }
 
-fn encodings(c: &Column) -> &'static [i32] {
-    match c.stored {
-        Stored::Dictionary => &[PLAIN, RLE, RLE_DICTIONARY],
-        Stored::Delta => &[PLAIN, RLE, DELTA_BINARY_PACKED],
-        Stored::Plain => &[PLAIN, RLE],
+fn encodings(ch: &Chunk) -> &'static [i32] {
+    match ch.encoding {
+        RLE_DICTIONARY => &[PLAIN, RLE, RLE_DICTIONARY],
+        DELTA_BINARY_PACKED => &[PLAIN, RLE, DELTA_BINARY_PACKED],
+        _ => &[PLAIN, RLE],
     }
 }
 
@@ -141,7 +130,7 @@ fn chunk(t: &mut Thrift, c: &Column, ch: &Chunk, base: u64, rows: u64) {
     let first = base + ch.dictionary.unwrap_or(ch.data);
     t.open().i64(2, first as i64).begin(3);
     t.i32(1, c.physical as i32);
-    let enc = encodings(c);
+    let enc = encodings(ch);
     t.list(2, kind::I32, enc.len());
     for &e in enc {
         t.elem_i32(e);

@@ -22,7 +22,7 @@ use super::steps::{Format, Held};
 use crate::date::StartInstant;
 use crate::engine::Time;
 use crate::model::{ModelSpec, StageKind};
-use footer::{Chunk, DELTA_BINARY_PACKED, PLAIN, Physical, RLE_DICTIONARY, Stored};
+use footer::{Chunk, DELTA_BINARY_PACKED, PLAIN, RLE_DICTIONARY};
 use spool::Spool;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
@@ -126,43 +126,69 @@ pub struct Case {
     index: u32,
 }
 
-/// One row as it waits for its row group to be written by column: one push a row
-/// (callgrind, horgos-2025: fourteen column pushes cost about 75 instructions a row).
-#[derive(Debug, Clone, Copy)]
-struct Rec {
-    serial: u64,
-    t: Time,
-    /// Index in the row group's case-id dictionary.
-    case: u32,
-    flow: u32,
-    vehicles: u32,
-    /// The stage, [`NO_STAGE`] for the port-level steps.
-    stage: u32,
-    what: u32,
-    /// 0 for none, as the books keep them.
-    lane: u32,
-    driver: u32,
+/// One column of a row group as it fills: a fixed array, so that storing a row's value
+/// needs no bounds check and no growth.
+#[derive(Debug)]
+struct Col<T>(Box<[T; GROUP_ROWS]>);
+
+impl<T: Copy + Default> Col<T> {
+    fn new() -> Self {
+        let all: Box<[T]> = vec![T::default(); GROUP_ROWS].into_boxed_slice();
+        match all.try_into() {
+            Ok(array) => Self(array),
+            Err(_) => unreachable!("a vector of GROUP_ROWS values"),
+        }
+    }
+
+    /// Row `n` (taken modulo the group's size, which the caller keeps it below).
+    #[inline(always)]
+    fn set(&mut self, n: usize, v: T) {
+        self.0[n & (GROUP_ROWS - 1)] = v;
+    }
+
+    #[inline(always)]
+    fn get(&self, n: usize) -> T {
+        self.0[n & (GROUP_ROWS - 1)]
+    }
 }
 
-/// `Rec::stage` of a port-level step.
-const NO_STAGE: u32 = u32::MAX;
-
-/// One row group as it fills, and scratch columns for writing it.
-#[derive(Debug, Default)]
+/// One row group as it fills, column by column (callgrind, horgos-2025: the encoder then
+/// takes each column in one pass, instead of thirteen passes over 48-byte rows copied
+/// into lists first).
+#[derive(Debug)]
 struct Buffers {
     cases: Dict,
-    rows: Vec<Rec>,
-    idx: Vec<u32>,
+    len: usize,
+    /// Index in the row group's case-id dictionary.
+    case: Col<u32>,
+    serial: Col<u64>,
+    t: Col<f64>,
+    flow: Col<u32>,
+    vehicles: Col<u32>,
+    /// The activity: its index in [`Dictionaries::activities`].
+    activity: Col<u32>,
+    /// 0 for none, as the books keep them.
+    lane: Col<u32>,
+    driver: Col<u32>,
+    /// Scratch for the present values of an optional column.
     present: Vec<u32>,
-    ints: Vec<i64>,
 }
 
 impl Buffers {
     /// Buffers for a row group to fill.
     fn filling() -> Self {
         Self {
-            rows: Vec::with_capacity(GROUP_ROWS),
-            ..Self::default()
+            cases: Dict::default(),
+            len: 0,
+            case: Col::new(),
+            serial: Col::new(),
+            t: Col::new(),
+            flow: Col::new(),
+            vehicles: Col::new(),
+            activity: Col::new(),
+            lane: Col::new(),
+            driver: Col::new(),
+            present: Vec::new(),
         }
     }
 }
@@ -176,15 +202,48 @@ pub struct Part {
     pub len: u64,
 }
 
+/// Widest range of an integer column that takes a dictionary (of at most 16 KB a row
+/// group): lanes, drivers and vehicles per consignment fit, and their indices pack in a
+/// few bits for about 3 instructions a value, where delta encoding took some 15.
+const INT_DICT: u32 = 4096;
+
+/// Stage and event of each activity (`u32::MAX`: a port-level step, with no stage).
+#[derive(Debug)]
+struct ActivityParts {
+    stage: Vec<u32>,
+    event: Vec<u32>,
+}
+
+impl ActivityParts {
+    fn new(dict: &Dictionaries) -> Self {
+        let words = ACTIVITIES.len() as u32;
+        let codes = (dict.stages.count + 1) * words;
+        let stage_of = |c: u32| {
+            if c / words < dict.stages.count {
+                c / words
+            } else {
+                NO_STAGE
+            }
+        };
+        Self {
+            stage: (0..codes).map(stage_of).collect(),
+            event: (0..codes).map(|c| c % words).collect(),
+        }
+    }
+}
+
+/// A stage of [`ActivityParts`] for the port-level steps.
+const NO_STAGE: u32 = u32::MAX;
+
 /// Encodes full row groups and writes them, on a thread of its own.
 struct Encoder {
     out: Spool,
     /// The replication.
     rep: u64,
     dict: Arc<Dictionaries>,
+    parts: ActivityParts,
     /// Milliseconds from 1970 to the run's start.
     epoch_ms: i64,
-    buf: Buffers,
     /// Scratch for one page.
     page: Vec<u8>,
     groups: Vec<Group>,
@@ -200,9 +259,9 @@ impl Encoder {
         let mut p = Self {
             out: Spool::new(out),
             rep,
+            parts: ActivityParts::new(&dict),
             dict,
             epoch_ms: start.day * 86_400_000 + i64::from(start.minute) * 60_000,
-            buf: Buffers::default(),
             page: Vec::new(),
             groups: Vec::new(),
             pos: 0,
@@ -248,23 +307,41 @@ impl Encoder {
         at
     }
 
-    /// A dictionary column: its dictionary page, then its indices.
-    fn dict_column(&mut self, dict: &Dict, present: Option<&[u32]>, indices: &[u32], rows: usize) -> Chunk {
-        let start = self.pos;
-        self.page.extend_from_slice(&dict.bytes);
-        let dictionary = self.page(true, dict.count as usize, PLAIN);
-        if let Some(p) = present {
-            encode::levels(&mut self.page, p);
-        }
-        let w = encode::width(u64::from(dict.count.saturating_sub(1)));
+    /// The dictionary page of `count` values, already in `self.page`.
+    fn dictionary_page(&mut self, count: usize) -> u64 {
+        self.page(true, count, PLAIN)
+    }
+
+    /// A dictionary column whose dictionary page was written at `dictionary` (from
+    /// `start`): the data page of indices `index(0..n)` of a dictionary of `count`,
+    /// after the levels already in `self.page`.
+    fn indices(
+        &mut self,
+        start: u64,
+        dictionary: u64,
+        count: u32,
+        rows: usize,
+        n: usize,
+        index: impl Fn(usize) -> u64,
+    ) -> Chunk {
+        let w = encode::width(u64::from(count.saturating_sub(1)));
         self.page.push(w);
-        encode::hybrid(&mut self.page, indices, w);
+        encode::hybrid_with(&mut self.page, n, w, index);
         let data = self.page(false, rows, RLE_DICTIONARY);
         Chunk {
             dictionary: Some(dictionary),
             data,
+            encoding: RLE_DICTIONARY,
             size: self.pos - start,
         }
+    }
+
+    /// A required string column: `dict`, then the indices `index(0..rows)`.
+    fn dict_column(&mut self, dict: &Dict, rows: usize, index: impl Fn(usize) -> u64) -> Chunk {
+        let start = self.pos;
+        self.page.extend_from_slice(&dict.bytes);
+        let dictionary = self.dictionary_page(dict.count as usize);
+        self.indices(start, dictionary, dict.count, rows, rows, index)
     }
 
     /// A column of one data page, the page's body being in `self.page`.
@@ -274,118 +351,117 @@ impl Encoder {
         Chunk {
             dictionary: None,
             data,
+            encoding,
             size: self.pos - start,
         }
     }
 
-    /// An integer column, delta-encoded (PLAIN when it has no values).
-    fn int_column(&mut self, present: Option<&[u32]>, values: &[i64], rows: usize) -> Chunk {
-        if let Some(p) = present {
-            encode::levels(&mut self.page, p);
+    /// An INT32 column of `values` (none null): a dictionary of the range they span when
+    /// it is narrow, else delta-encoded; the levels, if any, already in `self.page`.
+    fn small_ints(&mut self, values: &[u32], rows: usize) -> Chunk {
+        let (lo, hi) = values.iter().fold((u32::MAX, 0), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        if values.is_empty() {
+            return self.data_chunk(rows, PLAIN);
         }
-        let encoding = if values.is_empty() {
-            PLAIN
-        } else {
-            encode::delta(&mut self.page, values);
-            DELTA_BINARY_PACKED
-        };
-        self.data_chunk(rows, encoding)
+        if hi - lo >= INT_DICT {
+            encode::delta_with(&mut self.page, values.len(), |i| i64::from(values[i]));
+            return self.data_chunk(rows, DELTA_BINARY_PACKED);
+        }
+        // The levels stay for the data page; the dictionary page goes first.
+        let levels = std::mem::take(&mut self.page);
+        let start = self.pos;
+        for v in lo..=hi {
+            self.page.extend_from_slice(&(v as i32).to_le_bytes());
+        }
+        let dictionary = self.dictionary_page((hi - lo + 1) as usize);
+        self.page.extend_from_slice(&levels);
+        self.indices(start, dictionary, hi - lo + 1, rows, values.len(), |i| {
+            u64::from(values[i] - lo)
+        })
     }
 
-    /// Writes the row group gathered so far, column by column.
-    fn flush(&mut self) {
-        let rows = self.buf.rows.len();
+    /// An optional INT32 column whose row `i` is `held(i)`, 0 for null.
+    fn optional_ints(&mut self, present: &mut Vec<u32>, rows: usize, held: impl Fn(usize) -> u32) -> Chunk {
+        present.clear();
+        present.extend((0..rows).map(&held).filter(|&v| v != 0));
+        encode::levels_with(&mut self.page, rows, |i| held(i) != 0);
+        self.small_ints(present, rows)
+    }
+
+    /// Writes the row group in `b`, column by column, in [`COLUMNS`] order.
+    fn flush(&mut self, b: &mut Buffers) {
+        let rows = b.len;
         if rows == 0 {
             return;
         }
-        let mut b = std::mem::take(&mut self.buf);
         let dict = self.dict.clone();
-        let words = ACTIVITIES.len() as u32;
+        let parts = std::mem::replace(
+            &mut self.parts,
+            ActivityParts {
+                stage: Vec::new(),
+                event: Vec::new(),
+            },
+        );
+        let flows = &dict.flows;
+        let code = |i: usize| b.activity.get(i) as usize;
         let mut chunks = Vec::with_capacity(COLUMNS.len());
-        for (i, c) in COLUMNS.iter().enumerate() {
-            let (idx, present, ints) = (&mut b.idx, &mut b.present, &mut b.ints);
-            idx.clear();
-            present.clear();
-            ints.clear();
-            let r = &b.rows;
-            let chunk = match i {
-                0 => {
-                    idx.extend(r.iter().map(|x| x.case));
-                    self.dict_column(&b.cases, None, idx, rows)
-                }
-                1 => {
-                    encode::delta_constant(&mut self.page, self.rep as i64, rows);
-                    self.data_chunk(rows, DELTA_BINARY_PACKED)
-                }
-                2 => {
-                    ints.extend(r.iter().map(|x| x.serial as i64));
-                    self.int_column(None, ints, rows)
-                }
-                3 | 4 => {
-                    let port = i == 3;
-                    idx.extend(r.iter().map(|x| {
-                        let (p, m) = dict.flows[x.flow as usize];
-                        if port { p } else { m }
-                    }));
-                    self.dict_column(if port { &dict.ports } else { &dict.modes }, None, idx, rows)
-                }
-                5 => {
-                    ints.extend(r.iter().map(|x| i64::from(x.vehicles)));
-                    self.int_column(None, ints, rows)
-                }
-                6 => {
-                    present.extend(r.iter().map(|x| u32::from(x.stage != NO_STAGE)));
-                    idx.extend(r.iter().filter(|x| x.stage != NO_STAGE).map(|x| x.stage));
-                    self.dict_column(&dict.stages, Some(present), idx, rows)
-                }
-                7 => {
-                    idx.extend(r.iter().map(|x| x.what));
-                    self.dict_column(&dict.events, None, idx, rows)
-                }
-                8 => {
-                    let port_level = dict.stages.count * words;
-                    idx.extend(r.iter().map(|x| match x.stage {
-                        NO_STAGE => port_level + x.what,
-                        s => s * words + x.what,
-                    }));
-                    self.dict_column(&dict.activities, None, idx, rows)
-                }
-                9 | 10 => {
-                    let held = |x: &Rec| if i == 9 { x.lane } else { x.driver };
-                    present.extend(r.iter().map(|x| u32::from(held(x) != 0)));
-                    ints.extend(r.iter().map(held).filter(|&n| n != 0).map(i64::from));
-                    self.int_column(Some(present), ints, rows)
-                }
-                11 => {
-                    self.page.reserve(rows * 8);
-                    for x in r {
-                        self.page.extend_from_slice(&x.t.to_le_bytes());
-                    }
-                    self.data_chunk(rows, PLAIN)
-                }
-                _ => {
-                    ints.extend(r.iter().map(|x| self.epoch_ms + round_ms(x.t)));
-                    self.int_column(None, ints, rows)
-                }
-            };
-            debug_assert_eq!(c.stored == Stored::Dictionary, chunk.dictionary.is_some(), "{}", c.name);
-            debug_assert_eq!(c.physical == Physical::Double, i == 11, "{}", c.name);
-            chunks.push(chunk);
+        chunks.push(self.dict_column(&b.cases, rows, |i| u64::from(b.case.get(i))));
+        encode::delta_constant(&mut self.page, self.rep as i64, rows);
+        chunks.push(self.data_chunk(rows, DELTA_BINARY_PACKED));
+        encode::delta_with(&mut self.page, rows, |i| b.serial.get(i) as i64);
+        chunks.push(self.data_chunk(rows, DELTA_BINARY_PACKED));
+        chunks.push(self.dict_column(&dict.ports, rows, |i| u64::from(flows[b.flow.get(i) as usize].0)));
+        chunks.push(self.dict_column(&dict.modes, rows, |i| u64::from(flows[b.flow.get(i) as usize].1)));
+        let vehicles = &mut b.present;
+        vehicles.clear();
+        vehicles.extend((0..rows).map(|i| b.vehicles.get(i)));
+        chunks.push(self.small_ints(vehicles, rows));
+        chunks.push(self.stage_column(&parts, rows, &code, &mut b.present));
+        chunks.push(self.dict_column(&dict.events, rows, |i| u64::from(parts.event[code(i)])));
+        chunks.push(self.dict_column(&dict.activities, rows, |i| code(i) as u64));
+        chunks.push(self.optional_ints(&mut b.present, rows, |i| b.lane.get(i)));
+        chunks.push(self.optional_ints(&mut b.present, rows, |i| b.driver.get(i)));
+        self.page.reserve(rows * 8);
+        for i in 0..rows {
+            self.page.extend_from_slice(&b.t.get(i).to_le_bytes());
         }
+        chunks.push(self.data_chunk(rows, PLAIN));
+        let epoch = self.epoch_ms;
+        encode::delta_with(&mut self.page, rows, |i| epoch + round_ms(b.t.get(i)));
+        chunks.push(self.data_chunk(rows, DELTA_BINARY_PACKED));
+        debug_assert_eq!(chunks.len(), COLUMNS.len());
+        self.parts = parts;
         self.groups.push(Group {
             rows: rows as u64,
             chunks,
         });
-        b.rows.clear();
+        b.len = 0;
         b.cases = Dict::default();
-        self.buf = b;
+    }
+
+    /// The stage column: null for the port-level steps.
+    fn stage_column(
+        &mut self,
+        parts: &ActivityParts,
+        rows: usize,
+        code: &impl Fn(usize) -> usize,
+        present: &mut Vec<u32>,
+    ) -> Chunk {
+        let stages = &self.dict.clone().stages;
+        let start = self.pos;
+        self.page.extend_from_slice(&stages.bytes);
+        let dictionary = self.dictionary_page(stages.count as usize);
+        present.clear();
+        present.extend((0..rows).map(|i| parts.stage[code(i)]).filter(|&s| s != NO_STAGE));
+        encode::levels_with(&mut self.page, rows, |i| parts.stage[code(i)] != NO_STAGE);
+        self.indices(start, dictionary, stages.count, rows, present.len(), |i| {
+            u64::from(present[i])
+        })
     }
 
     /// Writes the row group in `b` and hands back its emptied buffers.
     fn encode(&mut self, mut b: Buffers) -> Buffers {
-        std::mem::swap(&mut self.buf, &mut b);
-        self.flush();
-        std::mem::swap(&mut self.buf, &mut b);
+        self.flush(&mut b);
         b
     }
 
@@ -412,6 +488,9 @@ const GROUPS_QUEUED: usize = 1;
 pub struct Parquet {
     /// The replication's number as text (for case ids).
     rep: Vec<u8>,
+    /// Activities per stage, and the first port-level activity.
+    words: u32,
+    port_level: u32,
     buf: Buffers,
     /// Row groups handed over so far: the number of the one filling.
     sent: u32,
@@ -430,15 +509,19 @@ impl Parquet {
     pub fn new(out: Disk, rep: u64, dict: Arc<Dictionaries>, start: StartInstant, first: bool) -> Self {
         let (full, queue) = sync_channel::<Buffers>(GROUPS_QUEUED);
         let (back, spare) = channel::<Buffers>();
+        let shared = dict.clone();
         let encoder = std::thread::spawn(move || {
-            let mut enc = Encoder::new(out, rep, dict, start, first);
+            let mut enc = Encoder::new(out, rep, shared, start, first);
             for b in queue {
                 let _ = back.send(enc.encode(b));
             }
             enc.finish()
         });
+        let words = ACTIVITIES.len() as u32;
         Self {
             rep: rep.to_string().into_bytes(),
+            words,
+            port_level: dict.stages.count * words,
             buf: Buffers::filling(),
             sent: 0,
             rows: 0,
@@ -464,7 +547,7 @@ impl Parquet {
     /// Writes the last row group and waits for the encoder; returns the part and its rows,
     /// or the first write error.
     pub fn finish(mut self) -> std::io::Result<(Part, u64)> {
-        if !self.buf.rows.is_empty() {
+        if self.buf.len != 0 {
             self.send();
         }
         self.full = None;
@@ -511,19 +594,25 @@ impl Format for Parquet {
             d.extend_from_slice(serial);
             b.cases.count += 1;
         }
-        b.rows.push(Rec {
-            serial,
-            t,
-            case: c.index,
-            flow: c.flow,
-            vehicles: c.vehicles,
-            stage: stage.map_or(NO_STAGE, |s| s as u32),
-            what: what as u32,
-            lane: held.lane,
-            driver: held.driver,
-        });
+        let n = b.len;
+        b.case.set(n, c.index);
+        b.serial.set(n, serial);
+        b.t.set(n, t);
+        b.flow.set(n, c.flow);
+        b.vehicles.set(n, c.vehicles);
+        let what = what as u32;
+        b.activity.set(
+            n,
+            match stage {
+                Some(s) => s as u32 * self.words + what,
+                None => self.port_level + what,
+            },
+        );
+        b.lane.set(n, held.lane);
+        b.driver.set(n, held.driver);
+        b.len = n + 1;
         self.rows += 1;
-        if b.rows.len() >= GROUP_ROWS {
+        if b.len >= GROUP_ROWS {
             self.send();
         }
     }
