@@ -7,6 +7,7 @@ mod disk;
 mod files;
 mod line;
 mod names;
+mod packed;
 mod parquet;
 mod rows;
 mod steps;

@@ -8,6 +8,7 @@
 use super::disk::Disk;
 use super::line::Block;
 use super::names::Names;
+use super::packed::{Packed, pack, unpack};
 use super::parquet::{Dictionaries, Parquet, Part};
 use super::rows::{Rows, Sink};
 use super::steps::{Format, Steps};
@@ -110,11 +111,10 @@ pub struct Written {
 }
 
 /// Feeds each chunk of steps to `steps`, handing the emptied chunks back.
-fn drain<F: Format>(steps: &mut Steps<F>, queue: Receiver<Vec<Trace>>, back: std::sync::mpsc::Sender<Vec<Trace>>) {
+fn drain<F: Format>(steps: &mut Steps<F>, queue: Receiver<Vec<Packed>>, back: std::sync::mpsc::Sender<Vec<Packed>>) {
     for mut chunk in queue {
-        for entry in chunk.drain(..) {
-            steps.record(entry);
-        }
+        unpack(&chunk, |entry| steps.record(entry));
+        chunk.clear();
         // The simulation may have finished and gone: then the chunk is simply freed.
         let _ = back.send(chunk);
     }
@@ -122,9 +122,9 @@ fn drain<F: Format>(steps: &mut Steps<F>, queue: Receiver<Vec<Trace>>, back: std
 
 /// Writes the event log of one replication from a thread of its own.
 pub struct TraceWriter {
-    chunk: Vec<Trace>,
-    full: Option<SyncSender<Vec<Trace>>>,
-    spare: Receiver<Vec<Trace>>,
+    chunk: Vec<Packed>,
+    full: Option<SyncSender<Vec<Packed>>>,
+    spare: Receiver<Vec<Packed>>,
     worker: Option<JoinHandle<std::io::Result<Written>>>,
 }
 
@@ -133,8 +133,8 @@ impl TraceWriter {
     /// rows for times in `window` (minutes) go to `out`, which starts the file (a CSV
     /// header, Parquet's magic) when `first`.
     pub fn new(out: Disk, rep: u64, layout: Layout, start: StartInstant, window: (Time, Time), first: bool) -> Self {
-        let (full, queue) = sync_channel::<Vec<Trace>>(QUEUED);
-        let (back, spare) = channel::<Vec<Trace>>();
+        let (full, queue) = sync_channel::<Vec<Packed>>(QUEUED);
+        let (back, spare) = channel::<Vec<Packed>>();
         let worker = std::thread::spawn(move || match layout {
             Layout::Csv(names) => {
                 let pools = names.stages.iter().map(|s| s.pool).collect();
@@ -153,7 +153,7 @@ impl TraceWriter {
             }
         });
         Self {
-            chunk: Vec::with_capacity(CHUNK),
+            chunk: Vec::with_capacity(CHUNK + 3),
             full: Some(full),
             spare,
             worker: Some(worker),
@@ -162,7 +162,7 @@ impl TraceWriter {
 
     /// Hands the current chunk to the writing thread and takes a spare one.
     fn send(&mut self) {
-        let next = self.spare.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+        let next = self.spare.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK + 3));
         let chunk = std::mem::replace(&mut self.chunk, next);
         if let Some(tx) = &self.full
             && tx.send(chunk).is_err()
@@ -199,10 +199,7 @@ impl Drop for TraceWriter {
 impl Observer for TraceWriter {
     #[inline]
     fn record(&mut self, entry: Trace) {
-        if matches!(entry, Trace::Report { .. }) {
-            return;
-        }
-        self.chunk.push(entry);
+        pack(&mut self.chunk, entry);
         if self.chunk.len() >= CHUNK {
             self.send();
         }
