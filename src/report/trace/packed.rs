@@ -228,7 +228,8 @@ mod tests {
             assert!(pack(&mut records, s));
         }
         assert!(!pack(&mut records, Trace::Report { t: 1.0, inside: 3 }));
-        assert_eq!(records.len(), steps.len() + 2 + 2 + 2);
+        // Five steps too wide for one word, two arrivals and a driver leaving.
+        assert_eq!(records.len(), steps.len() + 5 + 3);
         let mut back = Vec::new();
         unpack(&records, |s| back.push(s));
         assert_eq!(back, steps);
