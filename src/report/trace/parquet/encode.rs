@@ -100,7 +100,7 @@ fn pack_with(out: &mut Vec<u8>, n: usize, w: u8, value: impl Fn(usize) -> u64) {
             at += usize::from(w);
         }
     }
-    if n % 8 != 0 {
+    if !n.is_multiple_of(8) {
         let group: [u64; 8] = std::array::from_fn(|k| if whole * 8 + k < n { value(whole * 8 + k) } else { 0 });
         pack8(out, at, &group, w);
         at += usize::from(w);
